@@ -1,0 +1,105 @@
+"""The shapes every result shares: derivation steps, assumptions, sources.
+
+A result is checkable by hand: each `Step` names its formula, the numbers put
+in (with units), the value that came out and its unit; each `Assumption` is a
+default flopcast chose because the caller did not say, with where it comes from.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from flopcast.quantities import Language, format_number
+
+__all__ = ["Assumption", "Result", "Source", "Step", "StepInput", "make_step"]
+
+
+class Source(BaseModel):
+    """Where a figure comes from: a datasheet, paper (with section/table) or page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = Field(description="Document title, with section / table / equation.")
+    url: str = Field(default="", description="Where to read it.")
+    retrieved: str = Field(default="", description="ISO date the figure was read, if a web page.")
+
+
+class StepInput(BaseModel):
+    """One number put into a formula."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    symbol: str = Field(description="The symbol as the formula writes it, e.g. N or D.")
+    value: float
+    unit: str = ""
+    meaning: str = ""
+
+
+class Step(BaseModel):
+    """One line of a derivation: formula, inputs, result."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="What this step computes, e.g. 'training FLOPs'.")
+    formula: str = Field(description="The formula in the paper's symbols, e.g. 'C = 6·N·D'.")
+    inputs: list[StepInput] = Field(default_factory=list)
+    value: float
+    unit: str
+    text: str = Field(description="The formula with numbers substituted, ready to check by hand.")
+
+
+class Assumption(BaseModel):
+    """A default that was used because the caller did not give the value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="The argument or quantity assumed, e.g. 'mfu'.")
+    value: str = Field(description="The value used, as text with its unit.")
+    source: str = Field(description="Why this value: paper, datasheet or convention.")
+
+
+class Result(BaseModel):
+    """Fields every tool result carries."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    steps: list[Step] = Field(default_factory=list, description="The derivation, step by step.")
+    assumptions: list[Assumption] = Field(
+        default_factory=list, description="Defaults used, each with its source."
+    )
+    summary: str = Field(default="", description="A short Markdown answer in `language`.")
+    language: Language = "en"
+
+
+def make_step(
+    name: str,
+    formula: str,
+    inputs: list[tuple[str, float, str]] | list[tuple[str, float, str, str]],
+    value: float,
+    unit: str,
+    expression: str | None = None,
+) -> Step:
+    """Build a Step whose `text` substitutes the inputs into `formula`.
+
+    Args:
+        name: what the step computes.
+        formula: e.g. "C = 6 · N · D".
+        inputs: (symbol, value, unit[, meaning]) per input, in formula order.
+        value: the result.
+        unit: the result's unit.
+        expression: the right-hand side with numbers, when the automatic one
+            ("6 · 1.75 × 10^11 · 3 × 10^11") would not read well.
+
+    >>> make_step("C", "C = 6 · N · D", [("N", 1.75e11, "params"), ("D", 3e11, "tokens")],
+    ...           3.15e23, "FLOPs", expression="6 × N × D").text
+    'C = 6 × N × D = 3.15 × 10^23 FLOPs  (N = 1.75 × 10^11 params, D = 3 × 10^11 tokens)'
+    """
+    parsed = [StepInput(symbol=i[0], value=i[1], unit=i[2], meaning=(i[3] if len(i) > 3 else ""))
+              for i in inputs]
+    lhs = formula.split("=", 1)[0].strip() if "=" in formula else name
+    rhs = expression if expression is not None else formula.split("=", 1)[-1].strip()
+    where = ", ".join(f"{p.symbol} = {format_number(p.value)} {p.unit}".rstrip() for p in parsed)
+    text = f"{lhs} = {rhs} = {format_number(value)} {unit}".rstrip()
+    if where:
+        text += f"  ({where})"
+    return Step(name=name, formula=formula, inputs=parsed, value=value, unit=unit, text=text)
