@@ -1,0 +1,276 @@
+"""Plain function-calling: OpenAI / Anthropic tool JSON and one `dispatch` call.
+
+For a raw SDK tool loop (no MCP, no LangChain)::
+
+    from flopcast.tools import dispatch, openai_tools
+    tools = openai_tools(strict=True)          # pass to chat.completions.create(tools=...)
+    ...
+    for call in message.tool_calls:
+        result = dispatch(call.function.name, call.function.arguments)   # JSON string is fine
+        # result is the structured result as a dict, or {"error": "<one line>"}
+
+Every schema is derived from the registry's input models (`flopcast.tools.registry`):
+
+- `input_schema(spec)`: the model's JSON schema with `$ref`s inlined and pydantic's
+  auto-generated `title`s dropped (they only repeat the property name). MCP, OpenAI
+  (non-strict) and Anthropic take it as is.
+- `strict_input_schema(spec)`: the same, rewritten for OpenAI strict mode: every property
+  listed in `required`, the optional ones made nullable (null = "use the default", which
+  `dispatch` honours), `additionalProperties: false` on every object, no `default` (the
+  default is written into the description instead) and only keywords strict mode supports.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from flopcast.errors import InvalidInputError
+from flopcast.tools._errors import error_message
+from flopcast.tools.registry import ToolSpec, call_tool, get_tool, structured
+from pydantic import BaseModel
+
+__all__ = [
+    "anthropic_tools",
+    "dispatch",
+    "input_schema",
+    "openai_tools",
+    "output_schema",
+    "strict_input_schema",
+]
+
+# Keywords whose value is a schema, a list of schemas or a map of schemas: the walkers
+# descend into them; every other key of a schema node is a plain keyword.
+_SCHEMA_MAPS = ("properties", "$defs", "patternProperties")
+_SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
+_SCHEMA_ONE = ("items", "additionalProperties", "not")
+
+#: What OpenAI strict mode accepts (platform.openai.com/docs/guides/structured-outputs,
+#: "Supported schemas"): anything else is dropped and, where it constrains the value,
+#: written into the description so the model still knows.
+_STRICT_KEYWORDS = frozenset({
+    "type", "properties", "required", "additionalProperties", "items", "anyOf", "enum",
+    "const", "description", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "multipleOf", "minItems", "maxItems",
+})
+_DROP_SILENTLY = frozenset({"title", "default", "examples", "$schema"})
+
+
+def _inline_refs(node: Any, defs: Mapping[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    """Replace every `{"$ref": "#/$defs/X", ...siblings}` by X's schema merged with siblings."""
+    if isinstance(node, list):
+        return [_inline_refs(item, defs, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        name = ref.rsplit("/", 1)[-1]
+        if name in seen:
+            raise ValueError(f"recursive schema {name!r} cannot be inlined")
+        target = _inline_refs(defs[name], defs, (*seen, name))
+        siblings = {k: _inline_refs(v, defs, seen) for k, v in node.items() if k != "$ref"}
+        return {**target, **siblings}
+    return {k: _inline_refs(v, defs, seen) for k, v in node.items() if k != "$defs"}
+
+
+def _drop_titles(node: Any) -> Any:
+    """Remove the `title` keyword of every schema node (not properties named "title")."""
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "title":
+            continue
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: _drop_titles(sub) for name, sub in value.items()}
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            out[key] = [_drop_titles(sub) for sub in value]
+        elif key in _SCHEMA_ONE and isinstance(value, dict):
+            out[key] = _drop_titles(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _compact(model: type[BaseModel], mode: Literal["validation", "serialization"]) -> dict:
+    raw = model.model_json_schema(mode=mode)
+    schema = _drop_titles(_inline_refs(raw, raw.get("$defs", {})))
+    schema.setdefault("type", "object")
+    return schema
+
+
+def input_schema(spec: ToolSpec) -> dict[str, Any]:
+    """The tool's arguments as JSON schema (refs inlined, auto titles dropped)."""
+    return _compact(spec.input_model, "validation")
+
+
+def output_schema(spec: ToolSpec) -> dict[str, Any]:
+    """The tool's result as JSON schema (the shape `dispatch` and MCP return)."""
+    return _compact(spec.output_model, "serialization")
+
+
+def _with_note(node: dict[str, Any], note: str) -> None:
+    text = node.get("description", "").rstrip()
+    if text and not text.endswith("."):
+        text += "."
+    node["description"] = f"{text} {note}".strip()
+
+
+def _nullable(node: dict[str, Any]) -> dict[str, Any]:
+    """`node` widened to also accept null (OpenAI's form for an optional argument)."""
+    if "anyOf" in node:
+        if {"type": "null"} not in node["anyOf"]:
+            node["anyOf"].append({"type": "null"})
+        return node
+    kind = node.get("type")
+    if isinstance(kind, str) and kind != "null":
+        node["type"] = [kind, "null"]
+        if "enum" in node and None not in node["enum"]:
+            node["enum"] = [*node["enum"], None]
+        return node
+    if isinstance(kind, list):
+        if "null" not in kind:
+            node["type"] = [*kind, "null"]
+        if "enum" in node and None not in node["enum"]:
+            node["enum"] = [*node["enum"], None]
+        return node
+    description = node.pop("description", None)
+    wrapped: dict[str, Any] = {"anyOf": [node, {"type": "null"}]}
+    if description:
+        wrapped["description"] = description
+    return wrapped
+
+
+def _strict(node: dict[str, Any]) -> dict[str, Any]:
+    """Rewrite one schema node (and its children) for OpenAI strict mode."""
+    out: dict[str, Any] = {}
+    notes: list[str] = []
+    for key, value in node.items():
+        if key == "default":
+            notes.append(f"Default (send null for it): {json.dumps(value, ensure_ascii=False)}.")
+        elif key not in _STRICT_KEYWORDS:
+            if key not in _DROP_SILENTLY:
+                notes.append(f"{key}: {json.dumps(value, ensure_ascii=False)}.")
+        elif key == "anyOf":
+            out[key] = [_strict(sub) for sub in value]
+        elif key == "items" and isinstance(value, dict):
+            out[key] = _strict(value)
+        elif key in ("properties", "required", "additionalProperties"):
+            continue  # rebuilt below for object nodes
+        else:
+            out[key] = value
+    is_object = node.get("type") == "object" or "properties" in node
+    if is_object:
+        extra = node.get("additionalProperties", False)
+        if extra not in (False, None) and not node.get("properties"):
+            raise ValueError("strict mode cannot express a free-form object (a dict field)")
+        required = set(node.get("required", []))
+        properties = {}
+        for name, sub in node.get("properties", {}).items():
+            converted = _strict(sub)
+            properties[name] = converted if name in required else _nullable(converted)
+        out["type"] = "object"
+        out["properties"] = properties
+        out["required"] = list(properties)
+        out["additionalProperties"] = False
+    for note in notes:
+        _with_note(out, note)
+    return out
+
+
+def strict_input_schema(spec: ToolSpec) -> dict[str, Any]:
+    """The tool's arguments as an OpenAI strict-mode schema (see the module docstring)."""
+    return _strict(copy.deepcopy(input_schema(spec)))
+
+
+def _pool(tools: Sequence[ToolSpec] | None) -> Sequence[ToolSpec]:
+    if tools is not None:
+        return tools
+    from flopcast.tools.registry import TOOLS
+
+    return TOOLS
+
+
+def openai_tools(
+    strict: bool = False,
+    *,
+    api: Literal["chat", "responses"] = "chat",
+    tools: Sequence[ToolSpec] | None = None,
+) -> list[dict[str, Any]]:
+    """Tool definitions for the OpenAI API.
+
+    Args:
+        strict: produce strict-mode schemas and set `"strict": true` on each tool.
+        api: "chat" for Chat Completions (`{"type": "function", "function": {...}}`) or
+            "responses" for the Responses API (`{"type": "function", "name": ...}`, flat).
+        tools: the specs to describe (default: every registered tool).
+    """
+    out = []
+    for spec in _pool(tools):
+        fn: dict[str, Any] = {
+            "name": spec.name,
+            "description": spec.description,
+            "parameters": strict_input_schema(spec) if strict else input_schema(spec),
+        }
+        if strict:
+            fn["strict"] = True
+        out.append({"type": "function", "function": fn} if api == "chat" else
+                   {"type": "function", **fn})
+    return out
+
+
+def anthropic_tools(*, tools: Sequence[ToolSpec] | None = None) -> list[dict[str, Any]]:
+    """Tool definitions for the Anthropic Messages API (`name`, `description`, `input_schema`)."""
+    return [
+        {"name": s.name, "description": s.description, "input_schema": input_schema(s)}
+        for s in _pool(tools)
+    ]
+
+
+def _parse_arguments(arguments: Mapping[str, Any] | str | bytes | None) -> Any:
+    if isinstance(arguments, bytes | bytearray):
+        arguments = arguments.decode("utf-8", errors="replace")
+    if isinstance(arguments, str):
+        if not arguments.strip():
+            return {}
+        try:
+            return json.loads(arguments)
+        except json.JSONDecodeError as e:
+            raise InvalidInputError(
+                "arguments", f"is not valid JSON ({e.msg} at character {e.pos}); send an object"
+            ) from e
+    return arguments
+
+
+def dispatch(
+    name: str,
+    arguments: Mapping[str, Any] | str | bytes | None = None,
+    *,
+    tools: Sequence[ToolSpec] | None = None,
+    allowed_roots: Sequence[str | Path] = (),
+) -> dict[str, Any]:
+    """Run tool `name` with `arguments` (a dict or a JSON string); never raises for bad input.
+
+    Args:
+        name: a tool name as the model sent it.
+        arguments: the model's arguments: a dict, or the JSON string the SDKs hand over.
+            null for an optional argument means "use the default".
+        tools: the specs to dispatch to (default: every registered tool).
+        allowed_roots: folders `count_tokens` may read files below; none by default, so a
+            model cannot make the loop read files unless the program allows it.
+
+    Returns:
+        The structured result (the same dict as MCP's `structuredContent`), or
+        `{"error": "<one line naming the argument and what is accepted>"}` — the same
+        text the MCP server sends as its tool error.
+    """
+    try:
+        spec = get_tool(name, _pool(tools))
+        parsed = _parse_arguments(arguments)
+        context = {"allowed_roots": [Path(r) for r in allowed_roots]}
+        return structured(call_tool(spec, parsed, context))
+    except Exception as e:  # every failure becomes one line for the model to read
+        return {"error": error_message(e, str(name))}
