@@ -1,0 +1,80 @@
+"""Talk to `flopcast-mcp` over stdio with the official `mcp` Python SDK.
+
+    pip install "flopcast[mcp]" mcp
+    python examples/mcp_client.py
+
+Starts the server as a subprocess (the way Claude Desktop, Cursor or VS Code do), lists its
+tools, and asks the seed's question: GPT-3 on 1,024 A100s at 140 TFLOP/s achieved per GPU.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mcp import ClientSession, StdioServerParameters, stdio_client
+
+GPT3_ON_A100 = {
+    "model": "gpt-3-175b",
+    "hardware": "a100",
+    "count": 1024,
+    "achieved_tflops": 140,
+}
+
+
+@dataclass
+class Answer:
+    """What one session returned."""
+
+    tools: list[str]
+    structured: dict[str, Any] | None
+    text: str
+    is_error: bool
+
+
+async def ask(
+    tool: str = "estimate_training",
+    arguments: dict[str, Any] | None = None,
+    *,
+    command: Sequence[str] = ("flopcast-mcp",),
+) -> Answer:
+    """Start the server with `command`, list the tools, call `tool` once and return the answer.
+
+    The stdio client starts the server with a stripped environment, so the variables it needs
+    are passed explicitly (the update check stays off: the server never touches the network).
+    """
+    params = StdioServerParameters(
+        command=command[0],
+        args=list(command[1:]),
+        env={"FASTMCP_CHECK_FOR_UPDATES": "off"},
+    )
+    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        listing = await session.list_tools()
+        result = await session.call_tool(tool, GPT3_ON_A100 if arguments is None else arguments)
+    text = "\n".join(block.text for block in result.content if block.type == "text")
+    return Answer(
+        tools=[t.name for t in listing.tools],
+        structured=result.structured_content,
+        text=text,
+        is_error=bool(result.is_error),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    del argv
+    answer = asyncio.run(ask())
+    print("tools:", ", ".join(answer.tools))
+    print(answer.text)
+    if answer.structured:
+        print(json.dumps({k: answer.structured[k] for k in ("days", "device_hours")
+                          if k in answer.structured}))
+    return 1 if answer.is_error else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
