@@ -179,7 +179,33 @@ def get_tool(name: str, tools: Sequence[ToolSpec] | None = None) -> ToolSpec:
 
 def _build() -> tuple[ToolSpec, ...]:
     """The shipped tools, in the order a client lists them (most used first)."""
-    return ()
+    from flopcast import scaling
+
+    return (
+        ToolSpec(
+            name="plan_compute_optimal",
+            title="Plan a compute-optimal (Chinchilla) model",
+            description=(
+                "Compute-optimal model size N and training tokens D for a compute budget "
+                "(Chinchilla, Hoffmann et al. 2022), or how far a planned run is from optimal, "
+                "with the predicted loss. Use it for questions like: \"I have 1e24 FLOPs, what "
+                "size and how many tokens?\", \"largest compute-optimal model for $2M at $2.50 "
+                "per H100-hour\", \"what can 1024 H100s train in 90 days?\", \"is a 1B model "
+                "on 1T tokens compute-optimal, how far off?\", \"1e24 FLOPs 的算力预算，"
+                "Chinchilla 最优的模型多大、训练多少 token？\", \"这个模型是不是算力最优？\". "
+                "Give ONE budget: `flops` (FLOPs), or `hardware` + `count` + `days`, or "
+                "`hardware` + `budget_usd` (USD); or `params` alone, or `tokens` alone, or two "
+                "of budget / params / tokens to judge a run. Returns params, tokens, "
+                "flops = 6·N·D (FLOPs), loss (nats/token) and the alternatives under other "
+                "fits, with steps and assumptions. Quantities accept suffixes (\"70B\", "
+                "\"1.4T\", \"3640 PF-days\"). "
+                'Example: plan_compute_optimal(flops="1e24")'
+            ),
+            input_model=scaling.PlanComputeOptimalInput,
+            output_model=scaling.ComputeOptimalPlan,
+            handler=scaling.plan_compute_optimal,
+        ),
+    )
 
 
 TOOLS: tuple[ToolSpec, ...] = _build()

@@ -103,8 +103,14 @@ def _compact(model: type[BaseModel], mode: Literal["validation", "serialization"
 
 
 def input_schema(spec: ToolSpec) -> dict[str, Any]:
-    """The tool's arguments as JSON schema (refs inlined, auto titles dropped)."""
-    return _compact(spec.input_model, "validation")
+    """The tool's arguments as JSON schema (refs inlined, auto titles dropped).
+
+    The model's docstring (the root `description`) is dropped too: the tool's own
+    description says what the arguments are for.
+    """
+    schema = _compact(spec.input_model, "validation")
+    schema.pop("description", None)
+    return schema
 
 
 def output_schema(spec: ToolSpec) -> dict[str, Any]:
@@ -150,7 +156,10 @@ def _strict(node: dict[str, Any]) -> dict[str, Any]:
     notes: list[str] = []
     for key, value in node.items():
         if key == "default":
-            notes.append(f"Default (send null for it): {json.dumps(value, ensure_ascii=False)}.")
+            notes.append(
+                "Optional: null leaves it out." if value is None else
+                f"Default {json.dumps(value, ensure_ascii=False)} (null = the default)."
+            )
         elif key not in _STRICT_KEYWORDS:
             if key not in _DROP_SILENTLY:
                 notes.append(f"{key}: {json.dumps(value, ensure_ascii=False)}.")
