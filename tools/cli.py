@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, Protocol, TextIO
 
 from flopcast.errors import FlopcastError
-from flopcast.quantities import format_number
+from flopcast.quantities import format_count, format_number
 from flopcast.validation import input_error
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
@@ -267,7 +267,7 @@ def _cell(value: Any, language: str) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return format_number(value)
+        return format_count(value, "zh") if language == "zh" else format_number(value)
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json")
     if isinstance(value, dict | list):
@@ -279,9 +279,13 @@ def _is_scalar(value: Any) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
 
 
-def _meaning(field: FieldInfo | None) -> str:
+def _meaning(field: FieldInfo | None, limit: int = 80) -> str:
+    """The first sentence of a field's description, shortened at a word boundary."""
     text = (field.description or "") if field is not None else ""
-    return text.split(". ")[0].rstrip(".")
+    text = text.split(". ")[0].rstrip(".")
+    if len(text) > limit:
+        text = text[: text.rfind(" ", 0, limit)].rstrip(",;:") + " …"
+    return text
 
 
 class _Section(typing.NamedTuple):
@@ -300,6 +304,8 @@ def _sections(result: BaseModel, language: str) -> tuple[str, list[_Section]]:
         if name in _RESERVED:
             continue
         value = getattr(result, name)
+        if value is None:
+            continue  # not applicable to this call (e.g. run-mode fields in budget mode)
         if _is_scalar(value):
             figures.append([name, _cell(value, language), _meaning(field)])
         elif isinstance(value, BaseModel):
