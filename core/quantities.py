@@ -303,8 +303,8 @@ def format_number(x: float, digits: int = 3) -> str:
     rounded = round(x, decimals)
     if decimals == 0:
         return f"{rounded:,.0f}"
-    text = f"{rounded:,.{decimals}f}"
-    return text
+    # Trailing zeros say nothing about precision here: 0.4 reads better than 0.400.
+    return f"{rounded:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
 def format_sci(x: float, digits: int = 3) -> str:

@@ -1,0 +1,686 @@
+"""Training time, device-hours, cost, energy and CO2 for a workload on N devices.
+
+Utilization, as the papers define it:
+
+* `mfu` is model FLOPs utilization (Chowdhery et al. 2022, PaLM §4.1): the model
+  FLOPs (no recomputation) divided by what the devices could do at peak, so
+  ``seconds = C_model / (count × peak × mfu)`` whatever the recompute policy.
+* `achieved_tflops` is the per-device rate trainers log, which counts the
+  recomputed work (Narayanan et al. 2021, Megatron-LM §5.1), so
+  ``seconds = C_hardware / (count × achieved)``.
+
+Both give the same answer when `achieved = peak × mfu × C_hardware / C_model`.
+Each figure below lives in one function: `training_seconds`,
+`model_flops_utilization`, `device_hours`, `energy_kwh`, `co2_kg`, `devices_needed`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from flopcast.errors import InvalidInputError
+from flopcast.hardware import Hardware, Peak, resolve_hardware
+from flopcast.quantities import (
+    SECONDS_PER_DAY,
+    SECONDS_PER_HOUR,
+    SECONDS_PER_YEAR,
+    Language,
+    format_count,
+    format_duration,
+    format_energy_kwh,
+    format_flops,
+    format_mass_kg,
+    format_number,
+    format_rate,
+    format_sci,
+    format_usd,
+    parse_duration_seconds,
+)
+from flopcast.results import Assumption, Result, Step, make_step
+from flopcast.validation import validate_args
+from flopcast.workload import Workload, WorkloadArgs, resolve_workload
+
+__all__ = [
+    "DEFAULT_CARBON_KG_PER_KWH",
+    "DEFAULT_MFU",
+    "DEFAULT_PUE",
+    "EstimateTrainingInput",
+    "MFU_SCENARIOS",
+    "MfuScenario",
+    "ScenarioRow",
+    "TrainingEstimate",
+    "co2_kg",
+    "device_hours",
+    "devices_needed",
+    "energy_kwh",
+    "estimate_training",
+    "model_flops_utilization",
+    "training_seconds",
+]
+
+
+@dataclass(frozen=True)
+class MfuScenario:
+    """A published model FLOPs utilization, used as a named default."""
+
+    name: str
+    mfu: float
+    source: str
+
+
+#: Published MFU of large runs, low to high. Each is the paper's own figure.
+MFU_SCENARIOS: tuple[MfuScenario, ...] = (
+    MfuScenario(
+        "low",
+        0.213,
+        "GPT-3 175B on V100: 21.3% MFU (Chowdhery et al. 2022, PaLM §4.1 Table 3)",
+    ),
+    MfuScenario(
+        "typical",
+        0.40,
+        "Llama 3 405B on 16K H100: 38–43% BF16 MFU, midpoint 40% "
+        "(Llama Team 2024, The Llama 3 Herd of Models §3.3.4 Table 4)",
+    ),
+    MfuScenario(
+        "high",
+        0.462,
+        "PaLM 540B on 6144 TPU v4: 46.2% MFU (Chowdhery et al. 2022, PaLM §4.1 Table 3)",
+    ),
+)
+DEFAULT_MFU = MFU_SCENARIOS[1]
+#: Power usage effectiveness, as Touvron et al. 2023 (LLaMA §6, carbon footprint) assume.
+DEFAULT_PUE = 1.1
+_PUE_SOURCE = "PUE 1.1, as assumed by Touvron et al. 2023 (LLaMA, §6 Carbon footprint)"
+#: US national average carbon intensity used by Touvron et al. 2023 (LLaMA §6).
+DEFAULT_CARBON_KG_PER_KWH = 0.385
+_CARBON_SOURCE = (
+    "0.385 kg CO2eq/kWh, the US national average used by Touvron et al. 2023 "
+    "(LLaMA, §6 Carbon footprint)"
+)
+# Precision fallbacks when the caller did not choose one and the device lacks bf16
+# (V100, T4: FP16 tensor cores only; CPUs without AMX: FP32 vector units).
+_PRECISION_FALLBACK = ("bf16", "fp16", "fp32")
+
+
+# ------------------------------------------------------------------ formulas
+
+
+def training_seconds(flops: float, count: int, flops_per_s_per_device: float) -> float:
+    """Wall-clock seconds to do `flops` on `count` devices each sustaining a rate.
+
+    seconds = C / (n · X). Ignores start-up, checkpointing, failures and restarts,
+    which the Llama 3 paper (§3.3.4) reports as a few percent of a 54-day run.
+
+    Args:
+        flops: FLOPs to perform (model FLOPs with an MFU-derived rate, hardware
+            FLOPs with a logged achieved rate).
+        count: number of devices, ≥ 1.
+        flops_per_s_per_device: sustained FLOP/s per device.
+
+    >>> round(training_seconds(8 * 300e9 * 175e9, 1024, 140e12) / 86400, 1)
+    33.9
+    """
+    return flops / (count * flops_per_s_per_device)
+
+
+def model_flops_utilization(
+    flops: float, count: int, peak_flops_per_s: float, seconds: float
+) -> float:
+    """MFU = C_model / (n · peak · t) (PaLM §4.1). Above 1 means the claim is impossible.
+
+    >>> round(model_flops_utilization(6 * 540e9 * 238.3e3, 6144, 275e12, 1.0), 3)
+    0.457
+    """
+    return flops / (count * peak_flops_per_s * seconds)
+
+
+def device_hours(count: int, seconds: float) -> float:
+    """Device-hours = n · t / 3600 s.
+
+    >>> device_hours(1024, 34 * 86400)
+    835584.0
+    """
+    return count * seconds / SECONDS_PER_HOUR
+
+
+def energy_kwh(device_hours_: float, power_watts: float, pue: float) -> float:
+    """Facility energy = device-hours × power per device × PUE, in kWh.
+
+    >>> energy_kwh(835584, 400, 1.0)
+    334233.6
+    """
+    return device_hours_ * power_watts / 1000.0 * pue
+
+
+def co2_kg(energy_kwh_: float, carbon_kg_per_kwh: float) -> float:
+    """CO2-equivalent = energy × grid carbon intensity.
+
+    >>> round(co2_kg(1287e3, 0.429) / 1000)
+    552
+    """
+    return energy_kwh_ * carbon_kg_per_kwh
+
+
+def devices_needed(flops: float, flops_per_s_per_device: float, seconds: float) -> int:
+    """Smallest device count that finishes `flops` within `seconds`: ⌈C / (X · t)⌉.
+
+    >>> devices_needed(6 * 70e9 * 15e12, 989.5e12 * 0.4, 90 * 86400)
+    2047
+    """
+    return max(1, math.ceil(flops / (flops_per_s_per_device * seconds) - 1e-9))
+
+
+# ------------------------------------------------------------------ inputs & outputs
+
+
+class HardwareArgs(BaseModel):
+    """Hardware arguments shared by the training tools."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    precision: str | None = Field(
+        default=None,
+        description=(
+            "Numeric format whose dense peak is used: fp64, fp32, tf32, bf16, fp16, fp8, int8, "
+            "fp4. Default bf16 (fp16 or fp32 where the device has no bf16)."
+        ),
+    )
+    sparsity: bool = Field(
+        default=False,
+        description="Use the 2:4 structured-sparsity peak (2× dense) where the device has one.",
+    )
+    mfu: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description=(
+            "Model FLOPs utilization, a fraction of peak in (0, 1]. Default 0.40 (Llama 3 405B). "
+            "Give either mfu or achieved_tflops."
+        ),
+    )
+    achieved_tflops: float | None = Field(
+        default=None,
+        gt=0,
+        description=(
+            "Achieved TFLOP/s per device as trainers log it (counts recomputation), e.g. 140 "
+            "for Megatron-LM's GPT-3 on A100. Overrides mfu."
+        ),
+    )
+    price_per_device_hour: float | None = Field(
+        default=None,
+        ge=0,
+        description="USD per device-hour. Default: the catalog's dated reference on-demand price.",
+    )
+    power_watts: float | None = Field(
+        default=None, gt=0, description="Average power per device in W. Default: the TDP."
+    )
+    pue: float | None = Field(
+        default=None, ge=1, le=3, description="Data-centre PUE ≥ 1. Default 1.1."
+    )
+    carbon_kg_per_kwh: float | None = Field(
+        default=None,
+        ge=0,
+        le=2,
+        description="Grid carbon intensity, kg CO2eq per kWh. Default 0.385 (US average).",
+    )
+    language: Language = Field(default="en", description='Summary language: "en" or "zh".')
+
+
+class EstimateTrainingInput(WorkloadArgs, HardwareArgs):
+    """Arguments of `estimate_training`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hardware: str = Field(
+        description=(
+            "Accelerator id or alias from list_hardware, e.g. 'h100-sxm', 'a100', 'v100', "
+            "'tpu-v5p'. Case-insensitive."
+        ),
+    )
+    count: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000_000,
+        description="Number of devices. Default 1, or the number needed to meet target_days.",
+    )
+    target_days: float | str | None = Field(
+        default=None,
+        description=(
+            "Deadline, e.g. 30 or '30 days'. Without count: the device count needed. "
+            "With count: the MFU needed."
+        ),
+    )
+
+
+class ScenarioRow(BaseModel):
+    """Training time under one named MFU scenario."""
+
+    name: str
+    mfu: float
+    days: float
+    cost_usd: float | None
+    source: str
+
+
+class TrainingEstimate(Result):
+    """Result of `estimate_training`."""
+
+    flops: float = Field(description="Model training FLOPs (no recomputation).")
+    hardware_flops: float = Field(description="FLOPs the devices execute, with recomputation.")
+    method: str
+    recompute: str
+    params: float | None
+    tokens: float | None
+    model: str | None = Field(description="Preset id, when a preset was used.")
+    hardware: str = Field(description="Catalog id of the device.")
+    hardware_name: str
+    count: int
+    precision: str
+    sparsity: bool
+    peak_tflops_per_device: float
+    mfu: float = Field(description="Model FLOPs utilization used or implied.")
+    hfu: float = Field(description="Hardware FLOPs utilization (counts recomputation).")
+    achieved_tflops_per_device: float
+    seconds: float
+    days: float
+    years: float
+    device_hours: float
+    price_usd_per_device_hour: float | None
+    cost_usd: float | None
+    power_watts: float | None
+    pue: float
+    energy_kwh: float | None
+    carbon_kg_per_kwh: float
+    co2_kg: float | None
+    target_days: float | None
+    required_count: int | None = Field(description="Devices needed to finish in target_days.")
+    required_mfu: float | None = Field(description="MFU needed to finish in target_days.")
+    feasible: bool | None = Field(description="Whether target_days is reachable (MFU ≤ 1).")
+    scenarios: list[ScenarioRow] = Field(
+        default_factory=list, description="Days and cost at published low/typical/high MFU."
+    )
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _pick_peak(
+    hw: Hardware, precision: str | None, sparsity: bool
+) -> tuple[Peak, list[Assumption]]:
+    if precision is not None:
+        return hw.peak(precision, sparsity=sparsity), []
+    available = hw.precisions()
+    for candidate in _PRECISION_FALLBACK:
+        if candidate in available:
+            why = "bf16, the usual mixed-precision training format"
+            if candidate != "bf16":
+                why = f"{candidate}: {hw.name} has no bf16 peak"
+            return hw.peak(candidate, sparsity=sparsity), [
+                Assumption(name="precision", value=candidate, source=why)
+            ]
+    raise InvalidInputError(
+        "precision", f"{hw.name} lists no bf16/fp16/fp32 peak; give one of {available}"
+    )
+
+
+def _rate(
+    args: EstimateTrainingInput, peak: Peak, work: Workload
+) -> tuple[float, float, float, list[Step], list[Assumption]]:
+    """Return (mfu, hfu, achieved FLOP/s per device, steps, assumptions)."""
+    ratio = work.hardware_flops / work.flops
+    if args.achieved_tflops is not None:
+        achieved = args.achieved_tflops * 1e12
+        hfu = achieved / peak.flops_per_s
+        mfu = hfu / ratio
+        step = make_step(
+            "MFU implied by the achieved rate",
+            "MFU = X · (C_model / C_hw) / peak",
+            [("X", achieved, "FLOP/s"), ("C_model/C_hw", 1 / ratio, ""),
+             ("peak", peak.flops_per_s, "FLOP/s")],
+            mfu,
+            "",
+        )
+        return mfu, hfu, achieved, [step], []
+    assumptions = []
+    if args.mfu is None:
+        mfu = DEFAULT_MFU.mfu
+        assumptions.append(
+            Assumption(name="mfu", value=format_number(mfu), source=DEFAULT_MFU.source)
+        )
+    else:
+        mfu = args.mfu
+    achieved = peak.flops_per_s * mfu * ratio
+    step = make_step(
+        "achieved rate per device (counts recomputation)",
+        "X = peak · MFU · C_hw / C_model",
+        [("peak", peak.flops_per_s, "FLOP/s"), ("MFU", mfu, ""), ("C_hw/C_model", ratio, "")],
+        achieved,
+        "FLOP/s",
+    )
+    return mfu, mfu * ratio, achieved, [step], assumptions
+
+
+def _money_and_energy(
+    args: HardwareArgs, hw: Hardware, dev_hours: float
+) -> tuple[
+    float | None, float | None, float | None, float, float | None, float, float | None,
+    list[Step], list[Assumption],
+]:
+    """Price, cost, power, PUE, energy, carbon intensity, CO2 with their steps."""
+    steps: list[Step] = []
+    assumptions: list[Assumption] = []
+    price = args.price_per_device_hour
+    if price is None and hw.price_usd_per_device_hour is not None:
+        price = hw.price_usd_per_device_hour
+        ref = hw.price
+        where = f"{ref.provider}, {ref.date}: {ref.source.title}" if ref is not None else "catalog"
+        assumptions.append(
+            Assumption(
+                name="price_per_device_hour",
+                value=f"${format_number(price)} per device-hour",
+                source=f"catalog reference on-demand price ({where})",
+            )
+        )
+    cost = None
+    if price is not None:
+        cost = dev_hours * price
+        steps.append(
+            make_step("cost", "cost = device-hours × price",
+                      [("device-hours", dev_hours, "h"), ("price", price, "USD/h")], cost, "USD")
+        )
+    power = args.power_watts
+    if power is None and hw.tdp_watts is not None:
+        power = hw.tdp_watts
+        assumptions.append(
+            Assumption(
+                name="power_watts",
+                value=f"{format_number(power)} W",
+                source=f"TDP of {hw.name} from the catalog (board power at full load; "
+                "real averages are often lower)",
+            )
+        )
+    pue = args.pue
+    if pue is None:
+        pue = DEFAULT_PUE
+        assumptions.append(Assumption(name="pue", value=format_number(pue), source=_PUE_SOURCE))
+    carbon = args.carbon_kg_per_kwh
+    if carbon is None:
+        carbon = DEFAULT_CARBON_KG_PER_KWH
+        assumptions.append(
+            Assumption(name="carbon_kg_per_kwh", value=f"{carbon} kg/kWh", source=_CARBON_SOURCE)
+        )
+    energy = co2 = None
+    if power is not None:
+        energy = energy_kwh(dev_hours, power, pue)
+        steps.append(
+            make_step(
+                "energy",
+                "E = device-hours × P × PUE / 1000",
+                [("device-hours", dev_hours, "h"), ("P", power, "W"), ("PUE", pue, "")],
+                energy,
+                "kWh",
+            )
+        )
+        co2 = co2_kg(energy, carbon)
+        steps.append(
+            make_step("CO2", "CO2 = E × carbon intensity",
+                      [("E", energy, "kWh"), ("carbon", carbon, "kg/kWh")], co2, "kg")
+        )
+    return price, cost, power, pue, energy, carbon, co2, steps, assumptions
+
+
+# ------------------------------------------------------------------ the tool
+
+
+def estimate_training(
+    *,
+    hardware: str,
+    model: str | None = None,
+    params: float | str | None = None,
+    tokens: float | str | None = None,
+    flops: float | str | None = None,
+    method: str = "6nd",
+    recompute: str = "none",
+    layers: int | None = None,
+    d_model: int | None = None,
+    heads: int | None = None,
+    seq_len: int | None = None,
+    vocab: int | None = None,
+    d_ff: int | None = None,
+    count: int | None = None,
+    target_days: float | str | None = None,
+    precision: str | None = None,
+    sparsity: bool = False,
+    mfu: float | None = None,
+    achieved_tflops: float | None = None,
+    price_per_device_hour: float | None = None,
+    power_watts: float | None = None,
+    pue: float | None = None,
+    carbon_kg_per_kwh: float | None = None,
+    language: Language = "en",
+) -> TrainingEstimate:
+    """Estimate training time, device-hours, cost, energy and CO2.
+
+    Time = model FLOPs ÷ (count × dense peak at `precision` × `mfu`), or hardware
+    FLOPs ÷ (count × `achieved_tflops`). With `target_days` and no `count`, the
+    device count needed; with both, the MFU needed.
+
+    Returns:
+        TrainingEstimate with every figure, its derivation in `steps`, the defaults
+        used in `assumptions` and a Markdown `summary` in `language`.
+
+    Raises:
+        InvalidInputError: a missing or malformed argument (named in the message).
+        UnknownHardwareError / UnknownModelError: an id not in the catalog.
+    """
+    args = validate_args(EstimateTrainingInput, locals())
+    return _estimate(args)
+
+
+def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
+    work = resolve_workload(**{k: getattr(args, k) for k in WorkloadArgs.model_fields})
+    hw, hw_assumptions = resolve_hardware(args.hardware)
+    peak, precision_assumptions = _pick_peak(hw, args.precision, args.sparsity)
+    steps: list[Step] = list(work.steps) + [peak.step]
+    assumptions: list[Assumption] = (
+        list(work.assumptions) + hw_assumptions + precision_assumptions
+    )
+    mfu, hfu, achieved, rate_steps, rate_assumptions = _rate(args, peak, work)
+    steps += rate_steps
+    assumptions += rate_assumptions
+
+    target_seconds = None
+    if args.target_days is not None:
+        target_seconds = parse_duration_seconds(
+            args.target_days, argument="target_days", default_unit="days"
+        )
+    count = args.count
+    required_count = required_mfu = None
+    feasible = None
+    if count is None and target_seconds is not None:
+        required_count = devices_needed(work.hardware_flops, achieved, target_seconds)
+        steps.append(
+            make_step(
+                "devices needed for the deadline",
+                "n = ⌈C_hw / (X · t_target)⌉",
+                [("C_hw", work.hardware_flops, "FLOPs"), ("X", achieved, "FLOP/s"),
+                 ("t_target", target_seconds, "s")],
+                required_count,
+                "devices",
+            )
+        )
+        count = required_count
+        feasible = True
+    elif count is None:
+        count = 1
+        assumptions.append(
+            Assumption(name="count", value="1", source="not given: one device")
+        )
+    if args.count is not None and target_seconds is not None:
+        required_mfu = model_flops_utilization(
+            work.flops, args.count, peak.flops_per_s, target_seconds
+        )
+        feasible = required_mfu <= 1.0
+        steps.append(
+            make_step(
+                "MFU needed for the deadline",
+                "MFU = C_model / (n · peak · t_target)",
+                [("C_model", work.flops, "FLOPs"), ("n", args.count, ""),
+                 ("peak", peak.flops_per_s, "FLOP/s"), ("t_target", target_seconds, "s")],
+                required_mfu,
+                "",
+            )
+        )
+
+    seconds = training_seconds(work.hardware_flops, count, achieved)
+    steps.append(
+        make_step(
+            "training time",
+            "t = C_hw / (n · X)",
+            [("C_hw", work.hardware_flops, "FLOPs"), ("n", count, "devices"),
+             ("X", achieved, "FLOP/s")],
+            seconds,
+            "s",
+        )
+    )
+    dev_hours = device_hours(count, seconds)
+    steps.append(
+        make_step("device-hours", "device-hours = n · t / 3600",
+                  [("n", count, ""), ("t", seconds, "s")], dev_hours, "h")
+    )
+    price, cost, power, pue, energy, carbon, co2, money_steps, money_assumptions = (
+        _money_and_energy(args, hw, dev_hours)
+    )
+    steps += money_steps
+    assumptions += money_assumptions
+
+    scenarios = []
+    if args.mfu is None and args.achieved_tflops is None:
+        for sc in MFU_SCENARIOS:
+            sc_seconds = training_seconds(work.flops, count, peak.flops_per_s * sc.mfu)
+            sc_cost = None if price is None else device_hours(count, sc_seconds) * price
+            scenarios.append(
+                ScenarioRow(name=sc.name, mfu=sc.mfu, days=sc_seconds / SECONDS_PER_DAY,
+                            cost_usd=sc_cost, source=sc.source)
+            )
+
+    result = TrainingEstimate(
+        flops=work.flops,
+        hardware_flops=work.hardware_flops,
+        method=work.method,
+        recompute=work.recompute,
+        params=work.params,
+        tokens=work.tokens,
+        model=work.model.id if work.model is not None else None,
+        hardware=hw.id,
+        hardware_name=hw.name,
+        count=count,
+        precision=peak.precision,
+        sparsity=peak.sparsity,
+        peak_tflops_per_device=peak.flops_per_s / 1e12,
+        mfu=mfu,
+        hfu=hfu,
+        achieved_tflops_per_device=achieved / 1e12,
+        seconds=seconds,
+        days=seconds / SECONDS_PER_DAY,
+        years=seconds / SECONDS_PER_YEAR,
+        device_hours=dev_hours,
+        price_usd_per_device_hour=price,
+        cost_usd=cost,
+        power_watts=power,
+        pue=pue,
+        energy_kwh=energy,
+        carbon_kg_per_kwh=carbon,
+        co2_kg=co2,
+        target_days=None if target_seconds is None else target_seconds / SECONDS_PER_DAY,
+        required_count=required_count,
+        required_mfu=required_mfu,
+        feasible=feasible,
+        scenarios=scenarios,
+        steps=steps,
+        assumptions=assumptions,
+        language=args.language,
+    )
+    result.summary = _summary(result)
+    return result
+
+
+def _summary(r: TrainingEstimate) -> str:
+    zh = r.language == "zh"
+    what = r.model or (f"{format_count(r.params, r.language)} params" if r.params else "workload")
+    lines = []
+    if zh:
+        lines.append(
+            f"**{what}** 在 {r.count} 块 {r.hardware_name} 上训练："
+            f"约 **{format_duration(r.seconds, 'zh')}**（{format_number(r.days)} 天）。"
+        )
+        lines.append(
+            f"- 训练计算量 {format_flops(r.flops, 'zh')}（方法 {r.method}，重计算 {r.recompute}；"
+            f"硬件实际执行 {format_sci(r.hardware_flops)}）"
+        )
+        lines.append(
+            f"- 单卡峰值 {format_rate(r.peak_tflops_per_device * 1e12)}（{r.precision}，"
+            f"{'稀疏' if r.sparsity else '稠密'}），MFU {format_number(r.mfu * 100)}%，"
+            f"单卡实际 {format_rate(r.achieved_tflops_per_device * 1e12)}"
+        )
+        lines.append(f"- 卡时 {format_number(r.device_hours)} 小时")
+        if r.cost_usd is not None:
+            lines.append(f"- 费用约 {format_usd(r.cost_usd, 'zh')}")
+        if r.energy_kwh is not None and r.co2_kg is not None:
+            lines.append(
+                f"- 耗电 {format_energy_kwh(r.energy_kwh, 'zh')}，碳排放 {format_mass_kg(r.co2_kg, 'zh')}"
+            )
+        if r.required_count is not None:
+            lines.append(f"- 要在 {format_number(r.target_days or 0)} 天内完成，需要 {r.required_count} 块")
+        if r.required_mfu is not None:
+            verdict = "可行" if r.feasible else "不可能（超过 100% 峰值）"
+            lines.append(
+                f"- 要在 {format_number(r.target_days or 0)} 天内完成，需要 MFU "
+                f"{format_number(r.required_mfu * 100)}%：{verdict}"
+            )
+    else:
+        lines.append(
+            f"**{what}** on {r.count} × {r.hardware_name}: about **{format_duration(r.seconds)}**"
+            f" ({format_number(r.days)} days)."
+        )
+        lines.append(
+            f"- Training compute {format_flops(r.flops)} (method {r.method}, recompute "
+            f"{r.recompute}; hardware executes {format_sci(r.hardware_flops)})"
+        )
+        lines.append(
+            f"- Peak {format_rate(r.peak_tflops_per_device * 1e12)} per device ({r.precision}, "
+            f"{'sparse' if r.sparsity else 'dense'}), MFU {format_number(r.mfu * 100)}%, "
+            f"achieved {format_rate(r.achieved_tflops_per_device * 1e12)} per device"
+        )
+        lines.append(f"- {format_number(r.device_hours)} device-hours")
+        if r.cost_usd is not None:
+            lines.append(
+                f"- Cost about {format_usd(r.cost_usd)} at "
+                f"${format_number(r.price_usd_per_device_hour or 0)} per device-hour"
+            )
+        if r.energy_kwh is not None and r.co2_kg is not None:
+            lines.append(
+                f"- Energy {format_energy_kwh(r.energy_kwh)} (PUE {format_number(r.pue)}), "
+                f"CO2 {format_mass_kg(r.co2_kg)}"
+            )
+        if r.required_count is not None:
+            lines.append(
+                f"- To finish in {format_number(r.target_days or 0)} days: "
+                f"{r.required_count} devices"
+            )
+        if r.required_mfu is not None:
+            verdict = "feasible" if r.feasible else "impossible (above 100% of peak)"
+            lines.append(
+                f"- To finish in {format_number(r.target_days or 0)} days on {r.count} devices "
+                f"needs MFU {format_number(r.required_mfu * 100)}%: {verdict}"
+            )
+    if r.scenarios:
+        band = ", ".join(
+            f"{s.name} {format_number(s.mfu * 100)}% → {format_number(s.days)}"
+            for s in r.scenarios
+        )
+        lines.append(f"- {'MFU 情景（天）' if zh else 'MFU scenarios (days)'}: {band}")
+    return "\n".join(lines)
