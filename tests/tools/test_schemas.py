@@ -1,0 +1,254 @@
+"""OpenAI / Anthropic schemas generated from the registry, strict mode, and dispatch.
+
+Snapshots of the generated JSON live in tests/tools/snapshots/. After an intended change to a
+tool's description or input model, regenerate them with
+
+    FLOPCAST_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/tools/test_schemas.py
+
+and review the diff; without the variable, any drift fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+from flopcast.results import Result
+from flopcast.tools.registry import TOOLS, ToolSpec, structured
+from flopcast.tools.schemas import (
+    anthropic_tools,
+    dispatch,
+    input_schema,
+    openai_tools,
+    strict_input_schema,
+)
+from pydantic import BaseModel, ConfigDict, Field
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+UPDATE = os.environ.get("FLOPCAST_UPDATE_SNAPSHOTS") == "1"
+
+# OpenAI strict mode's supported keywords (platform.openai.com/docs/guides/structured-outputs,
+# "Supported schemas"); written out here independently of tools/schemas.py.
+STRICT_ALLOWED = {
+    "type", "properties", "required", "additionalProperties", "items", "anyOf", "enum",
+    "const", "description", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "multipleOf", "minItems", "maxItems",
+}
+
+
+# ---------------------------------------------------------------- snapshots
+
+
+def _check_snapshot(name: str, data: Any) -> None:
+    path = SNAPSHOTS / name
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if UPDATE:
+        SNAPSHOTS.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"missing snapshot {path}; run with FLOPCAST_UPDATE_SNAPSHOTS=1"
+    assert path.read_text(encoding="utf-8") == text, (
+        f"{name} drifted from the generated schemas; if intended, regenerate with "
+        "FLOPCAST_UPDATE_SNAPSHOTS=1 and review the diff"
+    )
+
+
+def test_openai_snapshot():
+    _check_snapshot("openai_tools.json", openai_tools())
+
+
+def test_openai_strict_snapshot():
+    _check_snapshot("openai_tools_strict.json", openai_tools(strict=True))
+
+
+def test_anthropic_snapshot():
+    _check_snapshot("anthropic_tools.json", anthropic_tools())
+
+
+def test_every_tool_is_in_every_format():
+    names = [s.name for s in TOOLS]
+    assert [t["function"]["name"] for t in openai_tools()] == names
+    assert [t["name"] for t in openai_tools(api="responses")] == names
+    assert [t["name"] for t in anthropic_tools()] == names
+
+
+# ---------------------------------------------------------------- strict mode rules
+
+
+def _walk(node: Any, path: str = "$"):
+    """Yield (path, schema node) for every schema node below `node`."""
+    if not isinstance(node, dict):
+        return
+    yield path, node
+    for name, sub in node.get("properties", {}).items():
+        yield from _walk(sub, f"{path}.{name}")
+    for i, sub in enumerate(node.get("anyOf", [])):
+        yield from _walk(sub, f"{path}|{i}")
+    if isinstance(node.get("items"), dict):
+        yield from _walk(node["items"], f"{path}[]")
+
+
+def _strict_violations(schema: dict) -> list[str]:
+    problems = []
+    for path, node in _walk(schema):
+        unknown = set(node) - STRICT_ALLOWED
+        if unknown:
+            problems.append(f"{path}: unsupported keywords {sorted(unknown)}")
+        if node.get("type") == "object" or "properties" in node:
+            if node.get("additionalProperties") is not False:
+                problems.append(f"{path}: additionalProperties must be false")
+            if sorted(node.get("required", [])) != sorted(node.get("properties", {})):
+                problems.append(f"{path}: every property must be required")
+    return problems
+
+
+def _accepts_null(node: dict) -> bool:
+    kind = node.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return "enum" not in node or None in node["enum"]
+    return any(_accepts_null(sub) for sub in node.get("anyOf", []))
+
+
+@pytest.mark.parametrize("spec", TOOLS, ids=lambda s: s.name)
+def test_strict_schema_satisfies_openai_strict_mode(spec: ToolSpec):
+    schema = strict_input_schema(spec)
+    assert _strict_violations(schema) == []
+    assert "$defs" not in json.dumps(schema) and "$ref" not in json.dumps(schema)
+
+
+@pytest.mark.parametrize("spec", TOOLS, ids=lambda s: s.name)
+def test_strict_optional_arguments_are_nullable_and_required_ones_are_not(spec: ToolSpec):
+    schema = strict_input_schema(spec)
+    for name, field in spec.input_model.model_fields.items():
+        if field.is_required():
+            assert not _accepts_null(schema["properties"][name]), name
+        else:
+            assert _accepts_null(schema["properties"][name]), name
+
+
+@pytest.mark.parametrize("spec", TOOLS, ids=lambda s: s.name)
+def test_plain_schema_is_the_model_with_refs_inlined(spec: ToolSpec):
+    schema = input_schema(spec)
+    assert "$ref" not in json.dumps(schema)
+    assert schema["type"] == "object" and schema["additionalProperties"] is False
+    assert list(schema["properties"]) == list(spec.input_model.model_fields)
+    required = [n for n, f in spec.input_model.model_fields.items() if f.is_required()]
+    assert sorted(schema.get("required", [])) == sorted(required)
+
+
+class _Inner(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    k: int = Field(default=2, ge=1, description="inner k")
+
+
+class _Nested(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(description="A property called title must survive title-dropping.")
+    mode: Literal["a", "b"] = Field(default="a", description="mode", min_length=1)
+    inner: _Inner | None = Field(default=None, description="an object")
+    items: list[_Inner] = Field(default_factory=list, description="objects")
+
+
+class _Out(Result):
+    x: float = 0.0
+
+
+def _spec(model: type[BaseModel]) -> ToolSpec:
+    return ToolSpec("nested", "Nested", "d", model, _Out, lambda **kw: _Out())
+
+
+def test_strict_conversion_of_nested_models_literals_and_defaults():
+    schema = strict_input_schema(_spec(_Nested))
+    assert _strict_violations(schema) == []
+    props = schema["properties"]
+    assert props["title"] == {
+        "type": "string",
+        "description": "A property called title must survive title-dropping.",
+    }
+    assert props["mode"]["type"] == ["string", "null"]
+    assert props["mode"]["enum"] == ["a", "b", None]
+    assert 'Default "a" (null = the default).' in props["mode"]["description"]
+    inner_object = props["inner"]["anyOf"][0]
+    assert inner_object["required"] == ["k"] and inner_object["additionalProperties"] is False
+    assert props["items"]["items"]["properties"]["k"]["type"] == ["integer", "null"]
+
+
+def test_strict_mode_refuses_free_form_dict_arguments():
+    class WithDict(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        prices: dict[str, float] = Field(default_factory=dict, description="d")
+
+    with pytest.raises(ValueError, match="free-form object"):
+        strict_input_schema(_spec(WithDict))
+
+
+def test_tool_formats():
+    chat = openai_tools(tools=[_spec(_Nested)])[0]
+    assert chat["type"] == "function" and set(chat["function"]) == {
+        "name", "description", "parameters"}
+    strict = openai_tools(strict=True, tools=[_spec(_Nested)])[0]
+    assert strict["function"]["strict"] is True
+    responses = openai_tools(strict=True, api="responses", tools=[_spec(_Nested)])[0]
+    assert set(responses) == {"type", "name", "description", "parameters", "strict"}
+    anthropic = anthropic_tools(tools=[_spec(_Nested)])[0]
+    assert set(anthropic) == {"name", "description", "input_schema"}
+    assert anthropic["input_schema"] == chat["function"]["parameters"]
+
+
+# ---------------------------------------------------------------- dispatch
+
+
+def _plan_spec() -> ToolSpec:
+    return next(s for s in TOOLS if s.name == "plan_compute_optimal")
+
+
+def test_dispatch_with_a_dict_equals_the_core_function():
+    from flopcast.scaling import plan_compute_optimal
+
+    expected = structured(plan_compute_optimal(flops="1e24"))
+    assert dispatch("plan_compute_optimal", {"flops": "1e24"}) == expected
+
+
+def test_dispatch_with_a_json_string_and_strict_nulls():
+    from flopcast.scaling import plan_compute_optimal
+
+    expected = structured(plan_compute_optimal(flops=1e24))
+    # What a strict-mode model sends: every argument present, null for those it leaves out.
+    arguments = {name: None for name in _plan_spec().input_model.model_fields}
+    arguments["flops"] = 1e24
+    assert dispatch("plan_compute_optimal", json.dumps(arguments)) == expected
+    assert dispatch("plan_compute_optimal", json.dumps(arguments).encode()) == expected
+
+
+@pytest.mark.parametrize(
+    ("arguments", "start"),
+    [
+        ({"flops": "1e24", "count": 0}, "count: "),
+        ({"flops": "1e24", "flopz": 1}, "flopz: is not an argument; accepted arguments: "),
+        ('{"flops": ', "arguments: is not valid JSON"),
+        ("[1, 2]", "arguments: must be an object"),
+        ({"flops": "lots"}, "flops"),
+    ],
+)
+def test_dispatch_bad_input_is_one_error_line(arguments, start):
+    out = dispatch("plan_compute_optimal", arguments)
+    assert set(out) == {"error"}
+    assert out["error"].startswith(start)
+    assert "\n" not in out["error"]
+
+
+def test_dispatch_unknown_tool():
+    out = dispatch("plan_compute_optimum", {})
+    assert out["error"].startswith("name: unknown tool 'plan_compute_optimum'; did you mean")
+
+
+def test_dispatch_never_raises_even_on_a_bug():
+    def broken(**kwargs):
+        raise ZeroDivisionError("boom")
+
+    spec = ToolSpec("broken", "Broken", "d", _Nested, _Out, broken)
+    out = dispatch("broken", {"title": "t"}, tools=[spec])
+    assert out == {"error": "broken: internal error (ZeroDivisionError: boom); "
+                            "this is a bug in flopcast, not in your input"}
