@@ -615,7 +615,8 @@ def _summary(r: TrainingEstimate) -> str:
     if zh:
         lines.append(
             f"**{what}** 在 {r.count} 块 {r.hardware_name} 上训练："
-            f"约 **{format_duration(r.seconds, 'zh')}**（{format_number(r.days)} 天）。"
+            f"约 **{format_duration(r.seconds, 'zh')}**"
+            + ("。" if "天" in format_duration(r.seconds, "zh") else f"（{format_number(r.days)} 天）。")
         )
         lines.append(
             f"- 训练计算量 {format_flops(r.flops, 'zh')}（方法 {r.method}，重计算 {r.recompute}；"
@@ -644,7 +645,7 @@ def _summary(r: TrainingEstimate) -> str:
     else:
         lines.append(
             f"**{what}** on {r.count} × {r.hardware_name}: about **{format_duration(r.seconds)}**"
-            f" ({format_number(r.days)} days)."
+            + ("." if "days" in format_duration(r.seconds) else f" ({format_number(r.days)} days).")
         )
         lines.append(
             f"- Training compute {format_flops(r.flops)} (method {r.method}, recompute "

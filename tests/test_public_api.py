@@ -1,0 +1,37 @@
+"""The public API: a sorted __all__, every name resolvable, and a light import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import flopcast
+
+
+def test_all_is_sorted_and_unique():
+    assert flopcast.__all__ == sorted(set(flopcast.__all__))
+
+
+def test_every_public_name_resolves():
+    for name in flopcast.__all__:
+        assert getattr(flopcast, name) is not None, name
+
+
+def test_private_names_are_not_exported():
+    assert not [n for n in flopcast.__all__ if n.startswith("_") and n != "__version__"]
+
+
+def test_import_is_light():
+    code = (
+        "import sys, flopcast; "
+        "print(','.join(m for m in ('fastmcp','langchain_core','tiktoken','rich','flopcast.hardware')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_version_matches_the_distribution():
+    from importlib.metadata import version
+
+    assert flopcast.__version__ == version("flopcast")
