@@ -121,6 +121,15 @@ class Architecture(BaseModel):
         attention = self.d_model * (self.d_attn + 2 * self.d_kv) + self.d_attn * self.d_model
         return attention + self.ffn_matrices * self.d_model * self.ffw
 
+    def param_count(self, embedding_matrices: int = 1) -> int:
+        """Weights of the matmuls: L · layer_params + embedding_matrices · V · d_model.
+
+        Biases, norms and position embeddings are left out (about 0.01–0.5 %
+        for the presets). `embedding_matrices` is 1 when input and output
+        embeddings are tied (GPT-3, PaLM), 2 when untied (LLaMA).
+        """
+        return self.layers * self.layer_params + embedding_matrices * self.vocab * self.d_model
+
     def defaults_used(self) -> list[Assumption]:
         """Assumptions for the fields left empty."""
         out = []

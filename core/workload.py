@@ -233,7 +233,7 @@ def resolve_workload(
         if arch is None:
             raise InvalidInputError(
                 "params", "the workload needs params (e.g. '175B'), a model preset, or flops")
-        n = float(arch.layers * arch.layer_params + arch.vocab * arch.d_model)
+        n = float(arch.param_count(embedding_matrices=1))
         total = n
         assumptions.append(Assumption(
             name="params", value=f"{format_count(n)} = L · (layer weights) + V · d_model",
