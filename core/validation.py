@@ -45,7 +45,8 @@ def validate_args(model: type[M], values: Mapping[str, Any]) -> M:
     Raises:
         InvalidInputError: naming the first offending argument.
     """
-    data = {k: v for k, v in values.items() if k in model.model_fields}
+    fields = model.__pydantic_fields__
+    data = {k: v for k, v in values.items() if k in fields}
     try:
         return model.model_validate(data)
     except ValidationError as e:
