@@ -107,14 +107,18 @@ def _file_uri_to_path(uri: str) -> Path | None:
 async def _client_roots() -> list[Path]:
     """The folders the client exposes as MCP roots (empty when it declares none).
 
-    roots/list is a handshake-era request (deprecated by SEP-2577 but still what clients
-    such as Claude Desktop and VS Code send); any failure simply means "no roots".
+    roots/list is a server-to-client request of the handshake-era protocol (up to
+    2025-11-25, which Claude Desktop, Cursor and VS Code speak); the 2026-07-28 protocol
+    deprecates roots (SEP-2577) and has no back channel for it, so there `--allow-dir` is
+    the only grant. Any failure simply means "no client roots".
     """
     try:
         from fastmcp.server.dependencies import get_context
         from mcp_types import ClientCapabilities, RootsCapability
 
         session = get_context().session
+        if not session.can_send_request:
+            return []
         if not session.check_client_capability(ClientCapabilities(roots=RootsCapability())):
             return []
         with warnings.catch_warnings():

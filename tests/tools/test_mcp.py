@@ -1,0 +1,283 @@
+"""The MCP server built from the registry: in-memory client for every tool, stdio and HTTP ends."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import flopcast
+import pytest
+from fastmcp import Client
+from flopcast.results import Result
+from flopcast.tools.mcp_server import build_server, is_loopback, main, render_text
+from flopcast.tools.registry import TOOLS, ToolSpec, structured
+from flopcast.tools.schemas import input_schema, output_schema
+from pydantic import BaseModel, ConfigDict, Field
+
+BIN = Path(sys.executable).parent
+SERVER_ENV = {"FASTMCP_CHECK_FOR_UPDATES": "off", "PYTHONUNBUFFERED": "1"}
+
+#: One valid call per wired tool, and one bad call whose error must name `bad_argument`.
+EXAMPLES: dict[str, dict[str, Any]] = {
+    "plan_compute_optimal": {"flops": "1e24"},
+}
+BAD: dict[str, tuple[dict[str, Any], str]] = {
+    "plan_compute_optimal": ({"flops": "1e24", "count": 0}, "count"),
+}
+
+
+@pytest.fixture
+def server():
+    return build_server()
+
+
+def test_every_wired_tool_has_an_example_here():
+    assert sorted(EXAMPLES) == sorted(s.name for s in TOOLS)
+    assert sorted(BAD) == sorted(s.name for s in TOOLS)
+
+
+async def test_server_identity_and_instructions(server):
+    assert server.version == flopcast.__version__
+    async with Client(server, mode="legacy") as client:
+        init = client.initialize_result
+        assert init.server_info.name == "flopcast"
+        assert init.server_info.version == flopcast.__version__
+        assert "Call a tool for every figure" in (init.instructions or "")
+
+
+async def test_tools_listed_with_schemas_titles_and_annotations(server):
+    async with Client(server) as client:
+        listed = {t.name: t for t in await client.list_tools()}
+    assert sorted(listed) == sorted(s.name for s in TOOLS)
+    for spec in TOOLS:
+        tool = listed[spec.name]
+        assert tool.title == spec.title
+        assert tool.description == spec.description
+        assert tool.input_schema == input_schema(spec)
+        assert tool.output_schema == output_schema(spec)
+        # flat arguments: the model's fields are the top-level properties
+        assert list(tool.input_schema["properties"]) == list(spec.input_model.model_fields)
+        a = tool.annotations
+        assert (a.read_only_hint, a.idempotent_hint, a.open_world_hint, a.destructive_hint) == (
+            True, True, False, False)
+
+
+@pytest.mark.parametrize("spec", TOOLS, ids=lambda s: s.name)
+async def test_structured_result_equals_the_core_function(server, spec: ToolSpec):
+    arguments = EXAMPLES[spec.name]
+    expected = spec.handler(**arguments)
+    async with Client(server) as client:
+        result = await client.call_tool(spec.name, arguments)
+    assert result.is_error is False
+    assert result.structured_content == structured(expected)
+    assert [c.type for c in result.content] == ["text"]
+    assert result.content[0].text == render_text(expected)
+    assert result.content[0].text.startswith(expected.summary.strip()[:40])
+
+
+@pytest.mark.parametrize("spec", TOOLS, ids=lambda s: s.name)
+async def test_bad_input_is_a_one_line_tool_error_and_the_server_keeps_serving(server, spec):
+    arguments, argument = BAD[spec.name]
+    async with Client(server) as client:
+        bad = await client.call_tool(spec.name, arguments, raise_on_error=False)
+        assert bad.is_error is True
+        text = bad.content[0].text
+        assert text.startswith(f"{argument}: ") or text.startswith(f"{argument}.")
+        assert "\n" not in text and "Traceback" not in text
+        extra = await client.call_tool(spec.name, {**EXAMPLES[spec.name], "zz_extra": 1},
+                                       raise_on_error=False)
+        assert extra.is_error is True
+        assert extra.content[0].text.startswith("zz_extra: is not an argument; accepted")
+        good = await client.call_tool(spec.name, EXAMPLES[spec.name])
+        assert good.is_error is False
+
+
+async def test_prompts_listed_and_rendered(server):
+    from flopcast.prompts import list_prompts, load_prompt
+
+    async with Client(server) as client:
+        prompts = {p.name: p for p in await client.list_prompts()}
+        assert sorted(prompts) == sorted(p.name for p in list_prompts())
+        system = await client.get_prompt("system_en")
+        assert system.messages[0].content.text == load_prompt("system_en")
+        planners = [p for p in prompts.values() if [a.name for a in p.arguments] == ["question"]]
+        assert planners, "a prompt that takes the user's question"
+        question = "训练 GPT-3 需要多少天？"
+        rendered = await client.get_prompt(planners[0].name, {"question": question})
+        assert question in rendered.messages[0].content.text
+
+
+# ---------------------------------------------------------------- test-only tools
+
+
+class EchoInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(description="A path.")
+
+
+class EchoResult(Result):
+    roots: list[str] = Field(default_factory=list)
+
+
+def echo_roots(*, path: str, allowed_roots: list[Path] | None = None) -> EchoResult:
+    return EchoResult(roots=[str(r) for r in allowed_roots or []], summary=f"read {path}")
+
+
+ECHO = ToolSpec("echo_roots", "Echo roots", "Test tool.", EchoInput, EchoResult, echo_roots,
+                server_arguments=("allowed_roots",), blocking=True)
+
+
+def broken(*, path: str) -> EchoResult:
+    raise ZeroDivisionError("boom")
+
+
+BROKEN = ToolSpec("broken", "Broken", "Test tool.", EchoInput, EchoResult, broken)
+
+
+async def test_allowed_roots_come_from_flags_and_client_roots(tmp_path):
+    server = build_server([tmp_path], tools=[ECHO])
+    async with Client(server) as client:
+        result = await client.call_tool("echo_roots", {"path": "a"})
+    assert result.structured_content["roots"] == [str(tmp_path.resolve())]
+    # a handshake-era client (Claude Desktop, VS Code) lists its roots on request
+    async with Client(server, roots=["file:///work/data%20set"], mode="legacy") as client:
+        result = await client.call_tool("echo_roots", {"path": "a"})
+    assert result.structured_content["roots"] == [str(tmp_path.resolve()), "/work/data set"]
+
+
+async def test_no_roots_granted_means_an_empty_list():
+    async with Client(build_server(tools=[ECHO])) as client:
+        result = await client.call_tool("echo_roots", {"path": "a"})
+    assert result.structured_content["roots"] == []
+
+
+async def test_a_client_cannot_grant_itself_roots():
+    async with Client(build_server(tools=[ECHO])) as client:
+        result = await client.call_tool("echo_roots", {"path": "a", "allowed_roots": ["/"]},
+                                        raise_on_error=False)
+    assert result.is_error
+    assert result.content[0].text.startswith("allowed_roots: is not an argument")
+
+
+async def test_a_bug_is_one_line_without_traceback_and_the_server_keeps_serving():
+    async with Client(build_server(tools=[BROKEN, ECHO])) as client:
+        result = await client.call_tool("broken", {"path": "a"}, raise_on_error=False)
+        assert result.is_error
+        assert result.content[0].text == (
+            "broken: internal error (ZeroDivisionError: boom); "
+            "this is a bug in flopcast, not in your input")
+        assert (await client.call_tool("echo_roots", {"path": "a"})).is_error is False
+
+
+def test_render_text_in_chinese():
+    from flopcast.results import Assumption, make_step
+
+    result = Result(
+        summary="**答案**",
+        language="zh",
+        steps=[make_step("C", "C = 6 · N · D", [("N", 2.0, ""), ("D", 3.0, "")], 36.0, "FLOPs")],
+        assumptions=[Assumption(name="mfu", value="0.4", source="PaLM §4.1")],
+    )
+    text = render_text(result)
+    assert text.startswith("**答案**\n\n**推导步骤**\n- C: C = 6 · N · D = 36")
+    assert text.endswith("**假设**\n- mfu = 0.4 (PaLM §4.1)")
+
+
+# ---------------------------------------------------------------- command line and transports
+
+
+def test_loopback_detection():
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert is_loopback("127.0.0.2")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--transport", "http", "--host", "0.0.0.0"],
+        ["--transport", "http", "--host", "0.0.0.0", "--allow-remote"],
+        ["--allow-dir", "/definitely/not/a/folder"],
+    ],
+)
+def test_refused_command_lines(argv, monkeypatch, capsys):
+    monkeypatch.delenv("FLOPCAST_MCP_TOKEN", raising=False)
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.stderr.read() if process.stderr else "server exited")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError("server did not start")
+
+
+@pytest.mark.slow
+async def test_stdio_end_to_end_with_the_official_mcp_client():
+    from mcp import Client as SDKClient
+    from mcp import StdioServerParameters
+
+    spec = TOOLS[0]
+    arguments = EXAMPLES[spec.name]
+    params = StdioServerParameters(command=str(BIN / "flopcast-mcp"), env=SERVER_ENV)
+    async with SDKClient(params) as client:
+        tools = await client.list_tools()
+        result = await client.call_tool(spec.name, arguments)
+    assert spec.name in [t.name for t in tools.tools]
+    assert result.is_error is False
+    assert result.structured_content == structured(spec.handler(**arguments))
+
+
+@pytest.mark.slow
+async def test_streamable_http_on_a_loopback_port_with_a_token():
+    from mcp import Client as SDKClient
+
+    port = _free_port()
+    env = {**os.environ, **SERVER_ENV, "FLOPCAST_MCP_TOKEN": "s3cret"}
+    process = subprocess.Popen(
+        [str(BIN / "flopcast-mcp"), "--transport", "http", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        _wait_for_port(port, process)
+        import httpx
+
+        url = f"http://127.0.0.1:{port}/mcp"
+        denied = httpx.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
+        assert denied.status_code == 401
+        spec = TOOLS[0]
+        arguments = EXAMPLES[spec.name]
+        async with (
+            httpx.AsyncClient(headers={"Authorization": "Bearer s3cret"}) as http,
+        ):
+            from mcp.client.streamable_http import streamable_http_client
+
+            transport = streamable_http_client(url, http_client=http)
+            async with SDKClient(transport) as client:
+                result = await client.call_tool(spec.name, arguments)
+        assert result.structured_content == structured(spec.handler(**arguments))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stderr is not None:
+            process.stderr.close()
