@@ -29,6 +29,7 @@ __all__ = [
     "ModelSource",
     "get_model",
     "list_models",
+    "load_catalog",
     "model_catalog",
     "normalize_name",
     "resolve_model",
