@@ -50,6 +50,7 @@ from flopcast.quantities import (
     parse_quantity,
 )
 from flopcast.results import Assumption, Result, Step, make_step
+from flopcast.training import DEFAULT_MFU
 from flopcast.validation import validate_args
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -164,13 +165,6 @@ FITS: dict[str, Fit] = {
 }
 DEFAULT_FIT: FitName = "hoffmann_approach1"
 DEFAULT_LOSS_FIT: LossFitName = "besiroglu_2024"
-#: Default model FLOPs utilization for hardware budgets: between MT-NLG's 30.2 % and
-#: PaLM 540B's 46.2 % (Chowdhery et al. 2022, PaLM, §4.1 Table 3).
-DEFAULT_MFU = 0.40
-_DEFAULT_MFU_SOURCE = (
-    "between MT-NLG 530B (30.2 %) and PaLM 540B (46.2 %) MFU, Chowdhery et al. 2022, "
-    "PaLM, §4.1 Table 3"
-)
 
 
 def _fit(name: str, argument: str = "fit") -> Fit:
@@ -456,9 +450,9 @@ def _budget(
     peak = hw.peak(args.precision, sparsity=args.sparsity)
     steps.append(peak.step)
     if args.mfu is None:
-        mfu = DEFAULT_MFU
+        mfu = DEFAULT_MFU.mfu
         assumptions.append(
-            Assumption(name="mfu", value=f"{DEFAULT_MFU}", source=_DEFAULT_MFU_SOURCE)
+            Assumption(name="mfu", value=f"{DEFAULT_MFU.mfu}", source=DEFAULT_MFU.source)
         )
     else:
         mfu = args.mfu

@@ -260,3 +260,20 @@ def test_loss_needs_a_parametric_fit() -> None:
     with pytest.raises(InvalidInputError):
         chinchilla_loss(1e9, 2e10, "hoffmann_approach1")
     assert math.isfinite(chinchilla_loss(1e9, 2e10, "besiroglu_2024"))
+
+
+def test_dollar_budget_on_h100() -> None:
+    # "$2M of cloud credit at $2.50 per H100-hour": 2e6 / 2.5 = 800,000 device-hours;
+    # × 3600 s × 989.5e12 FLOP/s (H100 SXM dense BF16, half the datasheet's 1,979 sparse)
+    # × 0.40 MFU = 1.1399e24 FLOPs.
+    r = plan_compute_optimal(hardware="h100", budget_usd="$2M", price_per_device_hour=2.5)
+    assert r.flops == pytest.approx(800_000 * 3600 * 989.5e12 * 0.40, rel=1e-6)
+    assert r.params == pytest.approx(0.08919 * (1.1399e24) ** 0.5, rel=1e-3)
+    assert any(a.name == "mfu" for a in r.assumptions)
+
+
+def test_hardware_time_budget() -> None:
+    # 1024 A100 (312 TFLOP/s dense BF16) × 30 days × 50 % MFU = 1024 · 312e12 · 0.5 · 2.592e6.
+    r = plan_compute_optimal(hardware="a100", count=1024, days="30 days", mfu=0.5)
+    assert r.flops == pytest.approx(1024 * 312e12 * 0.5 * 30 * 86400, rel=1e-6)
+    assert r.seconds == pytest.approx(30 * 86400)
