@@ -325,3 +325,15 @@ def test_input_model_matches_function_defaults() -> None:
     assert all(f.description for f in fields.values())
     assert ListHardwareInput().model_dump() == {"vendor": None, "kind": None,
                                                 "training_only": False, "language": "en"}
+
+
+def test_import_does_not_parse_the_catalog() -> None:
+    import subprocess
+    import sys
+
+    code = ("import flopcast.hardware as h; n0 = h._catalog.cache_info().currsize; "
+            "h.hardware_catalog(); h.hardware_catalog(); i = h._catalog.cache_info(); "
+            "print(n0, i.misses, i.hits)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["0", "1", "1"]  # nothing at import; one parse, then cached
