@@ -24,10 +24,7 @@ def _per_call(stmt, number: int, repeat: int) -> float:
 
 
 def _import_seconds(module: str, repeat: int) -> float:
-    code = (
-        "import time; t = time.perf_counter(); import {m}; "
-        "print(time.perf_counter() - t)"
-    ).format(m=module)
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
     samples = []
     for _ in range(repeat):
         out = subprocess.run([sys.executable, "-X", "frozen_modules=on", "-c", code],

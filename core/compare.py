@@ -57,7 +57,9 @@ class CompareGpusInput(WorkloadArgs, HardwareArgs):
         default=None,
         ge=1,
         le=10_000_000,
-        description="Devices of each type. Default 1, or per type the number that meets target_days.",
+        description=(
+            "Devices of each type. Default 1, or per type the number that meets target_days."
+        ),
     )
     target_days: float | str | None = Field(
         default=None,
@@ -209,8 +211,10 @@ def compare_gpus(
         else:
             achieved = peak.flops_per_s * mfu * ratio
         n = args.count
-        if n is None:
-            n = devices_needed(work.hardware_flops, achieved, target_seconds) if target_seconds else 1
+        if n is None and target_seconds is not None:
+            n = devices_needed(work.hardware_flops, achieved, target_seconds)
+        elif n is None:
+            n = 1
         seconds = training_seconds(work.hardware_flops, n, achieved)
         hours = device_hours(n, seconds)
         price = args.price_per_device_hour
@@ -237,7 +241,9 @@ def compare_gpus(
                 memory_gb=hw.memory_gb,
                 state_bytes_per_device=per_device,
                 fits_memory=fits,
-                meets_deadline=None if target_seconds is None else seconds <= target_seconds * (1 + 1e-9),
+                meets_deadline=(
+                    None if target_seconds is None else seconds <= target_seconds * (1 + 1e-9)
+                ),
             )
         )
 
@@ -279,8 +285,9 @@ def compare_gpus(
 
 def _summary(r: GpuComparison) -> str:
     zh = r.language == "zh"
+    sort_zh = {"days": "天数", "cost": "费用", "energy": "能耗"}[r.sort_by]
     head = (
-        f"训练计算量 {format_flops(r.flops, 'zh')}，按{ {'days': '天数', 'cost': '费用', 'energy': '能耗'}[r.sort_by] }排序："
+        f"训练计算量 {format_flops(r.flops, 'zh')}，按{sort_zh}排序："
         if zh
         else f"Workload {format_flops(r.flops)}, ranked by {r.sort_by}:"
     )

@@ -616,7 +616,11 @@ def _summary(r: TrainingEstimate) -> str:
         lines.append(
             f"**{what}** 在 {r.count} 块 {r.hardware_name} 上训练："
             f"约 **{format_duration(r.seconds, 'zh')}**"
-            + ("。" if "天" in format_duration(r.seconds, "zh") else f"（{format_number(r.days)} 天）。")
+            + (
+                "。"
+                if "天" in format_duration(r.seconds, "zh")
+                else f"（{format_number(r.days)} 天）。"
+            )
         )
         lines.append(
             f"- 训练计算量 {format_flops(r.flops, 'zh')}（方法 {r.method}，重计算 {r.recompute}；"
@@ -632,10 +636,13 @@ def _summary(r: TrainingEstimate) -> str:
             lines.append(f"- 费用约 {format_usd(r.cost_usd, 'zh')}")
         if r.energy_kwh is not None and r.co2_kg is not None:
             lines.append(
-                f"- 耗电 {format_energy_kwh(r.energy_kwh, 'zh')}，碳排放 {format_mass_kg(r.co2_kg, 'zh')}"
+                f"- 耗电 {format_energy_kwh(r.energy_kwh, 'zh')}，"
+                f"碳排放 {format_mass_kg(r.co2_kg, 'zh')}"
             )
         if r.required_count is not None:
-            lines.append(f"- 要在 {format_number(r.target_days or 0)} 天内完成，需要 {r.required_count} 块")
+            lines.append(
+                f"- 要在 {format_number(r.target_days or 0)} 天内完成，需要 {r.required_count} 块"
+            )
         if r.required_mfu is not None:
             verdict = "可行" if r.feasible else "不可能（超过 100% 峰值）"
             lines.append(

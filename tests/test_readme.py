@@ -1,0 +1,148 @@
+"""The README's tables are generated from the code; this test fails when they drift.
+
+Regenerate with:  .venv/bin/python tests/test_readme.py --write
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _fmt(x: float | None, digits: int = 3) -> str:
+    from flopcast.quantities import format_number
+
+    return "—" if x is None else format_number(x, digits)
+
+
+def hardware_table() -> str:
+    from flopcast.hardware import hardware_catalog
+
+    lines = [
+        "| id | name | kind | BF16 dense TFLOP/s | FP32 TFLOP/s | memory GB | GB/s | TDP W | "
+        "reference $/h |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for hw in hardware_catalog():
+        bf16 = fp32 = None
+        if "bf16" in hw.precisions():
+            bf16 = hw.peak("bf16").flops_per_s / 1e12
+        if "fp32" in hw.precisions():
+            fp32 = hw.peak("fp32").flops_per_s / 1e12
+        price = "—"
+        if hw.price_usd_per_device_hour is not None and hw.price is not None:
+            price = f"{_fmt(hw.price_usd_per_device_hour)} ({hw.price.date})"
+        lines.append(
+            f"| `{hw.id}` | {hw.name} | {hw.kind} | {_fmt(bf16)} | {_fmt(fp32)} | "
+            f"{_fmt(hw.memory_gb)} | {_fmt(hw.memory_bandwidth_gb_s)} | {_fmt(hw.tdp_watts)} | "
+            f"{price} |"
+        )
+    return "\n".join(lines)
+
+
+def unverified_list() -> str:
+    from flopcast.hardware import unverified_figures
+
+    rows: dict[str, list[str]] = {}
+    for hw_id, field in unverified_figures():
+        rows.setdefault(hw_id, []).append(field)
+    if not rows:
+        return "_None._"
+    return "\n".join(f"- `{k}`: {', '.join(v)}" for k, v in rows.items())
+
+
+def models_table() -> str:
+    from flopcast.models import model_catalog
+    from flopcast.quantities import format_sci
+
+    lines = [
+        "| id | params | active | tokens | layers | d_model | published FLOPs | 6·N·D |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for m in model_catalog():
+        six_nd = 6 * m.effective_params * m.tokens if m.tokens else None
+        lines.append(
+            f"| `{m.id}` | {format_sci(m.params)} | "
+            f"{format_sci(m.active_params) if m.active_params else '—'} | "
+            f"{format_sci(m.tokens) if m.tokens else '—'} | {m.layers} | {m.d_model} | "
+            f"{format_sci(m.published_flops) if m.published_flops else '—'} | "
+            f"{format_sci(six_nd) if six_nd else '—'} |"
+        )
+    return "\n".join(lines)
+
+
+def seed_table() -> str:
+    from flopcast.hardware import get_hardware
+    from flopcast.quantities import SECONDS_PER_DAY, format_number, format_sci
+    from flopcast.training import device_hours, energy_kwh, estimate_training
+
+    two_v100 = estimate_training(flops=3.14e23, hardware="v100 pcie", count=2,
+                                 precision="fp32", mfu=1.0)
+    two_v100_seed = estimate_training(flops=3.114e23, hardware="v100 pcie", count=2,
+                                      precision="fp32", mfu=1.0)
+    one_v100 = estimate_training(flops=3.14e23, hardware="v100 pcie", count=1,
+                                 precision="fp32", mfu=1.0)
+    megatron = estimate_training(params=175e9, tokens=300e9, hardware="a100 sxm", count=1024,
+                                 achieved_tflops=140, recompute="full")
+    lam = estimate_training(flops=3.14e23, hardware="v100", count=1, achieved_tflops=28,
+                            price_per_device_hour=1.5)
+    a100_hw = get_hardware("a100 sxm")
+    rows = [
+        ("GPT-3 compute 3.114 × 10^23", f"6 × 175e9 × 300e9 = {format_sci(6 * 175e9 * 300e9)}; "
+         "Table D.1 prints 3.14 × 10^23 (from 174.6B params)", "digit typo: 3.114 for 3.14"),
+        ("355 years on a two-V100 server (28 TFLOPS)",
+         f"{format_number(two_v100.years)} years with 3.14e23 "
+         f"({format_number(two_v100_seed.years)} with 3.114e23)",
+         "only at 100% of the FP32 peak (2 × 14 TFLOP/s, V100 PCIe)"),
+        ("single V100 ~700 years", f"{format_number(one_v100.years)} years",
+         "FP32 peak at 100% use; tensor cores (112 TFLOP/s) would be 8× faster"),
+        ("1024 A100, 34 days", f"{format_number(megatron.days)} days",
+         "Megatron-LM's 8·T·P/(n·X) with X = 140 TFLOP/s achieved (activation recomputation)"),
+        ("835,584 GPU-hours", f"{format_number(device_hours(1024, 34 * SECONDS_PER_DAY))}",
+         "= 1024 × 34 days × 24 h"),
+        ("A100 peak 19.5 TFLOPS", f"FP32 {format_number(a100_hw.peak('fp32').flops_per_s / 1e12)} "
+         f"vs BF16 tensor {format_number(a100_hw.peak('bf16').flops_per_s / 1e12)} TFLOP/s",
+         "19.5 is FP32 without tensor cores"),
+        ("$4.6M", f"${format_number(lam.cost_usd / 1e6)}M at $1.50/h, 28 TFLOP/s",
+         "Lambda's 355 V100-years"),
+        ("284,000 kWh", f"{format_number(energy_kwh(835_584, 400, 1.0))} kWh at 400 W, before "
+         "PUE", "no basis given; Patterson et al. 2021 measured 1,287 MWh"),
+    ]
+    lines = ["| seed says | flopcast computes | why |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+SECTIONS: dict[str, Callable[[], str]] = {
+    "hardware": hardware_table,
+    "unverified": unverified_list,
+    "models": models_table,
+    "seed": seed_table,
+}
+
+
+def render(text: str) -> str:
+    for name, make in SECTIONS.items():
+        pattern = re.compile(
+            rf"(<!-- BEGIN generated:{name} -->\n).*?(\n<!-- END generated:{name} -->)", re.S
+        )
+        text = pattern.sub(lambda m, make=make: m.group(1) + make() + m.group(2), text)
+    return text
+
+
+def test_readme_generated_sections_are_current():
+    text = README.read_text(encoding="utf-8")
+    for name in SECTIONS:
+        assert f"<!-- BEGIN generated:{name} -->" in text, name
+    assert render(text) == text, "README is stale: run `python tests/test_readme.py --write`"
+
+
+if __name__ == "__main__":
+    if "--write" in sys.argv:
+        README.write_text(render(README.read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        print(render(README.read_text(encoding="utf-8")))
