@@ -66,7 +66,9 @@ _WORD_SCALE: dict[str, float] = {
     "e": 1e18,
     "quintillion": 1e18,
 }
-_CJK_SCALE: dict[str, float] = {"十": 1e1, "百": 1e2, "千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
+_CJK_SCALE: dict[str, float] = {
+    "十": 1e1, "百": 1e2, "千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8,
+}
 
 # Unit words that carry no scale: they name what is counted and are dropped.
 _UNIT_WORDS = {
@@ -138,7 +140,9 @@ _DURATION_UNITS: dict[str, float] = {
 }
 
 _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$", re.S)
-_SCI_TIMES = re.compile(r"^\s*([+-]?\d+(?:\.\d*)?)\s*[x×*]\s*10\s*\^\s*([+-]?\d+)\s*(.*?)\s*$", re.S)
+_SCI_TIMES = re.compile(
+    r"^\s*([+-]?\d+(?:\.\d*)?)\s*[x×*]\s*10\s*\^\s*([+-]?\d+)\s*(.*?)\s*$", re.S
+)
 
 
 def _split(text: str) -> tuple[float, str] | None:
