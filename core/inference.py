@@ -34,6 +34,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from flopcast.errors import InvalidInputError
 from flopcast.memory import BYTES_PER_VALUE, ValuePrecision, kv_cache_bytes
 from flopcast.quantities import (
@@ -47,7 +49,6 @@ from flopcast.quantities import (
 )
 from flopcast.results import Assumption, Result, Step, make_step
 from flopcast.validation import validate_args
-from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "DEFAULT_PREFILL_MFU",

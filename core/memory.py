@@ -38,11 +38,12 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from flopcast.errors import InvalidInputError
 from flopcast.quantities import Language, format_bytes, format_count, parse_quantity
 from flopcast.results import Assumption, Result, Step, make_step
 from flopcast.validation import validate_args
-from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "BYTES_PER_VALUE",

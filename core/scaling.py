@@ -39,6 +39,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from flopcast.errors import InvalidInputError
 from flopcast.quantities import (
     SECONDS_PER_HOUR,
@@ -52,7 +54,6 @@ from flopcast.quantities import (
 from flopcast.results import Assumption, Result, Step, make_step
 from flopcast.training import DEFAULT_MFU
 from flopcast.validation import validate_args
-from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "DEFAULT_FIT",

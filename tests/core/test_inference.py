@@ -8,6 +8,7 @@ H200 SXM: 4.8 TB/s, same tensor peaks, 141 GB.
 from __future__ import annotations
 
 import pytest
+
 from flopcast.errors import InvalidInputError
 from flopcast.inference import estimate_inference, forward_flops_per_token
 

@@ -7,6 +7,7 @@ papers (ZeRO Figure 1).
 from __future__ import annotations
 
 import pytest
+
 from flopcast.errors import InvalidInputError
 from flopcast.memory import (
     activation_bytes_per_layer,
@@ -148,3 +149,38 @@ def test_errors_name_the_argument(kwargs: dict, argument: str) -> None:
     with pytest.raises(InvalidInputError) as e:
         estimate_memory(**kwargs)
     assert e.value.argument == argument
+
+
+def test_full_fine_tune_7b_on_one_a100_80gb() -> None:
+    # "Can I full fine-tune a 7B model on one 80 GB A100?" 112 GB of states alone exceed 80 GB.
+    # Fewest devices with the states spread evenly: each keeps 18.25 GB of activations
+    # (32 × 34 · 4096 · 4096), leaving 61.75 GB: ⌈112 / 61.75⌉ = 2.
+    r = estimate_memory(**SEVEN_B, seq_len=4096, hardware="a100-80gb")
+    assert r.device_memory_bytes == pytest.approx(80e9)
+    assert r.fits is False
+    assert r.min_devices == 2
+    assert "does not fit" in r.summary
+
+
+def test_7b_with_zero3_on_eight_a100_80gb_fits() -> None:
+    # 14 GB of states + 18.25 GB of activations = 32.25 GB ≤ 80 GB.
+    r = estimate_memory(**SEVEN_B, seq_len=4096, zero_stage=3, data_parallel=8,
+                        hardware="a100-80gb")
+    assert r.total_bytes_per_device == pytest.approx(14e9 + 32 * 34 * SBH)
+    assert r.fits is True
+
+
+def test_activations_alone_too_big() -> None:
+    # Without FlashAttention, 104.2 GB of activations exceed 80 GB: no device count helps.
+    r = estimate_memory(**SEVEN_B, seq_len=4096, flash_attention=False, hardware="a100-80gb")
+    assert r.fits is False
+    assert r.min_devices is None
+    assert "activations alone" in r.summary
+
+
+def test_70b_inference_needs_two_h100() -> None:
+    # 140 GB of bf16 weights + 1.34 GB of KV cache (4096 tokens) over 80 GB devices: 2.
+    r = estimate_memory(mode="inference", params="70B", layers=80, d_model=8192, heads=64,
+                        kv_heads=8, context=4096, hardware="h100")
+    assert r.fits is False
+    assert r.min_devices == 2

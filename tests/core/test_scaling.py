@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from flopcast.errors import InvalidInputError
 from flopcast.scaling import (
     chinchilla_loss,
