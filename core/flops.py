@@ -28,9 +28,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
 from flopcast.errors import InvalidInputError
 from flopcast.results import Assumption, Step, make_step
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "METHODS",

@@ -15,11 +15,12 @@ import tomllib
 from importlib import resources
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
 from flopcast.errors import InvalidInputError, UnknownModelError, closest_matches
 from flopcast.quantities import Language, format_count, format_flops
 from flopcast.results import Result, Source
 from flopcast.validation import validate_args
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 __all__ = [
     "ListModelsInput",

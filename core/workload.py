@@ -14,13 +14,14 @@ takes the same workload arguments (`WorkloadArgs`) and turns them into a
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from flopcast.errors import InvalidInputError
 from flopcast.flops import Architecture, Method, Recompute, training_flops
 from flopcast.models import ModelPreset, resolve_model
 from flopcast.quantities import format_count, format_sci, parse_quantity
 from flopcast.results import Assumption, Step, make_step
 from flopcast.validation import validate_args
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 __all__ = ["Workload", "WorkloadArgs", "resolve_workload"]
 

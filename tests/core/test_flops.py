@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from flopcast.errors import InvalidInputError
-from flopcast.flops import METHODS, Architecture, training_flops
 from hypothesis import given
 from hypothesis import strategies as st
+
+from flopcast.errors import InvalidInputError
+from flopcast.flops import METHODS, Architecture, training_flops
 
 PF_DAY = 1e15 * 86400  # GPT-3 Table D.1 caption: 8.64e19 FLOPs per petaflop/s-day
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from flopcast.errors import InvalidInputError, UnknownModelError
 from flopcast.flops import Architecture
 from flopcast.models import (
@@ -55,6 +56,13 @@ def test_every_figure_has_a_source_or_is_marked_unverified(preset: ModelPreset) 
                 if getattr(preset, f) is not None]
     assert not [f for f in figures if f not in covered]
     assert all(s.title for s in preset.sources)
+
+
+@pytest.mark.parametrize("preset", model_catalog(), ids=lambda p: p.id)
+def test_fields_only_from_unread_sources_are_marked_unverified(preset: ModelPreset) -> None:
+    read = {f for s in preset.sources if s.retrieved for f in s.fields}
+    unread = {f for s in preset.sources if not s.retrieved for f in s.fields}
+    assert unread - read <= set(preset.unverified)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from flopcast.errors import InvalidInputError, UnknownModelError
 from flopcast.workload import Workload, WorkloadArgs, resolve_workload
 
