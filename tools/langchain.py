@@ -23,10 +23,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from flopcast.tools._errors import MissingDependencyError, error_message
 from flopcast.tools.registry import ToolSpec, call_tool, structured
 from flopcast.validation import input_error
-from pydantic import ValidationError
 
 __all__ = ["langchain_tools"]
 

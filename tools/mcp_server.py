@@ -45,19 +45,20 @@ from typing import Any  # noqa: E402
 from urllib.parse import unquote, urlparse  # noqa: E402
 
 import anyio  # noqa: E402
-import flopcast  # noqa: E402
 from fastmcp import FastMCP  # noqa: E402
 from fastmcp.prompts import Prompt  # noqa: E402
 from fastmcp.prompts.base import PromptArgument  # noqa: E402
 from fastmcp.tools import Tool  # noqa: E402
 from fastmcp.tools.base import ToolResult  # noqa: E402
+from mcp_types import TextContent, ToolAnnotations  # noqa: E402
+from pydantic import PrivateAttr  # noqa: E402
+
+import flopcast  # noqa: E402
 from flopcast.errors import FlopcastError  # noqa: E402
 from flopcast.results import Result  # noqa: E402
 from flopcast.tools._errors import error_message  # noqa: E402
 from flopcast.tools.registry import TOOLS, ToolSpec, call_tool, structured  # noqa: E402
 from flopcast.tools.schemas import input_schema, output_schema  # noqa: E402
-from mcp_types import TextContent, ToolAnnotations  # noqa: E402
-from pydantic import PrivateAttr  # noqa: E402
 
 __all__ = ["INSTRUCTIONS", "build_server", "main"]
 
@@ -227,9 +228,87 @@ def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+def _hardware_entries() -> list[dict[str, Any]]:
+    from flopcast.hardware import list_hardware
+
+    return [entry.model_dump(mode="json") for entry in list_hardware().entries]
+
+
+def _model_entries() -> list[dict[str, Any]]:
+    from flopcast.models import list_models
+
+    return [entry.model_dump(mode="json") for entry in list_models().entries]
+
+
+def _one(entries: list[dict[str, Any]], wanted_id: str) -> dict[str, Any]:
+    return next(entry for entry in entries if entry["id"] == wanted_id)
+
+
+def _resource_error(e: FlopcastError) -> Exception:
+    from fastmcp.exceptions import ResourceError
+
+    return ResourceError(error_message(e, "resource"))
+
+
 def _add_resources(server: FastMCP) -> None:
-    """Catalog resources; each reads the catalog when asked, not at start-up."""
-    del server  # wired when the catalog modules land
+    """Catalog resources (JSON); each reads the catalog when asked, not at start-up."""
+
+    @server.resource(
+        "flopcast://hardware",
+        name="hardware_catalog",
+        title="Hardware catalog",
+        description="Every accelerator and CPU in the catalog: dense peak TFLOP/s per "
+        "precision, memory, bandwidth, TDP, reference price, aliases and the sources of "
+        "each figure (the entries list_hardware returns).",
+        mime_type="application/json",
+    )
+    def hardware_catalog() -> str:
+        return _json(_hardware_entries())
+
+    @server.resource(
+        "flopcast://hardware/{hardware_id}",
+        name="hardware_entry",
+        title="One accelerator",
+        description="One catalog device by id or alias (e.g. nvidia-h100-sxm5-80gb, a100), "
+        "with its sources.",
+        mime_type="application/json",
+    )
+    def hardware_entry(hardware_id: str) -> str:
+        from flopcast.hardware import get_hardware
+
+        try:
+            found = get_hardware(hardware_id).id
+        except FlopcastError as e:
+            raise _resource_error(e) from e
+        return _json(_one(_hardware_entries(), found))
+
+    @server.resource(
+        "flopcast://models",
+        name="model_presets",
+        title="Model presets",
+        description="Every model preset: parameters, training tokens, shape, published "
+        "training FLOPs and the paper behind each figure (the entries list_models returns).",
+        mime_type="application/json",
+    )
+    def model_presets() -> str:
+        return _json(_model_entries())
+
+    @server.resource(
+        "flopcast://models/{model_id}",
+        name="model_preset",
+        title="One model preset",
+        description="One model preset by id or alias (e.g. gpt-3-175b, llama-2-70b), with "
+        "its sources.",
+        mime_type="application/json",
+    )
+    def model_preset(model_id: str) -> str:
+        from flopcast.models import get_model
+
+        try:
+            found = get_model(model_id).id
+        except FlopcastError as e:
+            raise _resource_error(e) from e
+        return _json(_one(_model_entries(), found))
 
 
 # ---------------------------------------------------------------------------

@@ -34,10 +34,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
 from flopcast.errors import InvalidInputError, closest_matches
 from flopcast.results import Result
 from flopcast.validation import input_error
-from pydantic import BaseModel, ValidationError
 
 __all__ = [
     "TOOLS",
@@ -179,9 +180,56 @@ def get_tool(name: str, tools: Sequence[ToolSpec] | None = None) -> ToolSpec:
 
 def _build() -> tuple[ToolSpec, ...]:
     """The shipped tools, in the order a client lists them (most used first)."""
-    from flopcast import scaling
+    from flopcast import compare, hardware, memory, models, scaling, training
 
     return (
+        ToolSpec(
+            name="estimate_training",
+            title="Estimate a training run (FLOPs, time, cost, energy)",
+            description=(
+                "Training compute of one run and what it costs on given hardware: total "
+                "FLOPs (C = 6·N·D by default), wall-clock time (seconds, days, years) on "
+                "`count` accelerators, device-hours, cost (USD), energy (kWh) and CO2 (kg), "
+                "with every step and assumption. Use it for questions like: \"How long does a "
+                "7B model on 2T tokens take on 256 H100s?\", \"How many H100s to train 70B on "
+                "15T tokens in 90 days at 40% MFU?\", \"What would Llama 3.1 405B cost at "
+                "today's H100 price, and the CO2 at 0.4 kg/kWh?\", \"训练 GPT-3 需要多少 "
+                "FLOPs？用两块 V100 要多少年？\", \"1024 块 A100 训练 GPT-3 要多少天？折合多少 "
+                "GPU 小时、多少钱、多少度电？\". Workload: `model` (preset id, see list_models) "
+                "or `params` + `tokens`, or `flops` (total FLOPs, used as is). Hardware: "
+                "`hardware` (id or alias, see list_hardware), `count`, `precision` (default "
+                "bf16, dense peak). Utilization: `mfu` (fraction of peak, default 0.40) OR "
+                "`achieved_tflops` (per-device TFLOP/s as logged). `target_days` instead of "
+                "`count` gives the devices needed. Quantities accept suffixes (\"175B\", "
+                "\"300B tokens\", \"1750亿\"). "
+                'Example: estimate_training(model="gpt-3-175b", hardware="a100", '
+                "count=1024, achieved_tflops=140)"
+            ),
+            input_model=training.EstimateTrainingInput,
+            output_model=training.TrainingEstimate,
+            handler=training.estimate_training,
+        ),
+        ToolSpec(
+            name="compare_gpus",
+            title="Compare accelerators for one training run",
+            description=(
+                "The same training workload on several accelerators side by side: devices, "
+                "days, device-hours, cost (USD), energy (kWh) and whether the model fits in "
+                "memory, ranked by `sort_by` (days, cost or energy). Use it for questions "
+                "like: \"Which GPU trains a 13B model on 1T tokens cheapest if it must finish "
+                "within 30 days?\", \"H100 vs A100 vs MI300X for GPT-3\", \"训练 70B 模型用 "
+                "H100 还是 A100 更便宜？\", \"哪种 GPU 最快？\". Workload as in "
+                "estimate_training (`model`, or `params` + `tokens`, or `flops`); `hardware` "
+                "is a list of ids (default: every training accelerator in the catalog); "
+                "`count` devices of each type, or `target_days` to get the devices each "
+                "needs; `mfu` default 0.40. "
+                'Example: compare_gpus(params="13B", tokens="1T", target_days=30, '
+                'sort_by="cost")'
+            ),
+            input_model=compare.CompareGpusInput,
+            output_model=compare.GpuComparison,
+            handler=compare.compare_gpus,
+        ),
         ToolSpec(
             name="plan_compute_optimal",
             title="Plan a compute-optimal (Chinchilla) model",
@@ -204,6 +252,62 @@ def _build() -> tuple[ToolSpec, ...]:
             input_model=scaling.PlanComputeOptimalInput,
             output_model=scaling.ComputeOptimalPlan,
             handler=scaling.plan_compute_optimal,
+        ),
+        ToolSpec(
+            name="estimate_memory",
+            title="Estimate memory per device (training or inference)",
+            description=(
+                "Bytes per device and the minimum number of devices. mode=\"training\": "
+                "weights + gradients + optimizer state + activations, with ZeRO stage, "
+                "tensor/pipeline/data parallelism and recomputation; mode=\"inference\": "
+                "weights + KV cache for `context` tokens × `batch` sequences. Use it for "
+                "questions like: \"Can I fully fine-tune a 7B model on one 80 GB A100? With "
+                "ZeRO-3 on 8 GPUs?\", \"How much memory does the KV cache of Llama 2 70B need "
+                "at 32k context, batch 8?\", \"70B 模型推理需要几张 80GB 显卡？\", \"全量微调 "
+                "7B 模型显存够不够？\". Give `model` (preset, supplies the shape) or `params` "
+                "and the shape (`layers`, `d_model`, `heads`, `kv_heads`); `hardware` checks "
+                "the fit. Sizes in GB (1e9 bytes). "
+                'Example: estimate_memory(model="llama-2-70b", mode="inference", '
+                "context=32768, batch=8)"
+            ),
+            input_model=memory.EstimateMemoryInput,
+            output_model=memory.MemoryEstimate,
+            handler=memory.estimate_memory,
+        ),
+        ToolSpec(
+            name="list_hardware",
+            title="List accelerators in the catalog",
+            description=(
+                "The hardware catalog: every accelerator's id and aliases, dense peak TFLOP/s "
+                "per precision (fp64 … fp4; sparse vendor figures stored halved), memory (GB), "
+                "bandwidth (GB/s), TDP (W), a dated reference price (USD per device-hour) and "
+                "the datasheet each figure comes from. Use it to find the `hardware` id for "
+                "the other tools, or for questions like: \"What is the H100's BF16 peak?\", "
+                "\"A100 的峰值到底是 19.5 还是 312 TFLOPS？\", \"有哪些 GPU 可选？\", "
+                "\"i9-14900K 的单精度峰值是多少？\". Filter by `vendor`, `kind` (gpu, tpu, "
+                "accelerator, cpu) or `training_only`. "
+                'Example: list_hardware(vendor="NVIDIA")'
+            ),
+            input_model=hardware.ListHardwareInput,
+            output_model=hardware.ListHardwareResult,
+            handler=hardware.list_hardware,
+        ),
+        ToolSpec(
+            name="list_models",
+            title="List model presets",
+            description=(
+                "The model presets: id and aliases, parameters, training tokens, shape "
+                "(layers, d_model, heads, vocab, context), published training FLOPs where "
+                "the paper gives them, and the paper each figure comes from. Use it to find "
+                "the `model` id for the other tools, or for questions like: \"How many "
+                "tokens was Llama 2 70B trained on?\", \"GPT-3 有多少层、多少参数？\", "
+                "\"MT-NLG 5300 亿参数用了多少 token？\". Filter by `family` (e.g. gpt-3, "
+                "llama-2). "
+                'Example: list_models(family="llama-2")'
+            ),
+            input_model=models.ListModelsInput,
+            output_model=models.ListModelsResult,
+            handler=models.list_models,
         ),
     )
 

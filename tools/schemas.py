@@ -28,10 +28,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from flopcast.errors import InvalidInputError
 from flopcast.tools._errors import error_message
 from flopcast.tools.registry import ToolSpec, call_tool, get_tool, structured
-from pydantic import BaseModel
 
 __all__ = [
     "anthropic_tools",

@@ -10,24 +10,38 @@ import time
 from pathlib import Path
 from typing import Any
 
-import flopcast
 import pytest
 from fastmcp import Client
+from pydantic import BaseModel, ConfigDict, Field
+
+import flopcast
 from flopcast.results import Result
 from flopcast.tools.mcp_server import build_server, is_loopback, main, render_text
 from flopcast.tools.registry import TOOLS, ToolSpec, structured
 from flopcast.tools.schemas import input_schema, output_schema
-from pydantic import BaseModel, ConfigDict, Field
 
 BIN = Path(sys.executable).parent
 SERVER_ENV = {"FASTMCP_CHECK_FOR_UPDATES": "off", "PYTHONUNBUFFERED": "1"}
 
 #: One valid call per wired tool, and one bad call whose error must name `bad_argument`.
 EXAMPLES: dict[str, dict[str, Any]] = {
+    "estimate_training": {"model": "gpt-3-175b", "hardware": "a100", "count": 1024,
+                          "achieved_tflops": 140},
+    "compare_gpus": {"params": "13B", "tokens": "1T", "target_days": 30, "sort_by": "cost",
+                     "hardware": ["h100-sxm", "a100"]},
     "plan_compute_optimal": {"flops": "1e24"},
+    "estimate_memory": {"model": "llama-2-70b", "mode": "inference", "context": 32768,
+                        "batch": 8},
+    "list_hardware": {"vendor": "NVIDIA"},
+    "list_models": {"family": "llama-2", "language": "zh"},
 }
 BAD: dict[str, tuple[dict[str, Any], str]] = {
+    "estimate_training": ({"model": "gpt-3-175b", "hardware": "a1000"}, "hardware"),
+    "compare_gpus": ({"model": "gpt-3-175b", "sort_by": "speed"}, "sort_by"),
     "plan_compute_optimal": ({"flops": "1e24", "count": 0}, "count"),
+    "estimate_memory": ({"model": "llama-2-70b", "zero_stage": "three"}, "zero_stage"),
+    "list_hardware": ({"kind": "fpga"}, "kind"),
+    "list_models": ({"language": "fr"}, "language"),
 }
 
 
@@ -110,6 +124,30 @@ async def test_prompts_listed_and_rendered(server):
         question = "训练 GPT-3 需要多少天？"
         rendered = await client.get_prompt(planners[0].name, {"question": question})
         assert question in rendered.messages[0].content.text
+
+
+async def test_catalog_resources_whole_and_by_id(server):
+    import json
+
+    from flopcast.hardware import list_hardware
+    from flopcast.models import list_models
+
+    async with Client(server) as client:
+        uris = sorted(str(r.uri) for r in await client.list_resources())
+        templates = sorted(t.uri_template for t in await client.list_resource_templates())
+        hardware = json.loads((await client.read_resource("flopcast://hardware"))[0].text)
+        a100 = json.loads((await client.read_resource("flopcast://hardware/A100"))[0].text)
+        presets = json.loads((await client.read_resource("flopcast://models"))[0].text)
+        gpt3 = json.loads((await client.read_resource("flopcast://models/gpt-3-175b"))[0].text)
+        with pytest.raises(Exception, match=r"hardware: unknown hardware 'a1000'; did you mean"):
+            await client.read_resource("flopcast://hardware/a1000")
+        assert (await client.call_tool("list_models", {})).is_error is False
+    assert uris == ["flopcast://hardware", "flopcast://models"]
+    assert templates == ["flopcast://hardware/{hardware_id}", "flopcast://models/{model_id}"]
+    assert hardware == [e.model_dump(mode="json") for e in list_hardware().entries]
+    assert presets == [e.model_dump(mode="json") for e in list_models().entries]
+    assert a100["id"].startswith("nvidia-a100") and a100["sources"]
+    assert gpt3["id"] == "gpt-3-175b" and gpt3["sources"]
 
 
 # ---------------------------------------------------------------- test-only tools

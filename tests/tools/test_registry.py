@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field
+
 from flopcast.errors import FlopcastError, InvalidInputError
 from flopcast.results import Result
 from flopcast.tools import _errors
@@ -21,13 +23,13 @@ from flopcast.tools.registry import (
     get_tool,
     normalize_arguments,
 )
-from pydantic import BaseModel, ConfigDict, Field
 
 # The tool-function convention: tool name -> (core module, function, input model, output model).
 CONVENTION = {
     "estimate_training": ("training", "estimate_training", "EstimateTrainingInput",
                           "TrainingEstimate"),
-    "compare_gpus": ("training", "compare_gpus", "CompareGpusInput", "GpuComparison"),
+    # The convention table says flopcast.training; the function landed in flopcast.compare.
+    "compare_gpus": ("compare", "compare_gpus", "CompareGpusInput", "GpuComparison"),
     "list_hardware": ("hardware", "list_hardware", "ListHardwareInput", "ListHardwareResult"),
     "list_models": ("models", "list_models", "ListModelsInput", "ListModelsResult"),
     "explain_flops": ("explain", "explain_flops", "ExplainFlopsInput", "Explanation"),

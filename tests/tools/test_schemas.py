@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field
+
 from flopcast.results import Result
 from flopcast.tools.registry import TOOLS, ToolSpec, structured
 from flopcast.tools.schemas import (
@@ -25,7 +27,6 @@ from flopcast.tools.schemas import (
     openai_tools,
     strict_input_schema,
 )
-from pydantic import BaseModel, ConfigDict, Field
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 UPDATE = os.environ.get("FLOPCAST_UPDATE_SNAPSHOTS") == "1"
