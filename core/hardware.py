@@ -31,11 +31,12 @@ import tomllib
 from importlib import resources
 from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
 from flopcast.errors import InvalidInputError, UnknownHardwareError, closest_matches
 from flopcast.quantities import Language
 from flopcast.results import Assumption, Result, Source, Step, StepInput
 from flopcast.validation import validate_args
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 __all__ = [
     "PRECISIONS",
@@ -183,6 +184,9 @@ class Hardware(BaseModel):
     peak_tflops_sparse_printed: dict[str, float] = Field(
         default_factory=dict, description="Vendor figures printed only 'with sparsity'.")
     sparsity_2to4: bool = False
+    sparse_precisions: list[str] | None = Field(
+        default=None, description="Precisions 2:4 sparsity doubles, when not all tensor ones "
+        "(AMD CDNA 3: bf16, fp16, fp8, int8; not tf32).")
     price_usd_per_device_hour: float | None = None
     price: Price | None = None
     sources: list[SourceRef] = Field(min_length=1)
@@ -228,6 +232,12 @@ class Hardware(BaseModel):
                 raise ValueError(f"peak_tflops.{key} must be > 0")
             if not any(s.supports(f"peak_tflops.{key}") for s in self.sources):
                 raise ValueError(f"peak_tflops.{key} has no source")
+        if self.sparse_precisions is not None:
+            if not self.sparsity_2to4:
+                raise ValueError("sparse_precisions needs sparsity_2to4 = true")
+            bad = set(self.sparse_precisions) - set(SPARSE_PRECISIONS)
+            if bad:
+                raise ValueError(f"sparse_precisions: {sorted(bad)} are not tensor precisions")
         if (self.kind == "cpu") != (self.cpu is not None):
             raise ValueError("kind 'cpu' and a [cpu] table go together")
         if self.cpu is not None and self.peak_tflops:
@@ -290,10 +300,11 @@ class Hardware(BaseModel):
         if sparsity and not self.sparsity_2to4:
             raise InvalidInputError(
                 "sparsity", f"{self.name} has no 2:4 structured sparsity; use sparsity=false")
-        if sparsity and key not in SPARSE_PRECISIONS:
+        sparse_ok = self.sparse_precisions or list(SPARSE_PRECISIONS)
+        if sparsity and key not in sparse_ok:
             raise InvalidInputError(
-                "sparsity", f"2:4 sparsity speeds up tensor math only "
-                f"({', '.join(SPARSE_PRECISIONS)}), not {key}; use sparsity=false")
+                "sparsity", f"on {self.name} 2:4 sparsity speeds up "
+                f"{', '.join(sparse_ok)} only, not {key}; use sparsity=false")
         if self.cpu is not None:
             return self._cpu_peak(key, clock)
         return self._listed_peak(key, sparsity)

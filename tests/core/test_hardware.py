@@ -11,6 +11,7 @@ import tomllib
 from importlib import resources
 
 import pytest
+
 from flopcast.errors import InvalidInputError, UnknownHardwareError
 from flopcast.hardware import (
     PRECISIONS,
@@ -337,3 +338,12 @@ def test_import_does_not_parse_the_catalog() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["0", "1", "1"]  # nothing at import; one parse, then cached
+
+
+def test_amd_sparsity_excludes_tf32() -> None:
+    # AMD CDNA 3 white paper: matrix-core sparsity covers INT8, FP8, FP16, BF16 only.
+    mi300x = get_hardware("mi300x")
+    assert mi300x.peak("fp8", sparsity=True).flops_per_s == pytest.approx(2 * 2614.9e12)
+    with pytest.raises(InvalidInputError) as info:
+        mi300x.peak("tf32", sparsity=True)
+    assert info.value.argument == "sparsity"
