@@ -37,6 +37,7 @@ import ipaddress  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
+import time  # noqa: E402
 import warnings  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
 from functools import partial  # noqa: E402
@@ -75,6 +76,8 @@ language="zh" for a Chinese answer. list_hardware and list_models give the catal
 unknown ids fail with the closest matches."""
 
 _LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+#: Default cap on the bytes one count_tokens call may read over MCP (2 GB, the core default).
+DEFAULT_MAX_BYTES = 2_000_000_000
 
 
 # ---------------------------------------------------------------------------
@@ -132,14 +135,44 @@ async def _client_roots() -> list[Path]:
     return [p for p in paths if p is not None]
 
 
+def _progress_reporter(min_interval_s: float = 0.25) -> Callable[[int, int], None] | None:
+    """A `progress(done, total)` callback for a handler running in a worker thread.
+
+    It forwards to the client's progress notifications (when the request asked for them),
+    at most every `min_interval_s` seconds and at the end; a failure to report never stops
+    the work.
+    """
+    try:
+        from fastmcp.server.dependencies import get_context
+
+        ctx = get_context()
+    except Exception:
+        return None
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < min_interval_s:
+            return
+        last[0] = now
+        try:
+            anyio.from_thread.run(ctx.report_progress, float(done), float(total))
+        except Exception:
+            logger.debug("progress report failed", exc_info=True)
+
+    return report
+
+
 class RegistryTool(Tool):
     """A fastmcp tool that runs one `ToolSpec` through `call_tool`."""
 
     _spec: ToolSpec = PrivateAttr()
     _allow_dirs: tuple[Path, ...] = PrivateAttr(default=())
+    _max_bytes: int | None = PrivateAttr(default=None)
 
     @classmethod
-    def from_spec(cls, spec: ToolSpec, allow_dirs: Sequence[Path] = ()) -> RegistryTool:
+    def from_spec(cls, spec: ToolSpec, allow_dirs: Sequence[Path] = (),
+                  max_bytes: int | None = None) -> RegistryTool:
         tool = cls(
             name=spec.name,
             title=spec.title,
@@ -156,6 +189,7 @@ class RegistryTool(Tool):
         )
         tool._spec = spec
         tool._allow_dirs = tuple(allow_dirs)
+        tool._max_bytes = max_bytes
         return tool
 
     async def _context(self) -> dict[str, Any]:
@@ -163,6 +197,10 @@ class RegistryTool(Tool):
         context: dict[str, Any] = {}
         if "allowed_roots" in wanted:
             context["allowed_roots"] = [*self._allow_dirs, *await _client_roots()]
+        if "max_bytes_ceiling" in wanted and self._max_bytes is not None:
+            context["max_bytes_ceiling"] = self._max_bytes
+        if "progress" in wanted and self._spec.blocking:
+            context["progress"] = _progress_reporter()
         return context
 
     async def run(self, arguments: dict[str, Any]) -> ToolResult:
@@ -318,12 +356,15 @@ def _add_resources(server: FastMCP) -> None:
 def build_server(
     allow_dirs: Sequence[str | Path] = (),
     *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
     tools: Sequence[ToolSpec] | None = None,
 ) -> FastMCP:
     """The flopcast MCP server.
 
     Args:
         allow_dirs: folders `count_tokens` may read below (besides the client's MCP roots).
+        max_bytes: the most bytes one `count_tokens` call may read, whatever `max_bytes` the
+            caller sends (None: the caller's value, itself defaulting to 2 GB).
         tools: the specs to serve (default: every registered tool).
     """
     roots = tuple(Path(d).expanduser().resolve() for d in allow_dirs)
@@ -335,7 +376,7 @@ def build_server(
         on_duplicate="error",
     )
     for spec in TOOLS if tools is None else tools:
-        server.add_tool(RegistryTool.from_spec(spec, roots))
+        server.add_tool(RegistryTool.from_spec(spec, roots, max_bytes))
     _add_resources(server)
     _add_prompts(server)
     return server
@@ -399,6 +440,8 @@ def _parser() -> argparse.ArgumentParser:
                         "(default: $FLOPCAST_MCP_TOKEN)")
     p.add_argument("--allow-dir", action="append", default=[], metavar="DIR",
                    help="a folder count_tokens may read (repeatable); none by default")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+                   help="most bytes one count_tokens call may read (default 2e9)")
     p.add_argument("--version", action="version", version=f"flopcast {flopcast.__version__}")
     return p
 
@@ -417,7 +460,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                          "binding it needs --allow-remote and a bearer token")
         if not token:
             parser.error("--allow-remote needs a bearer token: --token or $FLOPCAST_MCP_TOKEN")
-    server = build_server(args.allow_dir)
+    if args.max_bytes < 1:
+        parser.error("--max-bytes must be ≥ 1")
+    server = build_server(args.allow_dir, max_bytes=args.max_bytes)
     if args.transport == "stdio":
         server.run("stdio", show_banner=False, log_level="WARNING")
         return 0

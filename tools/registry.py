@@ -180,7 +180,7 @@ def get_tool(name: str, tools: Sequence[ToolSpec] | None = None) -> ToolSpec:
 
 def _build() -> tuple[ToolSpec, ...]:
     """The shipped tools, in the order a client lists them (most used first)."""
-    from flopcast import compare, hardware, memory, models, scaling, training
+    from flopcast import compare, hardware, inference, memory, models, scaling, tokens, training
 
     return (
         ToolSpec(
@@ -273,6 +273,51 @@ def _build() -> tuple[ToolSpec, ...]:
             input_model=memory.EstimateMemoryInput,
             output_model=memory.MemoryEstimate,
             handler=memory.estimate_memory,
+        ),
+        ToolSpec(
+            name="estimate_inference",
+            title="Estimate inference throughput and cost",
+            description=(
+                "Serving a model on given hardware: FLOPs per generated token, decode "
+                "tokens/s (memory-bandwidth-bound: weights and KV cache read once per step), "
+                "prefill tokens/s (compute-bound), cost per million tokens (USD) and whether "
+                "weights + KV cache fit. Use it for questions like: \"How many tokens per "
+                "second can one H100 decode for a 70B model in bf16? In int4?\", \"What does "
+                "serving 1M tokens of a 70B model cost on H200 at $3.50 per hour?\", "
+                "\"一张 H100 跑 70B 模型每秒能生成多少 token？\", \"推理一百万 token 要多少钱？\". "
+                "Give `model` (preset) or `params` (+ `active_params` for MoE) and the shape; "
+                "`hardware`, `count` (devices per replica), `precision` (weight format: "
+                "bf16, fp8, int8, int4 …), `context` (tokens per sequence), `batch`, "
+                "`price_per_device_hour` (USD). "
+                'Example: estimate_inference(model="llama-2-70b", hardware="h200", '
+                "count=1, precision=\"int4\", price_per_device_hour=3.5)"
+            ),
+            input_model=inference.EstimateInferenceInput,
+            output_model=inference.InferenceEstimate,
+            handler=inference.estimate_inference,
+        ),
+        ToolSpec(
+            name="count_tokens",
+            title="Count tokens of a text, file or folder",
+            description=(
+                "Token count of a text, a file or a folder with a tiktoken encoding "
+                "(o200k_base by default; cl100k_base, p50k_base, r50k_base), exact or a "
+                "seeded sampled estimate with its 95% interval, tokens per byte and a "
+                "breakdown by file type. Use it for questions like: \"How many tokens "
+                "(o200k_base) are in this folder of Markdown and Python files?\", \"I have "
+                "3 TB of text, roughly how many tokens?\", \"这段文字有多少 token？\", "
+                "\"这个文件夹的语料够训练 30B 模型吗？\" (then pass the tokens to "
+                "plan_compute_optimal). Give exactly one of `text` (≤ 10 MB) or `path`; files "
+                "can only be read below the folders the user granted (server --allow-dir or "
+                "the client's roots). `include` / `exclude` globs filter a folder; "
+                "mode=\"sample\" for huge corpora. "
+                'Example: count_tokens(path="docs", include=["*.md", "*.py"])'
+            ),
+            input_model=tokens.CountTokensInput,
+            output_model=tokens.TokenCount,
+            handler=tokens.count_tokens,
+            server_arguments=("allowed_roots", "max_bytes_ceiling", "progress"),
+            blocking=True,
         ),
         ToolSpec(
             name="list_hardware",

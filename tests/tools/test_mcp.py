@@ -32,6 +32,9 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "plan_compute_optimal": {"flops": "1e24"},
     "estimate_memory": {"model": "llama-2-70b", "mode": "inference", "context": 32768,
                         "batch": 8},
+    "estimate_inference": {"model": "llama-2-70b", "hardware": "h200", "precision": "int4",
+                           "price_per_device_hour": 3.5},
+    "count_tokens": {"text": "训练 GPT-3 需要多少天？ How many days does GPT-3 take?"},
     "list_hardware": {"vendor": "NVIDIA"},
     "list_models": {"family": "llama-2", "language": "zh"},
 }
@@ -40,6 +43,8 @@ BAD: dict[str, tuple[dict[str, Any], str]] = {
     "compare_gpus": ({"model": "gpt-3-175b", "sort_by": "speed"}, "sort_by"),
     "plan_compute_optimal": ({"flops": "1e24", "count": 0}, "count"),
     "estimate_memory": ({"model": "llama-2-70b", "zero_stage": "three"}, "zero_stage"),
+    "estimate_inference": ({"model": "llama-2-70b", "hardware": "h100", "batch": -1}, "batch"),
+    "count_tokens": ({"text": "abc", "encoding": "gpt2"}, "encoding"),
     "list_hardware": ({"kind": "fpga"}, "kind"),
     "list_models": ({"language": "fr"}, "language"),
 }
@@ -148,6 +153,54 @@ async def test_catalog_resources_whole_and_by_id(server):
     assert presets == [e.model_dump(mode="json") for e in list_models().entries]
     assert a100["id"].startswith("nvidia-a100") and a100["sources"]
     assert gpt3["id"] == "gpt-3-175b" and gpt3["sources"]
+
+
+async def test_count_tokens_reads_only_below_granted_folders(tmp_path):
+    from flopcast.tokens import count_tokens
+
+    granted = tmp_path / "granted"
+    granted.mkdir()
+    (granted / "a.md").write_text("hello world " * 50, encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not read", encoding="utf-8")
+    expected = count_tokens(path=str(granted / "a.md"), allowed_roots=[granted.resolve()])
+    async with Client(build_server([granted])) as client:
+        ok = await client.call_tool("count_tokens", {"path": str(granted / "a.md")})
+        outside = await client.call_tool("count_tokens", {"path": str(secret)},
+                                         raise_on_error=False)
+        escape = await client.call_tool("count_tokens",
+                                        {"path": str(granted / ".." / "secret.txt")},
+                                        raise_on_error=False)
+    assert ok.structured_content["tokens"] == expected.tokens
+    assert outside.is_error and outside.content[0].text.startswith("path: ")
+    assert escape.is_error and escape.content[0].text.startswith("path: ")
+    async with Client(build_server()) as client:
+        none = await client.call_tool("count_tokens", {"path": str(granted / "a.md")},
+                                      raise_on_error=False)
+    assert none.is_error and none.content[0].text.startswith("path: ")
+
+
+async def test_count_tokens_byte_cap_of_the_server_wins(tmp_path):
+    (tmp_path / "big.txt").write_text("x" * 5000, encoding="utf-8")
+    async with Client(build_server([tmp_path], max_bytes=1000)) as client:
+        result = await client.call_tool(
+            "count_tokens", {"path": str(tmp_path / "big.txt"), "max_bytes": 10**9},
+            raise_on_error=False)
+    assert result.is_error
+    assert result.content[0].text.startswith("max_bytes: ")
+
+
+async def test_count_tokens_reports_progress(tmp_path):
+    (tmp_path / "a.txt").write_text("token " * 2000, encoding="utf-8")
+    seen: list[tuple[float, float | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append((progress, total))
+
+    async with Client(build_server([tmp_path]), progress_handler=on_progress) as client:
+        result = await client.call_tool("count_tokens", {"path": str(tmp_path / "a.txt")})
+    assert result.is_error is False
+    assert seen and seen[-1][0] == seen[-1][1]
 
 
 # ---------------------------------------------------------------- test-only tools
