@@ -1,0 +1,86 @@
+"""LangChain StructuredTools generated from the registry."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from flopcast.tools import MissingDependencyError, langchain_tools
+from flopcast.tools.registry import TOOLS, structured
+from flopcast.tools.schemas import dispatch
+
+
+def _call(tool, args: dict, call_id: str = "call_1"):
+    return tool.invoke({"name": tool.name, "args": args, "id": call_id, "type": "tool_call"})
+
+
+@pytest.fixture(scope="module")
+def tools():
+    return {t.name: t for t in langchain_tools()}
+
+
+def test_one_structured_tool_per_registered_tool(tools):
+    from langchain_core.tools import StructuredTool
+
+    assert list(tools) == [s.name for s in TOOLS]
+    for spec in TOOLS:
+        tool = tools[spec.name]
+        assert isinstance(tool, StructuredTool)
+        assert tool.args_schema is spec.input_model
+        assert tool.description == spec.description
+        assert tool.response_format == "content_and_artifact"
+        assert tool.handle_tool_error is True
+
+
+def test_tool_call_returns_a_tool_message_with_the_structured_artifact(tools):
+    from langchain_core.messages import ToolMessage
+
+    from flopcast.scaling import plan_compute_optimal
+
+    expected = plan_compute_optimal(flops="1e24", language="zh")
+    message = _call(tools["plan_compute_optimal"], {"flops": "1e24", "language": "zh"})
+    assert isinstance(message, ToolMessage)
+    assert message.tool_call_id == "call_1"
+    assert message.status == "success"
+    assert message.content == expected.summary
+    assert message.artifact == structured(expected)
+
+
+def test_error_in_the_core_reaches_the_agent_as_one_line(tools):
+    arguments = {"model": "gpt-3-175b", "hardware": "a1000"}
+    message = _call(tools["estimate_training"], arguments)
+    assert message.status == "error"
+    assert message.content == dispatch("estimate_training", arguments)["error"]
+    assert message.content.startswith("hardware: unknown hardware 'a1000'; did you mean")
+
+
+def test_validation_error_has_the_same_words_as_dispatch(tools):
+    arguments = {"flops": "1e24", "count": 0}
+    message = _call(tools["plan_compute_optimal"], arguments)
+    assert message.status == "error"
+    assert message.content == dispatch("plan_compute_optimal", arguments)["error"]
+    assert message.content.startswith("count: ") and "\n" not in message.content
+
+
+def test_plain_invoke_returns_the_summary(tools):
+    from flopcast.models import list_models
+
+    assert tools["list_models"].invoke({"family": "gpt-3"}) == list_models(family="gpt-3").summary
+
+
+def test_files_are_off_limits_unless_granted(tmp_path):
+    (tmp_path / "a.txt").write_text("hello", encoding="utf-8")
+    closed = {t.name: t for t in langchain_tools()}["count_tokens"]
+    assert _call(closed, {"path": str(tmp_path / "a.txt")}).status == "error"
+    opened = {t.name: t for t in langchain_tools(allowed_roots=[tmp_path])}["count_tokens"]
+    message = _call(opened, {"path": str(tmp_path / "a.txt")})
+    assert message.status == "success" and message.artifact["tokens"] >= 1
+
+
+def test_missing_langchain_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "langchain_core.tools", None)  # import now fails
+    with pytest.raises(MissingDependencyError) as e:
+        langchain_tools()
+    assert isinstance(e.value, ImportError)
+    assert "pip install 'flopcast[langchain]'" in str(e.value)
