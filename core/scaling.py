@@ -17,14 +17,14 @@ so D_opt ∝ C^(1−a) = C^b. The fits differ only in (k, a):
   values (E = 1.69, A = 406.4, B = 410.7, α = 0.34, β = 0.28); k = G · 6^(−a) with
   G = (αA/(βB))^(1/(α+β)) and a = β/(α+β). These rounded values do not reproduce the paper's
   own Table A3 approach-3 column (they give 1.6–2.2× its FLOPs) nor its "40B parameters for
-  the Gopher budget" (Figure 4 caption; they give 32 B): Besiroglu et al. 2024 §2 trace this
-  to rounding.
+  the Gopher budget" (Figure 4 caption; they give 32 B): Besiroglu et al. 2024 (abstract)
+  trace this to the rounding of the printed estimates.
 - ``hoffmann_approach3_unrounded``: the same fit with the TeX-source values Besiroglu et al.
   2024 quote (E = 1.6934, α = 0.3392, β = 0.2849): 40.3 B at the Gopher budget, as printed.
 - ``besiroglu_2024``: the replication's refit of approach 3 (Besiroglu, Erdil, Barnett, You
-  2024, "Chinchilla Scaling: A replication attempt", arXiv:2404.10102, Table 1: E = 1.8172,
-  A = 482.01, B = 2085.43, α = 0.3478, β = 0.3658), consistent with approaches 1 and 2
-  (≈ 18–20 tokens per parameter).
+  2024, "Chinchilla Scaling: A replication attempt", arXiv:2404.10102, the paper's estimates:
+  E = 1.8172, A = 482.01, B = 2085.43, α = 0.3478, β = 0.3658), consistent with approaches 1
+  and 2 (≈ 18–20 tokens per parameter); E is often quoted rounded, 1.82.
 - ``tokens_per_param_20``: the rule of thumb D = 20·N (Chinchilla itself: 70 B parameters on
   1.4 T tokens, Hoffmann et al. 2022 §4.1), so C = 6·N·20N and N = √(C/120).
 
@@ -141,7 +141,7 @@ FITS: dict[str, Fit] = {
     ),
     "hoffmann_approach3_unrounded": Fit(
         "hoffmann_approach3_unrounded",
-        f"{_HOFFMANN}, Eq. 10 with the TeX-source digits quoted by {_BESIROGLU}, §2",
+        f"{_HOFFMANN}, Eq. 10 with the TeX-source digits quoted by {_BESIROGLU}",
         E=1.6934,
         A=406.4,
         B=410.7,
@@ -150,7 +150,7 @@ FITS: dict[str, Fit] = {
     ),
     "besiroglu_2024": Fit(
         "besiroglu_2024",
-        f"{_BESIROGLU}, Table 1 (refit of approach 3 on data reconstructed from Hoffmann Fig. 4)",
+        f"{_BESIROGLU}: refit of approach 3 on data reconstructed from Hoffmann Fig. 4",
         E=1.8172,
         A=482.01,
         B=2085.43,
@@ -325,7 +325,7 @@ class PlanComputeOptimalInput(BaseModel):
     )
     hardware: str | None = Field(
         default=None,
-        description="Accelerator id for a hardware-time or dollar budget, e.g. h100-sxm.",
+        description="Accelerator id for a hardware-time or dollar budget, e.g. h100.",
     )
     count: int | None = Field(
         default=None, ge=1, description="Number of devices (with hardware, days)."
@@ -441,7 +441,7 @@ def _budget(
     if not hardware_given:
         for name in ("count", "days", "budget_usd", "mfu", "price_per_device_hour"):
             if getattr(args, name) is not None:
-                raise InvalidInputError(name, "needs `hardware` (a catalog id such as h100-sxm)")
+                raise InvalidInputError(name, "needs `hardware` (a catalog id such as h100)")
         return None, None
     from flopcast.hardware import resolve_hardware
 
@@ -470,11 +470,13 @@ def _budget(
                     f"the catalog has no reference price for {args.hardware}; "
                     "give price_per_device_hour in USD",
                 )
+            ref = hw.price
+            where = f"{ref.provider}, {ref.date}: {ref.source.title}" if ref else "catalog"
             assumptions.append(
                 Assumption(
                     name="price_per_device_hour",
-                    value=f"${price:g}",
-                    source=f"catalog reference price for {args.hardware}",
+                    value=f"${format_number(price)} per device-hour",
+                    source=f"catalog reference on-demand price ({where})",
                 )
             )
         device_hours = usd / price
@@ -487,7 +489,9 @@ def _budget(
                 "device-hours",
             )
         )
-        count, seconds = 1, device_hours * SECONDS_PER_HOUR
+        # The dollars buy device-hours; with a count they also fix the wall-clock time.
+        count = args.count if args.count is not None else 1
+        seconds = device_hours * SECONDS_PER_HOUR / count
     else:
         if args.days is None:
             raise InvalidInputError(

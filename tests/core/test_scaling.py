@@ -2,8 +2,8 @@
 
 Table values are copied from the papers (Hoffmann et al. 2022, arXiv:2203.15556: Table 3 for
 approach 1, Appendix D.3 Table A3 for approaches 2 and 3; Besiroglu et al. 2024,
-arXiv:2404.10102, Table 1). Where a printed value contradicts its own formula or column, the
-test says so instead of bending the code.
+arXiv:2404.10102, its parameter estimates). Where a printed value contradicts its own
+formula or column, the test says so instead of bending the code.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def test_approach3_rounded_gopher_budget() -> None:
     assert d / n == pytest.approx(92.6, rel=0.01)
     # The Figure 4 caption says "We project the optimal model size given the Gopher FLOP
     # budget to be 40B parameters": the rounded exponents do not give that (Besiroglu et al.
-    # 2024 §2), the TeX-source digits do.
+    # 2024 blame the rounding), the TeX-source digits do.
     n_tex, _ = optimal_allocation(GOPHER_FLOPS, "hoffmann_approach3_unrounded")
     assert n_tex == pytest.approx(40e9, rel=0.02)
 
@@ -124,7 +124,7 @@ def test_table_a3_approach3_175b_flops_is_a_typo() -> None:
 
 
 def test_besiroglu_refit_is_about_20_tokens_per_parameter() -> None:
-    # Besiroglu et al. 2024 Table 1: E=1.8172, A=482.01, B=2085.43, α=0.3478, β=0.3658.
+    # Besiroglu et al. 2024 estimates: E=1.8172, A=482.01, B=2085.43, α=0.3478, β=0.3658.
     alpha, beta, A, B = 0.3478, 0.3658, 482.01, 2085.43
     G = (alpha * A / (beta * B)) ** (1 / (alpha + beta))
     a = beta / (alpha + beta)
