@@ -11,6 +11,8 @@ import tomllib
 from importlib import resources
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flopcast.errors import InvalidInputError, UnknownHardwareError
 from flopcast.hardware import (
@@ -347,3 +349,18 @@ def test_amd_sparsity_excludes_tf32() -> None:
     with pytest.raises(InvalidInputError) as info:
         mi300x.peak("tf32", sparsity=True)
     assert info.value.argument == "sparsity"
+
+
+_NAMES = [(hw.id, name) for hw in CATALOG for name in [hw.id, *hw.aliases]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(pair=st.sampled_from(_NAMES), data=st.data())
+def test_lookup_ignores_case_and_separators(pair: tuple[str, str], data: st.DataObject) -> None:
+    hw_id, name = pair
+    seps = data.draw(st.lists(st.sampled_from(["", " ", "-", "_"]), min_size=len(name),
+                              max_size=len(name)))
+    upper = data.draw(st.lists(st.booleans(), min_size=len(name), max_size=len(name)))
+    mangled = "".join((c.upper() if u else c.lower()) + (s if c.isalnum() else "")
+                      for c, s, u in zip(name, seps, upper, strict=True))
+    assert get_hardware(mangled).id == hw_id
