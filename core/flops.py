@@ -12,8 +12,9 @@ Model FLOPs (`flops`) count one forward and one backward pass (backward = 2 ×
 forward, as all five papers assume). Hardware FLOPs (`hardware_flops`) add what
 activation recomputation executes again: ``full`` re-runs the forward pass of
 every transformer layer (Megatron-LM's 4 passes instead of 3); ``selective``
-re-runs only the attention core, QKᵀ and softmax·V (Korthikanti et al. 2022 §5).
-MFU is defined on model FLOPs (PaLM §4.1), HFU on hardware FLOPs.
+re-runs only the attention core, QKᵀ and softmax·V (Korthikanti et al. 2022 §5),
+counted as that paper's Eq. (8) counts it (see `_selective_extra`). MFU is
+defined on model FLOPs (PaLM §4.1), HFU on hardware FLOPs.
 
 Conventions, as named options echoed in the steps: ``attention="full"`` counts
 the attention matmuls over the whole n_ctx × n_ctx score matrix as the papers
@@ -185,6 +186,20 @@ def _attention_core_forward(arch: Architecture, causal: bool) -> float:
     return arch.layers * per_layer * (0.5 if causal else 1.0)
 
 
+def _selective_extra(attention_core_forward: float) -> float:
+    """Hardware FLOPs that selective recomputation adds, per token.
+
+    Korthikanti et al. 2022 App. A: model FLOPs 72·B·s·l·h²·(1 + s/6h + V/12lh)
+    (Eq. 7) become 72·B·s·l·h²·(1 + s/3h + V/12lh) with selective recomputation
+    (Eq. 8): the attention-score terms (12·B·s²·h·l, three passes of QKᵀ and
+    softmax·V) are counted once more. That is three times a single forward of
+    those matmuls (4·B·s²·h·l); we follow the paper because its Table 5 MFU/HFU
+    pairs (22B 41.5/43.7, 175B 51.4/52.8, 530B 56.0/57.0, 1T 56.3/57.0 %) are
+    reproduced by Eq. 8 and not by a single forward.
+    """
+    return _PASSES * attention_core_forward
+
+
 def _six_nd(n: float, arch: Architecture | None, causal: bool) -> _PerToken:
     """C = 6·N per token: 2N forward (a multiply and an add per weight) + 4N backward.
 
@@ -195,7 +210,7 @@ def _six_nd(n: float, arch: Architecture | None, causal: bool) -> _PerToken:
     """
     step = make_step("FLOPs per token", "C_token = 6 · N", [("N", n, "params")], 6 * n,
                      "FLOPs/token")
-    sel = _attention_core_forward(arch, causal) if arch is not None else None
+    sel = _selective_extra(_attention_core_forward(arch, causal)) if arch is not None else None
     return _PerToken(model=6 * n, full_extra=2 * n, selective_extra=sel, steps=[step])
 
 
@@ -226,7 +241,8 @@ def _kaplan(arch: Architecture, causal: bool) -> _PerToken:
         make_step("training FLOPs per token", "C_token = 3 · C_forward",
                   [("C_forward", fwd, "FLOPs/token")], _PASSES * fwd, "FLOPs/token"),
     ]
-    return _PerToken(model=_PASSES * fwd, full_extra=fwd, selective_extra=attn, steps=steps)
+    return _PerToken(model=_PASSES * fwd, full_extra=fwd, selective_extra=_selective_extra(attn),
+                     steps=steps)
 
 
 def _chinchilla(arch: Architecture, causal: bool, embeddings: bool) -> _PerToken:
@@ -268,7 +284,7 @@ def _chinchilla(arch: Architecture, causal: bool, embeddings: bool) -> _PerToken
                   [("C_seq", forward, "FLOPs"), ("s", s, "tokens")], _PASSES * forward / s,
                   "FLOPs/token"),
     ]
-    selective = arch.layers * (logits_kq + softmax + reduce_v) / s
+    selective = _selective_extra(arch.layers * (logits_kq + softmax + reduce_v) / s)
     return _PerToken(model=_PASSES * forward / s, full_extra=layers_fwd / s,
                      selective_extra=selective, steps=steps)
 
@@ -296,7 +312,8 @@ def _megatron(arch: Architecture, causal: bool) -> _PerToken:
                                 source="Narayanan et al. 2021 §5.1 derive Eq. (3) for this shape; "
                                        "the given shape differs, so the count is approximate"))
     return _PerToken(model=model, full_extra=eq3 - model,
-                     selective_extra=2 * _FLOPS_PER_MAC * l_ * s_attn * h, steps=steps, notes=notes)
+                     selective_extra=_selective_extra(2 * _FLOPS_PER_MAC * l_ * s_attn * h),
+                     steps=steps, notes=notes)
 
 
 def _palm(n: float, arch: Architecture, causal: bool) -> _PerToken:
@@ -312,8 +329,8 @@ def _palm(n: float, arch: Architecture, causal: bool) -> _PerToken:
     step = make_step("training FLOPs per token", "C_token = 6·N + 12·L·H·Q·T",
                      [("N", n, "params"), ("L", arch.layers, "layers"), ("H", arch.heads, "heads"),
                       ("Q", arch.q, ""), ("T", t, "tokens")], model, "FLOPs/token")
-    return _PerToken(model=model, full_extra=2 * n + attn / _PASSES, selective_extra=attn / _PASSES,
-                     steps=[step])
+    return _PerToken(model=model, full_extra=2 * n + attn / _PASSES,
+                     selective_extra=_selective_extra(attn / _PASSES), steps=[step])
 
 
 def training_flops(
@@ -387,7 +404,7 @@ def training_flops(
     hw_token = per.model + extra
     if recompute != "none":
         what = {"full": "one more forward pass of every layer",
-                "selective": "one more forward of QKᵀ and softmax·V"}[recompute]
+                "selective": "QKᵀ and softmax·V counted again, Korthikanti et al. Eq. 8"}[recompute]
         steps.append(make_step(f"hardware FLOPs ({recompute} recompute: {what})",
                                "C_hw = (C_token + C_recompute) · D",
                                [("C_token", per.model, "FLOPs/token"),

@@ -206,7 +206,7 @@ def resolve_workload(
                     "tokens (a preset, or layers, d_model, heads, seq_len, vocab and tokens)")
             extra = training_flops(params=n or 1.0, tokens=d, recompute="selective", arch=arch)
             hw = c + (extra.hardware_flops - extra.flops)
-            steps.append(make_step("hardware FLOPs (selective recompute of QKᵀ and softmax·V)",
+            steps.append(make_step("hardware FLOPs (selective recompute, Korthikanti et al. Eq. 8)",
                                    "C_hw = C + C_recompute",
                                    [("C", c, "FLOPs"),
                                     ("C_recompute", extra.hardware_flops - extra.flops, "FLOPs")],

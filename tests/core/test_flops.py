@@ -53,14 +53,36 @@ def test_selective_recompute_without_architecture_raises() -> None:
     assert e.value.argument == "recompute"
 
 
-def test_selective_recompute_adds_attention_core_forward() -> None:
-    # One more forward of QKᵀ and softmax·V: 4·B·s²·h per layer (Korthikanti et al.
-    # 2022 App. A), per token 4·s·h·l = 4 × 2048 × 12288 × 96.
+def test_selective_recompute_is_korthikanti_eq8() -> None:
+    # Korthikanti et al. 2022 Eq. (8) minus Eq. (7): 72·B·s·l·h²·(s/3h − s/6h) per
+    # iteration = 12·s·h·l per token = 12 × 2048 × 12288 × 96.
     est = training_flops(params=175e9, tokens=300e9, recompute="selective", arch=GPT3_175B)
     assert est.flops == pytest.approx(6 * 175e9 * 300e9)
     assert est.hardware_flops_per_token - est.flops_per_token == pytest.approx(
-        4 * 2048 * 12288 * 96
+        12 * 2048 * 12288 * 96
     )
+
+
+# Korthikanti et al. 2022 (arXiv:2205.05198) Table 3 shapes and Table 5 utilizations with
+# sequence parallelism + selective recomputation: (heads, h, layers, MFU %, HFU %);
+# s = 2048, V = 51,200 for all.
+KORTHIKANTI_TABLE_5 = [
+    (64, 6144, 48, 41.5, 43.7),
+    (96, 12288, 96, 51.4, 52.8),
+    (128, 20480, 105, 56.0, 57.0),
+    (160, 25600, 128, 56.3, 57.0),
+]
+
+
+@pytest.mark.parametrize(("heads", "h", "layers", "mfu", "hfu"), KORTHIKANTI_TABLE_5)
+def test_selective_recompute_reproduces_korthikanti_table_5(heads: int, h: int, layers: int,
+                                                             mfu: float, hfu: float) -> None:
+    # Same step time, so HFU / MFU = hardware FLOPs / model FLOPs; both printed to 0.1 %.
+    arch = Architecture(layers=layers, d_model=h, heads=heads, seq_len=2048, vocab=51200)
+    est = training_flops(params=1e9, tokens=1e9, method="megatron", recompute="selective",
+                         arch=arch)
+    ratio = est.hardware_flops / est.flops
+    assert (hfu - 0.05) / (mfu + 0.05) <= ratio <= (hfu + 0.05) / (mfu - 0.05)
 
 
 @pytest.mark.parametrize("method", ["kaplan", "chinchilla", "megatron", "palm"])
