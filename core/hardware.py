@@ -39,8 +39,12 @@ from flopcast.results import Assumption, Result, Source, Step, StepInput
 from flopcast.validation import validate_args
 
 __all__ = [
-    "PRECISIONS",
+    "KINDS",
     "PEAK_KEYS",
+    "PRECISIONS",
+    "SPARSE_PRECISIONS",
+    "CoreGroup",
+    "CpuSpec",
     "Hardware",
     "HardwareCatalog",
     "HardwareEntry",
@@ -48,6 +52,8 @@ __all__ = [
     "ListHardwareResult",
     "Peak",
     "Precision",
+    "Price",
+    "SourceRef",
     "get_hardware",
     "hardware_catalog",
     "list_hardware",
@@ -115,6 +121,14 @@ class IsaRow(_Strict):
     unverified: bool = False
     note: str = ""
 
+    @model_validator(mode="after")
+    def _known_precisions(self) -> IsaRow:
+        for key, value in self.flops_per_cycle.items():
+            if key not in PRECISIONS or not value > 0:
+                raise ValueError(f"isa {self.name!r}: flops_per_cycle.{key} = {value} "
+                                 f"(keys: {PRECISIONS}; values > 0)")
+        return self
+
 
 class CoreGroup(_Strict):
     """Cores of one kind (P-cores, E-cores) in a CPU."""
@@ -125,6 +139,12 @@ class CoreGroup(_Strict):
     base_ghz: float = Field(gt=0)
     turbo_ghz: float = Field(gt=0)
     isa: list[str] = Field(min_length=1, description="Keys into the catalog's [isa] table.")
+
+    @model_validator(mode="after")
+    def _turbo_not_below_base(self) -> CoreGroup:
+        if self.turbo_ghz < self.base_ghz:
+            raise ValueError(f"core group {self.name!r}: turbo_ghz < base_ghz")
+        return self
 
 
 class CpuSpec(_Strict):

@@ -96,6 +96,9 @@ def test_good_minimal_toml_loads() -> None:
         (_GOOD_ENTRY + '[families.x]\ndefault = "x-nine"\nmembers = ["x-nine"]\n'
          'reason = "because it is"\n', "unknown ids"),
         ("not toml [", "TOML"),
+        (_GOOD_ENTRY.replace('kind = "gpu"', 'kind = "cpu"'), "cpu"),
+        ('[isa.x]\nname = "x"\nflops_per_cycle = { fp33 = 8 }\n'
+         'source = { title = "x doc", url = "https://example.com" }\n', "fp33"),
     ],
 )
 def test_bad_catalogs_fail_at_load(bad: str, message: str) -> None:
