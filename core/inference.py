@@ -265,16 +265,19 @@ def estimate_inference(
     n_total, n_active, ctx = shape["params"], shape["active"], shape["context"]
     n = args.count
 
-    comp = args.compute_precision or _COMPUTE_PRECISION[args.precision]
-    if args.compute_precision is None and comp != args.precision:
-        assumptions.append(
-            Assumption(
-                name="compute_precision",
-                value=comp,
-                source=f"{args.precision} weights are dequantized to {comp} for the matmuls "
-                "(weight-only quantization)",
+    comp = args.compute_precision
+    if comp is None:
+        wanted = _COMPUTE_PRECISION[args.precision]
+        available = hw.precisions()
+        comp = next((c for c in (wanted, "bf16", "fp16", "fp32") if c in available), wanted)
+        if comp != args.precision:
+            why = (
+                f"{args.precision} weights are dequantized to {comp} for the matmuls "
+                "(weight-only quantization)"
+                if comp == wanted
+                else f"{hw.name} has no {wanted} peak; the matmuls run in {comp}"
             )
-        )
+            assumptions.append(Assumption(name="compute_precision", value=comp, source=why))
     peak = hw.peak(comp)
     steps.append(peak.step)
     if hw.memory_bandwidth_gb_s is None or hw.memory_gb is None:

@@ -53,6 +53,7 @@ from flopcast.quantities import (
 )
 from flopcast.results import Assumption, Result, Step, make_step
 from flopcast.training import DEFAULT_MFU
+from flopcast.training import _pick_peak as pick_peak
 from flopcast.validation import validate_args
 
 __all__ = [
@@ -342,8 +343,10 @@ class PlanComputeOptimalInput(BaseModel):
         gt=0,
         description="USD per device-hour; default: the catalog's reference price.",
     )
-    precision: str = Field(
-        default="bf16", description="Precision of the peak: bf16, fp16, fp8, ..."
+    precision: str | None = Field(
+        default=None,
+        description="Precision of the peak: bf16, fp16, fp8, ...; default bf16 (fp16 or fp32 "
+        "on devices without bf16).",
     )
     sparsity: bool = Field(default=False, description="Use the 2:4-sparse peak (rarely reached).")
     mfu: float | None = Field(
@@ -448,7 +451,8 @@ def _budget(
     assert args.hardware is not None
     hw, hw_assumptions = resolve_hardware(args.hardware, argument="hardware")
     assumptions.extend(hw_assumptions)
-    peak = hw.peak(args.precision, sparsity=args.sparsity)
+    peak, peak_assumptions = pick_peak(hw, args.precision, args.sparsity)
+    assumptions.extend(peak_assumptions)
     steps.append(peak.step)
     if args.mfu is None:
         mfu = DEFAULT_MFU.mfu
@@ -527,7 +531,7 @@ def plan_compute_optimal(
     days: float | str | None = None,
     budget_usd: float | str | None = None,
     price_per_device_hour: float | None = None,
-    precision: str = "bf16",
+    precision: str | None = None,
     sparsity: bool = False,
     mfu: float | None = None,
     params: float | str | None = None,

@@ -127,3 +127,10 @@ def test_errors_name_the_argument(kwargs: dict, argument: str) -> None:
     with pytest.raises(InvalidInputError) as e:
         estimate_inference(**kwargs)
     assert e.value.argument == argument
+
+
+def test_device_without_bf16_falls_back_to_fp16() -> None:
+    # V100: fp16 tensor cores only (125 TFLOP/s), 900 GB/s; 7B bf16 = 14 GB → 900 / 14 = 64.3.
+    r = estimate_inference(hardware="v100", params="7B")
+    assert any(a.name == "compute_precision" and a.value == "fp16" for a in r.assumptions)
+    assert r.decode_tokens_per_s == pytest.approx(900 / 14, rel=1e-9)

@@ -278,3 +278,10 @@ def test_hardware_time_budget() -> None:
     r = plan_compute_optimal(hardware="a100", count=1024, days="30 days", mfu=0.5)
     assert r.flops == pytest.approx(1024 * 312e12 * 0.5 * 30 * 86400, rel=1e-6)
     assert r.seconds == pytest.approx(30 * 86400)
+
+
+def test_device_without_bf16_uses_fp16_peak() -> None:
+    # 2 V100 × 125 TFLOP/s fp16 (V100 datasheet) × 0.40 × 30 days.
+    r = plan_compute_optimal(hardware="v100", count=2, days=30)
+    assert r.flops == pytest.approx(2 * 125e12 * 0.40 * 30 * 86400, rel=1e-6)
+    assert any(a.name == "precision" and a.value == "fp16" for a in r.assumptions)
