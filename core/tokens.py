@@ -28,6 +28,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from flopcast.errors import InvalidInputError
 from flopcast.quantities import Language, format_bytes, format_count, format_number
 from flopcast.results import Assumption, Result, Step, make_step
@@ -43,7 +45,6 @@ from flopcast.token_engine import (
 from flopcast.token_files import BINARY_SNIFF_BYTES, WalkResult, resolve_path, walk_files
 from flopcast.tokenizer_data import EncodingName, LoadedEncoding, load_encoding
 from flopcast.validation import validate_args
-from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
