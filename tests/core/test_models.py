@@ -79,6 +79,12 @@ def test_fields_only_from_unread_sources_are_marked_unverified(preset: ModelPres
         ("llama-65b", 65.2e9, 2),
         # Narayanan et al. 2021 Table 1, the 529.6B row (the MT-NLG shape).
         ("mt-nlg-530b", 529.6e9, 1),
+        # PaLM Table 1 (540.35B; multi-query, SwiGLU, shared embedding; secondary copies).
+        ("palm-540b", 540.35e9, 1),
+        # Llama 3 Table 3 shape against the nominal 405B (GQA, SwiGLU, untied embeddings).
+        ("llama-3.1-405b", 405e9, 2),
+        # BLOOM 176,247,271,424 parameters (tied embeddings; secondary copies).
+        ("bloom-176b", 176.247e9, 1),
     ],
 )
 def test_params_of_known_architectures(preset_id: str, printed: float,
