@@ -252,6 +252,10 @@ class Hardware(BaseModel):
                 raise ValueError(f"peak_tflops.{key} must be > 0")
             if not any(s.supports(f"peak_tflops.{key}") for s in self.sources):
                 raise ValueError(f"peak_tflops.{key} has no source")
+        for name in ("memory_gb", "memory_bandwidth_gb_s", "tdp_watts"):
+            if getattr(self, name) is not None and not any(s.supports(name)
+                                                           for s in self.sources):
+                raise ValueError(f"{name} has no source")
         if self.sparse_precisions is not None:
             if not self.sparsity_2to4:
                 raise ValueError("sparse_precisions needs sparsity_2to4 = true")

@@ -97,6 +97,8 @@ def test_good_minimal_toml_loads() -> None:
          'reason = "because it is"\n', "unknown ids"),
         ("not toml [", "TOML"),
         (_GOOD_ENTRY.replace('kind = "gpu"', 'kind = "cpu"'), "cpu"),
+        (_GOOD_ENTRY.replace('training = true', 'training = true\nmemory_gb = 80'),
+         "memory_gb has no source"),
         ('[isa.x]\nname = "x"\nflops_per_cycle = { fp33 = 8 }\n'
          'source = { title = "x doc", url = "https://example.com" }\n', "fp33"),
     ],
