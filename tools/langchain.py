@@ -6,8 +6,9 @@
 
 Each tool is a `StructuredTool` whose `args_schema` is the spec's input model and whose
 `response_format` is "content_and_artifact": the content (what the model reads) is the
-result's summary, the artifact is the structured result as a dict (what a program reads;
-LangChain attaches it to the `ToolMessage` when the tool is invoked with a tool call).
+result's Markdown answer (its summary; explain_flops' explanation), the artifact is the
+structured result as a dict (what a program reads; LangChain attaches it to the
+`ToolMessage` when the tool is invoked with a tool call).
 
 Errors reach the agent instead of stopping it: bad input or an unknown id becomes a
 `ToolException` carrying the same one-line message the MCP server gives, and
@@ -72,7 +73,7 @@ def _make_tool(spec: ToolSpec, context: dict[str, Any], structured_tool: Any,
             result = call_tool(spec, arguments, context)
         except Exception as e:
             raise tool_exception(error_message(e, spec.name)) from e
-        return result.summary, structured(result)
+        return spec.text_of(result), structured(result)
 
     def on_validation_error(error: ValidationError) -> str:
         return error_message(input_error(spec.input_model, error), spec.name)

@@ -84,14 +84,19 @@ DEFAULT_MAX_BYTES = 2_000_000_000
 # Tools
 
 
-def render_text(result: Result) -> str:
-    """The text block of a tool result: summary, then steps and assumptions as Markdown.
+def render_text(result: Result, text: str | None = None) -> str:
+    """The text block of a tool result: its answer, then steps and assumptions as Markdown.
 
     Many clients show the model only the text content, not `structuredContent`; the steps
     and assumptions are what an answer must quote, so they travel in the text too.
+
+    Args:
+        result: the tool's result.
+        text: the Markdown answer (the spec's `text_field`); default `result.summary`.
     """
     zh = result.language == "zh"
-    parts = [result.summary.strip()] if result.summary.strip() else []
+    answer = (result.summary if text is None else text).strip()
+    parts = [answer] if answer else []
     if result.steps:
         lines = [f"- {step.name}: {step.text}" for step in result.steps]
         parts.append(("**推导步骤**" if zh else "**Steps**") + "\n" + "\n".join(lines))
@@ -218,7 +223,7 @@ class RegistryTool(Tool):
             text = error_message(e, spec.name)
             return ToolResult(content=[TextContent(type="text", text=text)], is_error=True)
         return ToolResult(
-            content=[TextContent(type="text", text=render_text(result))],
+            content=[TextContent(type="text", text=render_text(result, spec.text_of(result)))],
             structured_content=structured(result),
         )
 

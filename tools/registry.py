@@ -71,6 +71,8 @@ class ToolSpec:
             own configuration (never from the caller), e.g. `allowed_roots`.
         blocking: the handler may run long (reads files); async front ends run it in a
             worker thread.
+        text_field: the result field holding the Markdown answer a reader (or a model that
+            only sees text) needs: "summary" for most tools, "markdown" for explain_flops.
     """
 
     name: str
@@ -85,6 +87,7 @@ class ToolSpec:
     destructive: bool = False
     server_arguments: tuple[str, ...] = ()
     blocking: bool = False
+    text_field: str = "summary"
 
     def __post_init__(self) -> None:
         if not TOOL_NAME_PATTERN.fullmatch(self.name):
@@ -92,6 +95,12 @@ class ToolSpec:
         clash = set(self.server_arguments) & set(self.input_model.model_fields)
         if clash:
             raise ValueError(f"{self.name}: server arguments {sorted(clash)} are model fields")
+        if self.text_field not in self.output_model.model_fields:
+            raise ValueError(f"{self.name}: text_field {self.text_field!r} is not a result field")
+
+    def text_of(self, result: Result) -> str:
+        """The Markdown answer of `result` (its `text_field`)."""
+        return str(getattr(result, self.text_field))
 
 
 def normalize_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -180,7 +189,17 @@ def get_tool(name: str, tools: Sequence[ToolSpec] | None = None) -> ToolSpec:
 
 def _build() -> tuple[ToolSpec, ...]:
     """The shipped tools, in the order a client lists them (most used first)."""
-    from flopcast import compare, hardware, inference, memory, models, scaling, tokens, training
+    from flopcast import (
+        compare,
+        explain,
+        hardware,
+        inference,
+        memory,
+        models,
+        scaling,
+        tokens,
+        training,
+    )
 
     return (
         ToolSpec(
@@ -318,6 +337,31 @@ def _build() -> tuple[ToolSpec, ...]:
             handler=tokens.count_tokens,
             server_arguments=("allowed_roots", "max_bytes_ceiling", "progress"),
             blocking=True,
+        ),
+        ToolSpec(
+            name="explain_flops",
+            title="Explain FLOPs, peaks, 6ND, MFU and precision",
+            description=(
+                "Background explanations with worked figures from the catalog, for "
+                "\"why\" and \"what is\" questions. `topic`: flops_units (FLOPs, a count, vs "
+                "FLOP/s, a rate, vs \"FLOPS\"; PF-days, GPU-hours), peak_derivation (peak = "
+                "units × clock × FLOPs per cycle; CPU instruction sets SSE/AVX/AVX-512/AMX, GPU "
+                "tensor cores), benchmarks (HPL/LINPACK, MLPerf vs peak), training_flops (why "
+                "6·N·D, attention, recomputation), mfu_hfu (model vs hardware FLOPs "
+                "utilization, what big runs reach), precision_sparsity (FP32/TF32/BF16/FP8/FP4, "
+                "dense vs 2:4 sparse datasheet figures). Use it for questions like: \"Why is "
+                "training 6·N·D FLOPs?\", \"What is MFU vs HFU?\", \"Why does the H100 "
+                "datasheet say 1,979 TFLOPS when people use 989?\", \"FLOPs 和 FLOPS 有什么区别？"
+                "\", \"i9-14900K 的单精度峰值是怎么算出来的？\", \"什么指令集来衡量 FLOPS？\". "
+                "`hardware` picks the device of the worked example. Returns `markdown` (the "
+                "explanation), steps and sources. "
+                'Example: explain_flops(topic="peak_derivation", hardware="i9-14900k", '
+                'language="zh")'
+            ),
+            input_model=explain.ExplainFlopsInput,
+            output_model=explain.Explanation,
+            handler=explain.explain_flops,
+            text_field="markdown",
         ),
         ToolSpec(
             name="list_hardware",

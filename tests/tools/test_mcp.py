@@ -35,6 +35,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "estimate_inference": {"model": "llama-2-70b", "hardware": "h200", "precision": "int4",
                            "price_per_device_hour": 3.5},
     "count_tokens": {"text": "训练 GPT-3 需要多少天？ How many days does GPT-3 take?"},
+    "explain_flops": {"topic": "peak_derivation", "hardware": "i9-14900k", "language": "zh"},
     "list_hardware": {"vendor": "NVIDIA"},
     "list_models": {"family": "llama-2", "language": "zh"},
 }
@@ -45,6 +46,7 @@ BAD: dict[str, tuple[dict[str, Any], str]] = {
     "estimate_memory": ({"model": "llama-2-70b", "zero_stage": "three"}, "zero_stage"),
     "estimate_inference": ({"model": "llama-2-70b", "hardware": "h100", "batch": -1}, "batch"),
     "count_tokens": ({"text": "abc", "encoding": "gpt2"}, "encoding"),
+    "explain_flops": ({"topic": "history"}, "topic"),
     "list_hardware": ({"kind": "fpga"}, "kind"),
     "list_models": ({"language": "fr"}, "language"),
 }
@@ -95,8 +97,8 @@ async def test_structured_result_equals_the_core_function(server, spec: ToolSpec
     assert result.is_error is False
     assert result.structured_content == structured(expected)
     assert [c.type for c in result.content] == ["text"]
-    assert result.content[0].text == render_text(expected)
-    assert result.content[0].text.startswith(expected.summary.strip()[:40])
+    assert result.content[0].text == render_text(expected, spec.text_of(expected))
+    assert result.content[0].text.startswith(spec.text_of(expected).strip()[:40])
 
 
 @pytest.mark.parametrize("spec", TOOLS, ids=lambda s: s.name)
