@@ -98,6 +98,18 @@ def test_params_of_known_architectures(preset_id: str, printed: float,
     assert count == pytest.approx(printed, rel=0.01)
 
 
+def test_mixtral_total_and_active_params_from_table_1() -> None:
+    # Jiang et al. 2024 Table 1: 32 layers, dim 4096, 32 heads / 8 KV heads of 128,
+    # SwiGLU experts of width 14336, 8 experts, top-2, vocab 32000 (untied).
+    # Abstract: 47B total, 13B active (rounded to 1B).
+    p = resolve_model("mixtral")
+    attention = 32 * (4096 * (32 * 128 + 2 * 8 * 128) + 32 * 128 * 4096)
+    expert = 32 * 3 * 4096 * 14336
+    embeddings = 2 * 32000 * 4096
+    assert attention + 8 * expert + embeddings == pytest.approx(p.params, abs=0.5e9)
+    assert attention + 2 * expert + embeddings == pytest.approx(p.active_params, abs=0.5e9)
+
+
 def test_gpt3_175b_by_the_12_l_d_squared_rule() -> None:
     # 12 · 96 · 12288² + (50257 + 2048) · 12288 = 1.7459e11 ≈ Table D.1's 174,600M.
     p = resolve_model("gpt-3-175b")

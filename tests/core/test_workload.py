@@ -59,6 +59,16 @@ def test_moe_preset_uses_active_params() -> None:
     assert w.total_params == 671e9
 
 
+def test_mixtral_needs_tokens_and_uses_active_params() -> None:
+    with pytest.raises(InvalidInputError) as e:
+        resolve_workload(model="mixtral")
+    assert e.value.argument == "tokens"
+    # 6 × 13e9 × 1e12 (Jiang et al. 2024: 13B active of 47B).
+    w = resolve_workload(model="mixtral", tokens="1T")
+    assert w.flops == pytest.approx(7.8e22)
+    assert w.total_params == 47e9
+
+
 def test_moe_preset_rejects_per_layer_methods() -> None:
     with pytest.raises(InvalidInputError) as e:
         resolve_workload(model="deepseek-v3", method="chinchilla")
