@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from flopcast.errors import InvalidInputError
 from flopcast.prompts import list_prompts, load_prompt
 

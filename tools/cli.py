@@ -26,12 +26,13 @@ import typing
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, Protocol, TextIO
 
-from flopcast.errors import FlopcastError
-from flopcast.quantities import format_count, format_number
-from flopcast.validation import input_error
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
+
+from flopcast.errors import FlopcastError
+from flopcast.quantities import format_count, format_number
+from flopcast.validation import input_error
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main", "render"]
 
@@ -288,6 +289,11 @@ def _meaning(field: FieldInfo | None, limit: int = 80) -> str:
     return text
 
 
+def _step_text(formula: str, text: str) -> str:
+    """The substituted text, preceded by the formula unless the text already starts with it."""
+    return text if text.startswith(formula) else f"{formula}\n{text}"
+
+
 class _Section(typing.NamedTuple):
     title: str
     columns: list[str]
@@ -334,7 +340,7 @@ def _sections(result: BaseModel, language: str) -> tuple[str, list[_Section]]:
     sections.extend(tables)
     steps = getattr(result, "steps", None) or []
     if steps:
-        rows = [[f"{i}. {s.name}", f"{s.formula}\n{s.text}"] for i, s in enumerate(steps, 1)]
+        rows = [[f"{i}. {s.name}", _step_text(s.formula, s.text)] for i, s in enumerate(steps, 1)]
         sections.append(_Section(labels["steps"], [labels["step"], labels["calculation"]], rows))
     assumptions = getattr(result, "assumptions", None) or []
     if assumptions:

@@ -12,12 +12,13 @@ import sys
 from typing import Literal
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field
+
 from flopcast.quantities import parse_quantity
 from flopcast.results import Assumption, Result, make_step
 from flopcast.tools.cli import main
 from flopcast.tools.registry import ToolSpec
 from flopcast.validation import validate_args
-from pydantic import BaseModel, ConfigDict, Field
 
 # ---------------------------------------------------------------- a test-only tool
 
