@@ -467,6 +467,17 @@ def estimate_memory(
         )
         steps[-2].text += f"  [{_KORTHIKANTI}, Table 2]"
     else:
+        for name, unused in (
+            ("zero_stage", args.zero_stage != 0),
+            ("seq_len", args.seq_len is not None),
+            ("micro_batch", args.micro_batch != 1),
+            ("recompute", args.recompute != "none"),
+            ("sequence_parallel", args.sequence_parallel),
+        ):
+            if unused:
+                raise InvalidInputError(
+                    name, "is for mode='training'; inference uses context and batch"
+                )
         if args.precision in ("fp16", "bf16", "fp32") and args.kv_precision is None:
             kv_prec = args.precision
         else:

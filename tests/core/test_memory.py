@@ -7,6 +7,8 @@ papers (ZeRO Figure 1).
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flopcast.errors import InvalidInputError
 from flopcast.memory import (
@@ -184,3 +186,32 @@ def test_70b_inference_needs_two_h100() -> None:
                         kv_heads=8, context=4096, hardware="h100")
     assert r.fits is False
     assert r.min_devices == 2
+
+
+@pytest.mark.parametrize(
+    ("extra", "argument"),
+    [({"zero_stage": 3}, "zero_stage"), ({"seq_len": 4096}, "seq_len"),
+     ({"recompute": "full"}, "recompute")],
+)
+def test_training_arguments_refused_for_inference(extra: dict, argument: str) -> None:
+    with pytest.raises(InvalidInputError) as e:
+        estimate_memory(mode="inference", model="llama-2-70b", **extra)
+    assert e.value.argument == argument
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    params=st.floats(1e8, 1e12),
+    d=st.integers(1, 1024),
+    optimizer=st.sampled_from(["adamw", "adam_8bit", "sgd_momentum", "sgd"]),
+)
+def test_each_zero_stage_needs_no_more_memory(params: float, d: int, optimizer: str) -> None:
+    totals = [
+        estimate_memory(params=params, layers=1, d_model=64, heads=1, seq_len=1,
+                        optimizer=optimizer, zero_stage=z, data_parallel=d).total_bytes_per_device
+        for z in range(4)
+    ]
+    assert all(a >= b for a, b in zip(totals, totals[1:], strict=False))
+    # Stage 3 divides all model states by N_d (the activations are the same in both).
+    states = training_state_bytes(params, optimizer)
+    assert totals[0] - states == pytest.approx(totals[3] - states / d)
