@@ -359,6 +359,12 @@ def training_flops(
     Raises:
         InvalidInputError: bad numbers, unknown method/recompute, or a method or
             recompute mode that needs `arch` without it.
+
+    GPT-3 175B (Brown et al. 2020 Table D.1: 174.6B parameters, 300B tokens, 3.14E+23):
+
+    >>> est = training_flops(params=174.6e9, tokens=300e9, recompute="full")
+    >>> f"{est.flops:.3g} {est.hardware_flops:.3g}"
+    '3.14e+23 4.19e+23'
     """
     for name, value in (("params", params), ("tokens", tokens)):
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0 \
