@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flopcast.errors import InvalidInputError
 from flopcast.scaling import (
@@ -285,3 +287,18 @@ def test_device_without_bf16_uses_fp16_peak() -> None:
     r = plan_compute_optimal(hardware="v100", count=2, days=30)
     assert r.flops == pytest.approx(2 * 125e12 * 0.40 * 30 * 86400, rel=1e-6)
     assert any(a.name == "precision" and a.value == "fp16" for a in r.assumptions)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    c=st.floats(1e18, 1e29),
+    fit=st.sampled_from(
+        ["hoffmann_approach1", "hoffmann_approach2", "hoffmann_approach3",
+         "hoffmann_approach3_unrounded", "besiroglu_2024", "tokens_per_param_20"]
+    ),
+)
+def test_frontier_round_trips(c: float, fit: str) -> None:
+    n, d = optimal_allocation(c, fit)
+    assert 6 * n * d == pytest.approx(c, rel=1e-9)
+    assert optimal_flops_for_params(n, fit) == pytest.approx(c, rel=1e-9)
+    assert optimal_flops_for_tokens(d, fit) == pytest.approx(c, rel=1e-9)
