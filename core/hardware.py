@@ -514,23 +514,44 @@ def resolve_hardware(name: str, *, argument: str = "hardware"
         UnknownHardwareError: naming `argument`, with the closest ids.
     """
     cat = _catalog()
-    key = _norm(name)
     by_id = {hw.id: hw for hw in cat.entries}
-    if key in cat.index:
-        return by_id[cat.index[key]], []
-    if key in cat.family_index:
-        fam_name = cat.family_index[key]
-        fam = cat.families[fam_name]
-        hw = by_id[fam.default]
-        others = ", ".join(m for m in fam.members if m != fam.default)
-        text = f"{fam.reason} Other variants: {others}." if others else fam.reason
-        return hw, [Assumption(name=argument, value=f"{hw.id} ({hw.name})",
-                               source=f"'{name}' is a family; default variant: {text}")]
+    for key in _candidate_keys(name):
+        if key in cat.index:
+            return by_id[cat.index[key]], []
+        if key in cat.family_index:
+            fam_name = cat.family_index[key]
+            fam = cat.families[fam_name]
+            hw = by_id[fam.default]
+            others = ", ".join(m for m in fam.members if m != fam.default)
+            text = f"{fam.reason} Other variants: {others}." if others else fam.reason
+            return hw, [Assumption(name=argument, value=f"{hw.id} ({hw.name})",
+                                   source=f"'{name}' is a family; default variant: {text}")]
+    key = _norm(name)
     pool = {**{k: v for k, v in cat.index.items()},
             **{k: cat.families[f].default for k, f in cat.family_index.items()}}
     near = closest_matches(key, list(pool), n=8)
     suggestions = list(dict.fromkeys(pool[k] for k in near))[:5]
     raise UnknownHardwareError(argument, str(name), suggestions)
+
+
+#: Brand words a user may put before a model name ("NVIDIA H100", "Tesla V100").
+_BRAND_WORDS = ("nvidia", "amd", "google", "cloud", "intel", "habana", "tesla", "geforce",
+                "instinct")
+
+
+def _candidate_keys(name: str) -> list[str]:
+    """The normalized name, then the same without leading brand words."""
+    key = _norm(name)
+    keys = [key]
+    stripped = True
+    while stripped:
+        stripped = False
+        for word in _BRAND_WORDS:
+            if key.startswith(word) and len(key) > len(word):
+                key = key[len(word):]
+                keys.append(key)
+                stripped = True
+    return keys
 
 
 def get_hardware(name: str) -> Hardware:

@@ -202,6 +202,11 @@ def test_memory_gib_is_converted_to_gb() -> None:
         ("mi300", "amd-mi300x"),
         ("i9-14900K", "intel-core-i9-14900k"),
         ("v100", "nvidia-v100-sxm2-32gb"),
+        ("NVIDIA H100", "nvidia-h100-sxm5-80gb"),
+        ("Tesla V100 PCIe", "nvidia-v100-pcie-16gb"),
+        ("AMD Instinct MI300X", "amd-mi300x"),
+        ("Google TPU v5p", "google-tpu-v5p"),
+        ("Intel Gaudi 3", "intel-gaudi3"),
     ],
 )
 def test_names_resolve(name: str, hw_id: str) -> None:
