@@ -750,36 +750,37 @@ def plan_compute_optimal(
 
 def _summary(r: ComputeOptimalPlan, language: Language) -> str:
     n, d, c = r.optimal_params, r.optimal_tokens, r.flops
+    run = r.mode == "run"
     if language == "zh":
         head = (
             f"算力预算 {format_flops(c, 'zh')}（拟合 `{r.fit}`）下的计算最优配置："
             f"{format_count(n, 'zh', '参数')}，{format_count(d, 'zh', '词元')}"
-            f"（每参数 {format_number(d / n)} 个词元），预测损失 {r.optimal_loss:.3f}"
-            f"（`{r.loss_fit}`）。"
+            f"（每参数 {format_number(d / n)} 个词元）"
         )
-        if r.mode == "run":
-            head += (
-                f"\n\n给定的 {format_count(r.params, 'zh', '参数')} × "
-                f"{format_count(r.tokens, 'zh', '词元')}：每参数词元数是最优的 "
-                f"{format_number(r.tokens_per_param_vs_optimal or 0)} 倍，损失高出 "
-                f"{format_number(r.loss_gap or 0)}；同样损失的最优模型只需 "
-                f"{format_flops(r.equal_loss_flops or 0, 'zh')}"
-                f"（{format_number(r.compute_ratio or 0)} 倍差距）。"
-            )
-        return head
+        if not run:
+            return head + f"，预测损失 {r.loss:.3f}（`{r.loss_fit}`）。"
+        return head + (
+            f"。\n\n给定的 {format_count(r.params, 'zh', '参数')} × "
+            f"{format_count(r.tokens, 'zh', '词元')}：每参数词元数是最优的 "
+            f"{format_number(r.tokens_per_param_vs_optimal or 0)} 倍；预测损失 {r.loss:.3f}，"
+            f"比该算力能达到的最低损失 {r.optimal_loss:.3f}（`{r.loss_fit}`）高 "
+            f"{format_number(r.loss_gap or 0)}；达到同样损失的计算最优模型只需 "
+            f"{format_flops(r.equal_loss_flops or 0, 'zh')}"
+            f"（算力是它的 {format_number(r.compute_ratio or 0)} 倍）。"
+        )
     head = (
         f"For {format_flops(c)} (fit `{r.fit}`) the compute-optimal model has "
         f"**{format_count(n)} parameters** trained on **{format_count(d)} tokens** "
-        f"({format_number(d / n)} tokens per parameter); predicted loss "
-        f"{r.optimal_loss:.3f} (`{r.loss_fit}`)."
+        f"({format_number(d / n)} tokens per parameter)"
     )
-    if r.mode == "run":
-        head += (
-            f"\n\nThe run of {format_count(r.params)} parameters on {format_count(r.tokens)} "
-            f"tokens has {format_number(r.tokens_per_param_vs_optimal or 0)}× the optimal "
-            f"tokens per parameter and a loss {format_number(r.loss_gap or 0)} above the "
-            f"optimum; a compute-optimal model reaches its loss with "
-            f"{format_flops(r.equal_loss_flops or 0)} ({format_number(r.compute_ratio or 0)}× "
-            "less compute)."
-        )
-    return head
+    if not run:
+        return head + f"; predicted loss {r.loss:.3f} (`{r.loss_fit}`)."
+    return head + (
+        f".\n\nThe run of {format_count(r.params)} parameters on {format_count(r.tokens)} "
+        f"tokens has {format_number(r.tokens_per_param_vs_optimal or 0)}× the optimal "
+        f"tokens per parameter; its predicted loss {r.loss:.3f} is "
+        f"{format_number(r.loss_gap or 0)} above the lowest this compute can buy "
+        f"({r.optimal_loss:.3f}, `{r.loss_fit}`). A compute-optimal model reaches the same "
+        f"loss with {format_flops(r.equal_loss_flops or 0)}, "
+        f"{format_number(r.compute_ratio or 0)}× less compute."
+    )
