@@ -641,7 +641,10 @@ def _entry(hw: Hardware) -> tuple[HardwareEntry, list[Step]]:
 
 
 def _cell(x: float | None) -> str:
-    return "–" if x is None else _num(round(x, 2))
+    """A table cell: exact catalog figures, derived ones to 2 decimals (4 below 10)."""
+    if x is None:
+        return "–"
+    return _num(round(x, 4 if abs(x) < 10 else 2))
 
 
 def list_hardware(*, vendor: str | None = None, kind: str | None = None,
