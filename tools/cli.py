@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 import types
 import typing
 from collections.abc import Callable, Iterable, Sequence
@@ -52,6 +54,8 @@ SUBCOMMANDS: dict[str, str] = {
 }
 
 _RESERVED = {"steps", "assumptions", "summary", "language"}
+#: Widest row table shown; wider ones keep their first columns (`--json` has every field).
+_MAX_COLUMNS = 8
 
 _LABELS = {
     "en": {
@@ -67,6 +71,7 @@ _LABELS = {
         "source": "source",
         "yes": "yes",
         "no": "no",
+        "first_columns": f"first {_MAX_COLUMNS} columns; --json for all",
     },
     "zh": {
         "figures": "结果",
@@ -81,6 +86,7 @@ _LABELS = {
         "source": "出处",
         "yes": "是",
         "no": "否",
+        "first_columns": f"仅前 {_MAX_COLUMNS} 列，完整字段见 --json",
     },
 }
 
@@ -301,18 +307,24 @@ class _Section(typing.NamedTuple):
 
 
 def _sections(result: BaseModel, language: str) -> tuple[str, list[_Section]]:
-    """Split a result into its summary and tables (labels in `language`)."""
+    """Split a result into its Markdown (summary, then prose fields) and tables."""
     labels = _LABELS.get(language, _LABELS["en"])
     fields = type(result).model_fields
     figures: list[list[str]] = []
     tables: list[_Section] = []
+    blocks: list[tuple[str, str]] = []
+    summary_has_table = any(
+        line.lstrip().startswith("|") for line in str(getattr(result, "summary", "")).splitlines()
+    )
     for name, field in fields.items():
         if name in _RESERVED:
             continue
         value = getattr(result, name)
         if value is None:
             continue  # not applicable to this call (e.g. run-mode fields in budget mode)
-        if _is_scalar(value):
+        if isinstance(value, str) and "\n" in value.strip():
+            blocks.append((name, value))  # Markdown prose (e.g. explain_flops' `markdown`)
+        elif _is_scalar(value):
             figures.append([name, _cell(value, language), _meaning(field)])
         elif isinstance(value, BaseModel):
             rows = [[k, _cell(v, language)] for k, v in value.model_dump().items()]
@@ -324,9 +336,19 @@ def _sections(result: BaseModel, language: str) -> tuple[str, list[_Section]]:
             isinstance(v, BaseModel) for v in value
         ):
             dumped = [v.model_dump() for v in value]
-            columns = [k for k in dumped[0] if all(_is_scalar(d.get(k)) for d in dumped)]
+            columns = [
+                k for k in dumped[0]
+                if all(_is_scalar(d.get(k)) for d in dumped)
+                and any(d.get(k) is not None for d in dumped)
+            ]
+            title = name
+            if len(columns) > _MAX_COLUMNS:
+                if summary_has_table:
+                    continue  # the summary already tabulates these rows; --json has them all
+                columns = columns[:_MAX_COLUMNS]
+                title = f"{name} ({labels['first_columns']})"
             rows = [[_cell(d.get(k), language) for k in columns] for d in dumped]
-            tables.append(_Section(name, columns, rows))
+            tables.append(_Section(title, columns, rows))
         elif isinstance(value, list | tuple):
             rows = [[_cell(v, language)] for v in value]
             if rows:
@@ -349,7 +371,9 @@ def _sections(result: BaseModel, language: str) -> tuple[str, list[_Section]]:
             _Section(labels["assumptions"],
                      [labels["figure"], labels["assumed"], labels["source"]], rows)
         )
-    return str(getattr(result, "summary", "") or ""), sections
+    markdown = [str(getattr(result, "summary", "") or "").strip()]
+    markdown += [text.strip() for _, text in blocks]
+    return "\n\n".join(m for m in markdown if m), sections
 
 
 def render(result: BaseModel, *, title: str, language: str, file: TextIO) -> None:
@@ -412,11 +436,25 @@ def _render_plain(title: str, summary: str, sections: list[_Section], file: Text
 # ---------------------------------------------------------------- running
 
 
-def _progress_callback(stack: list[Any]) -> Callable[..., None]:
-    """A `progress(done, total)` callback that draws a rich bar on stderr once work is long."""
+#: Seconds of counting before a progress bar appears: short counts stay quiet.
+PROGRESS_DELAY_S = 0.5
 
-    def progress(done: float, total: float | None = None, *_: Any) -> None:
+
+def _progress_callback(stack: list[Any]) -> Callable[[int, int], None]:
+    """A `progress(done, total)` callback that draws a rich bar on stderr once work is long.
+
+    `stack` receives `(bar, task)` when the bar starts (or None if rich is absent), so the
+    caller can stop it; the bar goes to stderr and is transient, so stdout stays clean.
+    """
+    started_at: list[float] = []
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if not started_at:
+            started_at.append(now)
         if not stack:
+            if now - started_at[0] < PROGRESS_DELAY_S or done >= total:
+                return
             try:
                 from rich.progress import Progress
             except ImportError:
@@ -488,11 +526,16 @@ def main(argv: list[str] | None = None, *, specs: Iterable[ToolSpecLike] | None 
         return _fail(str(e))
     except ValidationError as e:
         return _fail(str(input_error(spec.input_model, e)))
-    if values.get("_json"):
-        sys.stdout.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
-        sys.stdout.write("\n")
-    else:
-        render(result, title=spec.title, language=language, file=sys.stdout)
+    try:
+        if values.get("_json"):
+            text = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2)
+            sys.stdout.write(text + "\n")
+        else:
+            render(result, title=spec.title, language=language, file=sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `flopcast ... | head`: the reader left; that is not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return 0
 
 

@@ -205,3 +205,164 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--version")
     assert code == 0
     assert __version__ in out
+
+
+# ---------------------------------------------------------------- the shipped subcommands
+
+
+def real(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+GPT3_ARGV = ["--model", "gpt-3-175b", "--hardware", "a100", "--count", "1024",
+             "--achieved-tflops", "140", "--recompute", "full"]
+# Megatron-LM (Narayanan et al. 2021, §5.1): t = 8·T·P / (n·X). With P = 174.6e9 (GPT-3 paper,
+# Table D.1), T = 300e9, n = 1024, X = 140e12 FLOP/s: 2.923e6 s = 33.8 days, 831,400 GPU-hours.
+GPT3_SECONDS = 8 * 174.6e9 * 300e9 / (1024 * 140e12)
+
+
+def test_estimate_prints_days_steps_and_assumptions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = real(capsys, "estimate", *GPT3_ARGV)
+    assert code == 0, err
+    assert f"{GPT3_SECONDS / 86400:.1f}" in out  # 33.8 (days)
+    assert f"{1024 * GPT3_SECONDS / 3600:,.0f}"[:4] in out  # 831,4.. device-hours
+    assert "C_hw" in out  # a derivation step with its symbols
+    assert "Table D.1" in out  # the source of the preset's parameter count
+
+
+def test_estimate_json_equals_the_core_result(capsys: pytest.CaptureFixture[str]) -> None:
+    from flopcast.training import estimate_training
+
+    code, out, _ = real(capsys, "estimate", *GPT3_ARGV, "--json")
+    assert code == 0
+    core = estimate_training(model="gpt-3-175b", hardware="a100", count=1024,
+                             achieved_tflops=140, recompute="full")
+    assert json.loads(out) == core.model_dump(mode="json")
+    assert json.loads(out)["seconds"] == pytest.approx(GPT3_SECONDS, rel=1e-9)
+
+
+def test_estimate_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = real(capsys, "estimate", *GPT3_ARGV, "--lang", "zh")
+    assert code == 0
+    assert "天" in out and "推导步骤" in out and "假设" in out
+
+
+def test_estimate_unknown_hardware_is_one_line_with_suggestions(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = real(capsys, "estimate", "--model", "gpt-3-175b", "--hardware", "a1000")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "hardware" in err and "a100" in err
+    assert "Traceback" not in err
+
+
+def test_estimate_mfu_out_of_range_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = real(capsys, "estimate", "--model", "gpt-3-175b", "--hardware", "a100",
+                        "--mfu", "1.5")
+    assert code == 2
+    assert err.count("\n") == 1 and "mfu" in err
+
+
+def test_compare_takes_repeated_hardware(capsys: pytest.CaptureFixture[str]) -> None:
+    from flopcast.compare import compare_gpus
+
+    argv = ["--params", "7B", "--tokens", "2T", "--hardware", "h100", "--hardware", "a100",
+            "--count", "256", "--mfu", "0.4"]
+    code, out, _ = real(capsys, "compare", *argv, "--json")
+    assert code == 0
+    core = compare_gpus(params="7B", tokens="2T", hardware=["h100", "a100"], count=256, mfu=0.4)
+    assert json.loads(out) == core.model_dump(mode="json")
+    assert json.loads(out)["flops"] == pytest.approx(6 * 7e9 * 2e12)  # 8.4e22, by hand
+    code, out, _ = real(capsys, "compare", *argv)
+    assert code == 0 and "H100" in out and "A100" in out
+
+
+def test_plan_twenty_tokens_per_parameter(capsys: pytest.CaptureFixture[str]) -> None:
+    # C = 6·N·D with D = 20·N  =>  N = sqrt(C / 120): for 1e24 FLOPs, N = 9.13e10, D = 1.83e12.
+    code, out, _ = real(capsys, "plan", "--flops", "1e24", "--fit", "tokens_per_param_20",
+                        "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["params"] == pytest.approx((1e24 / 120) ** 0.5, rel=1e-6)
+    assert data["tokens"] == pytest.approx(20 * (1e24 / 120) ** 0.5, rel=1e-6)
+    code, out, _ = real(capsys, "plan", "--flops", "1e24", "--fit", "tokens_per_param_20")
+    assert code == 0 and "9.13 × 10^10" in out
+
+
+def test_memory_inference_weights(capsys: pytest.CaptureFixture[str]) -> None:
+    # bf16 weights: 2 bytes per parameter, 7e9 parameters -> 14 GB.
+    code, out, err = real(capsys, "memory", "--mode", "inference", "--params", "7B",
+                          "--layers", "32", "--d-model", "4096", "--heads", "32",
+                          "--context", "4096", "--json")
+    assert code == 0, err
+    assert json.loads(out)["weights_bytes"] == pytest.approx(2 * 7e9)
+
+
+def test_inference_flops_per_token(capsys: pytest.CaptureFixture[str]) -> None:
+    # Forward pass ≈ 2·N FLOPs per token (Kaplan et al. 2020, Table 1): 2 × 7e9 = 1.4e10.
+    code, out, _ = real(capsys, "inference", "--params", "7B", "--hardware", "h100", "--json")
+    assert code == 0
+    assert json.loads(out)["flops_per_token"] == pytest.approx(2 * 7e9, rel=0.05)
+
+
+def test_explain_renders_the_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = real(capsys, "explain", "--topic", "precision_sparsity", "--hardware", "a100")
+    assert code == 0
+    assert "312" in out and "19.5" in out  # A100 BF16 tensor vs FP32 (datasheet)
+    code, out, _ = real(capsys, "explain", "--topic", "flops_units", "--lang", "zh")
+    assert code == 0 and "FLOP" in out
+
+
+def test_hardware_and_models_list_the_catalog(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = real(capsys, "hardware", "--vendor", "nvidia")
+    assert code == 0 and "nvidia-a100-sxm4-80gb" in out and "312" in out
+    code, out, _ = real(capsys, "models", "--family", "gpt-3")
+    assert code == 0 and "gpt-3-175b" in out and "3.14 × 10^23" in out  # Table D.1
+
+
+def test_tokens_counts_text_and_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: pytest.TempPathFactory
+) -> None:
+    pytest.importorskip("tiktoken")
+    code, out, _ = real(capsys, "tokens", "--text", "hello world", "--json")
+    assert code == 0
+    assert json.loads(out)["tokens"] == 2  # "hello", " world"
+    file = tmp_path / "a.txt"  # type: ignore[operator]
+    file.write_text("hello world", encoding="utf-8")
+    code, out, _ = real(capsys, "tokens", "--path", str(file), "--json")
+    assert code == 0 and json.loads(out)["tokens"] == 2
+
+
+def test_progress_callback_reaches_the_handler_and_stdout_stays_clean(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flopcast.tools.cli as cli
+
+    monkeypatch.setattr(cli, "PROGRESS_DELAY_S", 0.0)
+    seen: list[object] = []
+
+    def counting(*, params: float | str, progress: object = None, **kw: object) -> DemoResult:
+        seen.append(progress)
+        assert callable(progress)
+        for done in range(0, 101, 25):
+            progress(done, 100)
+        return demo(params=params)
+
+    spec = ToolSpec(name="demo_tool", title="Demo", description="d", input_model=DemoInput,
+                    output_model=DemoResult, handler=counting, server_arguments=("progress",))
+    code, out, _ = run(capsys, "demo-tool", "--params", "1B", "--json", specs=[spec])
+    assert code == 0 and seen and callable(seen[0])
+    assert json.loads(out)["flops"] == pytest.approx(6 * 1e9 * 300e9)
+
+
+def test_every_registered_tool_has_a_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
+    from flopcast.tools.cli import SUBCOMMANDS
+    from flopcast.tools.registry import TOOLS
+
+    code, out, _ = real(capsys, "--help")
+    assert code == 0
+    for spec in TOOLS:
+        assert SUBCOMMANDS.get(spec.name, spec.name.replace("_", "-")) in out
+    assert "serve" in out
