@@ -506,7 +506,10 @@ def main(argv: list[str] | None = None, *, specs: Iterable[ToolSpecLike] | None 
     if args_list[:1] == ["serve"]:
         from flopcast.tools.mcp_server import main as serve
 
-        return int(serve(args_list[1:]) or 0)
+        try:
+            return int(serve(args_list[1:]) or 0)
+        except SystemExit as stop:  # its own --help or a bad flag
+            return stop.code if isinstance(stop.code, int) else 2
     tool_specs = list(_registry_specs() if specs is None else specs)
     parser = build_parser(tool_specs)
     try:

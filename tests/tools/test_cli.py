@@ -366,3 +366,10 @@ def test_every_registered_tool_has_a_subcommand(capsys: pytest.CaptureFixture[st
     for spec in TOOLS:
         assert SUBCOMMANDS.get(spec.name, spec.name.replace("_", "-")) in out
     assert "serve" in out
+
+
+def test_serve_delegates_to_the_mcp_server(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("fastmcp")
+    code, out, _ = real(capsys, "serve", "--help")
+    assert code == 0
+    assert "--transport" in out and "--allow-dir" in out
