@@ -39,6 +39,8 @@ _LAZY: dict[str, str] = {
     "get_hardware": "flopcast.hardware",
     "hardware_catalog": "flopcast.hardware",
     "list_hardware": "flopcast.hardware",
+    "Peak": "flopcast.hardware",
+    "unverified_figures": "flopcast.hardware",
     "resolve_hardware": "flopcast.hardware",
     "ModelPreset": "flopcast.models",
     "get_model": "flopcast.models",
@@ -88,10 +90,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from flopcast.compare import GpuComparison, compare_gpus
     from flopcast.hardware import (
         Hardware,
+        Peak,
         get_hardware,
         hardware_catalog,
         list_hardware,
         resolve_hardware,
+        unverified_figures,
     )
     from flopcast.models import (
         ModelPreset,
