@@ -369,10 +369,10 @@ class _Checker:
                 self.assumptions += work.assumptions
                 if a.recompute is not None:
                     self.hw_flops = work.hardware_flops
-                if a.recompute in (None, "full"):
-                    full = resolve_workload(model=a.model, params=a.params, tokens=a.tokens,
-                                            method=a.method, recompute="full")
-                    self.full_flops = full.hardware_flops
+                # 8·N·D is always computed: it names the 6ND-vs-8ND cause.
+                full = resolve_workload(model=a.model, params=a.params, tokens=a.tokens,
+                                        method=a.method, recompute="full")
+                self.full_flops = full.hardware_flops
         published = None
         if self.preset is not None and a.params is None and a.tokens is None:
             published = self.preset.published_flops
@@ -385,8 +385,7 @@ class _Checker:
         elif claimed is not None:
             if a.recompute is not None:
                 self.hw_flops = claimed * (_RECOMPUTE_FACTOR if a.recompute == "full" else 1.0)
-            if a.recompute in (None, "full"):
-                self.full_flops = claimed * _RECOMPUTE_FACTOR
+            self.full_flops = claimed * _RECOMPUTE_FACTOR
         if claimed is not None and self.reference_flops is not None:
             self._check_flops(claimed, self.reference_flops, published is not None, computed)
         elif claimed is None and self.reference_flops is not None:
