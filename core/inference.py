@@ -197,8 +197,16 @@ def _resolve(args: EstimateInferenceInput, assumptions: list[Assumption]) -> dic
         if value is None and preset is not None:
             value = getattr(preset, name)
         shape[name] = float(value) if value is not None else 0.0
-    if not shape["kv_heads"]:
+    if not shape["kv_heads"] and shape["heads"]:
         shape["kv_heads"] = shape["heads"]
+        assumptions.append(
+            Assumption(
+                name="kv_heads",
+                value=f"{shape['heads']:g} (= heads)",
+                source="multi-head attention, one K/V head per query head (Vaswani et al. "
+                "2017); give kv_heads for grouped-query attention",
+            )
+        )
     missing = [k for k in ("layers", "heads", "head_dim") if not shape[k]]
     context = args.context
     if context is None and preset is not None:

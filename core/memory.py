@@ -286,10 +286,28 @@ def _shape(args: EstimateMemoryInput, assumptions: list[Assumption]) -> dict[str
         shape["params"] = preset.params
     else:
         raise InvalidInputError("params", 'give params (e.g. "7B") or a model preset')
+    inference = args.mode == "inference"
     if shape["kv_heads"] is None and shape["heads"] is not None:
         shape["kv_heads"] = shape["heads"]
+        if inference:
+            assumptions.append(
+                Assumption(
+                    name="kv_heads",
+                    value=f"{shape['heads']:g} (= heads)",
+                    source="multi-head attention, one K/V head per query head (Vaswani et al. "
+                    "2017); give kv_heads for grouped-query attention",
+                )
+            )
     if shape["head_dim"] is None and shape["heads"] and shape["d_model"]:
         shape["head_dim"] = shape["d_model"] / shape["heads"]
+        if inference:
+            assumptions.append(
+                Assumption(
+                    name="head_dim",
+                    value=f"{shape['head_dim']:g} (= d_model / heads)",
+                    source="the usual d_head = d_model / n_heads (Vaswani et al. 2017, §3.2.2)",
+                )
+            )
     shape["context"] = float(preset.context) if preset is not None else None
     return shape
 

@@ -61,8 +61,7 @@ def test_serving_cost_on_h200_at_3_50() -> None:
     # "What does serving 1M tokens of a 70B model cost on H200 at $3.50 per hour?"
     # Batch 1, 4k context: 4.8e12 / (140e9 + 1.342e9) = 33.96 tokens/s;
     # $3.50 / (33.96 × 3600 s) × 1e6 = $28.63 per million generated tokens.
-    r = estimate_inference(hardware="h200", context=4096, price_per_device_hour=3.5,
-                           **LLAMA2_70B)
+    r = estimate_inference(hardware="h200", context=4096, price_per_device_hour=3.5, **LLAMA2_70B)
     rate = H200_BW / (140e9 + KV_PER_TOKEN * 4096)
     assert r.decode_tokens_per_s == pytest.approx(rate)
     assert r.cost_usd_per_million_tokens == pytest.approx(3.5 / (rate * 3600) * 1e6)
@@ -88,8 +87,9 @@ def test_two_devices_double_both_roofs() -> None:
 def test_mixture_of_experts_reads_active_weights_at_batch_1() -> None:
     # 671B total / 37B active (DeepSeek-V3 sizes), fp8: batch 1 reads 37e9 bytes per token;
     # 8 × H200: 8 × 4.8e12 / 37e9 = 1,038 tokens/s (no KV: no architecture given).
-    r = estimate_inference(hardware="h200", params="671B", active_params="37B", precision="fp8",
-                           count=8)
+    r = estimate_inference(
+        hardware="h200", params="671B", active_params="37B", precision="fp8", count=8
+    )
     assert r.decode_tokens_per_s == pytest.approx(8 * H200_BW / 37e9)
     assert r.flops_per_token == pytest.approx(2 * 37e9)
     assert r.weights_bytes == pytest.approx(671e9)
@@ -119,8 +119,10 @@ def test_zh_summary() -> None:
         ({"hardware": "h100", "params": "70B", "mfu": 0}, "mfu"),
         ({"hardware": "h100", "params": "70B", "batch": 0}, "batch"),
         ({"hardware": "h100", "params": "70B", "precision": "int3"}, "precision"),
-        ({"hardware": "h100", "layers": 80, "heads": 64, "head_dim": 128, "params": "70B"},
-         "context"),
+        (
+            {"hardware": "h100", "layers": 80, "heads": 64, "head_dim": 128, "params": "70B"},
+            "context",
+        ),
     ],
 )
 def test_errors_name_the_argument(kwargs: dict, argument: str) -> None:
@@ -134,3 +136,12 @@ def test_device_without_bf16_falls_back_to_fp16() -> None:
     r = estimate_inference(hardware="v100", params="7B")
     assert any(a.name == "compute_precision" and a.value == "fp16" for a in r.assumptions)
     assert r.decode_tokens_per_s == pytest.approx(900 / 14, rel=1e-9)
+
+
+def test_kv_heads_default_is_an_assumption() -> None:
+    # Without kv_heads, multi-head attention: 64 K/V heads, 8× the GQA cache of Llama 2 70B.
+    r = estimate_inference(
+        hardware="h100", params="70B", layers=80, heads=64, head_dim=128, context=4096
+    )
+    assert r.kv_cache_bytes == pytest.approx(8 * KV_PER_TOKEN * 4096)
+    assert any(a.name == "kv_heads" for a in r.assumptions)
