@@ -80,7 +80,8 @@ _OPTIMIZER_STATE_BYTES: dict[str, tuple[float, str]] = {
     "adam_8bit": (
         2.0,
         "8-bit Adam: two 1-byte block-quantized states (Dettmers et al. 2022, "
-        "8-bit Optimizers via Block-wise Quantization, arXiv:2110.02861)",
+        "8-bit Optimizers via Block-wise Quantization, arXiv:2110.02861; the fp32 scale of "
+        "each 2048-value block, +0.2 %, is ignored)",
     ),
     "sgd_momentum": (4.0, "SGD momentum buffer in fp32, 4 bytes"),
     "sgd": (0.0, "plain SGD keeps no state"),
