@@ -21,9 +21,9 @@ FlashAttention (Dao et al. 2022, arXiv:2205.14135) never stores the a·s² score
 ``flash_attention=True`` (the default) the 5·a·s/h term is dropped as under selective
 recomputation. With pipeline parallelism under the 1F1B schedule the first stage holds p
 micro-batches of L/p layers, so the activations per device are L layers' worth whatever p
-(Korthikanti et al. 2022 §4.2.3). Ignored: the embedding and output layers' activations
-(including the fp32 logits, 4·s·b·V/t bytes), framework buffers, fragmentation and the
-CUDA context — a few GB per device in practice.
+(Korthikanti et al. 2022, §4, on pipeline parallelism). Ignored: the embedding and output
+layers' activations (including the fp32 logits, 4·s·b·V/t bytes), framework buffers,
+fragmentation and the CUDA context — a few GB per device in practice.
 
 Inference: weights at the serving precision, plus the KV cache (two tensors, K and V, per
 layer and KV head)::
