@@ -22,7 +22,7 @@ FlashAttention (Dao et al. 2022, arXiv:2205.14135) never stores the a·s² score
 recomputation. With pipeline parallelism under the 1F1B schedule the first stage holds p
 micro-batches of L/p layers, so the activations per device are L layers' worth whatever p
 (Korthikanti et al. 2022, §4, on pipeline parallelism). Ignored: the embedding and output
-layers' activations (including the fp32 logits, 4·s·b·V/t bytes), framework buffers,
+layers' activations (including the logits over the vocabulary), framework buffers,
 fragmentation and the CUDA context — a few GB per device in practice.
 
 Inference: weights at the serving precision, plus the KV cache (two tensors, K and V, per
