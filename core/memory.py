@@ -699,7 +699,11 @@ def _summary(r: MemoryEstimate, language: Language) -> str:
         head += f"\n\nOn {r.hardware} ({cap}): **{'fits' if r.fits else 'does not fit'}**"
         head += (
             f"; at least {r.min_devices} device{'s' if (r.min_devices or 0) > 1 else ''} "
-            "with the states spread evenly."
+            + (
+                "with the model states spread evenly (ZeRO-3 or model parallel)."
+                if r.mode == "training"
+                else "with the weights and KV cache split evenly (tensor parallel)."
+            )
             if r.min_devices
             else "; the activations alone exceed one device."
         )
