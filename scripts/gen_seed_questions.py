@@ -56,8 +56,7 @@ QUESTIONS: list[Question] = [
         seed_zh="训练 GPT-3 需要约 3.114 × 10^23 FLOPS",
         seed_en="training GPT-3 takes about 3.114 × 10^23 FLOPS",
         calls=[
-            Call("check_claim", {"claim": "GPT-3 175B training needs 3.114e23 FLOPs",
-                                 "model": "gpt-3-175b", "flops": "3.114e23"}),
+            Call("check_claim", {"model": "gpt-3-175b", "flops": "3.114e23"}),
             Call("plan_compute_optimal", {"params": "174.6B", "tokens": "300B"}),
         ],
     ),
@@ -67,9 +66,9 @@ QUESTIONS: list[Question] = [
         seed_zh="如果使用两块 V100 GPU（总计约 28 TFLOPS）的服务器，理论上需要 355 年完成",
         seed_en="on a server with two V100 GPUs (about 28 TFLOPS in total) it would take 355 years",
         calls=[
+            Call("check_claim", {"model": "gpt-3-175b", "flops": "3.114e23", "hardware": "v100",
+                                 "count": 2, "years": 355}),
             Call("estimate_training", {"flops": "3.114e23", "hardware": "v100", "count": 2,
-                                       "achieved_tflops": 14}),
-            Call("estimate_training", {"model": "gpt-3-175b", "hardware": "v100", "count": 2,
                                        "achieved_tflops": 14}),
         ],
     ),
@@ -78,7 +77,11 @@ QUESTIONS: list[Question] = [
         en="How many days does GPT-3 take on 1,024 A100s, and how many GPU-hours is that?",
         seed_zh="1024 块 A100 GPU 可在 34 天内完成 GPT-3 的训练 …… 1024 * 34 * 24 ≈ 835,584 小时",
         seed_en="1,024 A100 GPUs finish GPT-3 in 34 days … 1024 × 34 × 24 ≈ 835,584 hours",
-        calls=[Call("estimate_training", GPT3_1024_A100)],
+        calls=[
+            Call("check_claim", {"model": "gpt-3-175b", "hardware": "a100", "count": 1024,
+                                 "days": 34, "device_hours": 835584, "achieved_tflops": 140}),
+            Call("estimate_training", GPT3_1024_A100),
+        ],
     ),
     Question(
         zh="单块 V100 训练 GPT-3 要多久？为什么文中说 700 年？",
@@ -88,6 +91,8 @@ QUESTIONS: list[Question] = [
         seed_en="a single V100 would in theory need about 700 years (from its peak); "
         "the V100's single-precision peak is about 14.1 TFLOPS",
         calls=[
+            Call("check_claim", {"model": "gpt-3-175b", "hardware": "v100 pcie", "count": 1,
+                                 "years": 700, "precision": "fp32"}),
             Call("estimate_training", {"model": "gpt-3-175b", "hardware": "v100 pcie",
                                        "count": 1, "precision": "fp32", "mfu": 1.0}),
             Call("estimate_training", {"model": "gpt-3-175b", "hardware": "v100 pcie",
@@ -99,7 +104,10 @@ QUESTIONS: list[Question] = [
         en="Is the A100's peak 19.5 TFLOPS or 312 TFLOPS?",
         seed_zh="A100 的峰值性能约为 19.5 TFLOPS",
         seed_en="the A100's peak performance is about 19.5 TFLOPS",
-        calls=[Call("explain_flops", {"topic": "precision_sparsity", "hardware": "a100"})],
+        calls=[
+            Call("check_claim", {"hardware": "a100", "peak_tflops": 19.5}),
+            Call("explain_flops", {"topic": "precision_sparsity", "hardware": "a100"}),
+        ],
     ),
     Question(
         zh="训练 GPT-3 要花多少钱？",
@@ -107,9 +115,10 @@ QUESTIONS: list[Question] = [
         seed_zh="训练 GPT-3 的估计成本在 460 万美元左右",
         seed_en="the estimated cost of training GPT-3 is around $4.6 million",
         calls=[
+            Call("check_claim", {"model": "gpt-3-175b", "hardware": "v100", "count": 1,
+                                 "years": 355, "cost_usd": "4.6M"}),
             Call("estimate_training", {"model": "gpt-3-175b", "hardware": "v100", "count": 1,
                                        "achieved_tflops": 28, "price_per_device_hour": 1.5}),
-            Call("estimate_training", GPT3_1024_A100),
         ],
     ),
     Question(
@@ -118,8 +127,8 @@ QUESTIONS: list[Question] = [
         seed_zh="训练 GPT-3 消耗约 284,000 kWh",
         seed_en="training GPT-3 consumed about 284,000 kWh",
         calls=[
-            Call("check_claim", {"claim": "training GPT-3 consumed 284,000 kWh",
-                                 "model": "gpt-3-175b", "energy_kwh": 284000}),
+            Call("check_claim", {"model": "gpt-3-175b", "hardware": "a100", "count": 1024,
+                                 "days": 34, "energy_kwh": 284000}),
             Call("estimate_training", {**GPT3_1024_A100, "pue": 1.0}),
         ],
     ),
@@ -151,8 +160,7 @@ QUESTIONS: list[Question] = [
         seed_zh="GPT-2 | 15 亿 | 约 1.5E22",
         seed_en="GPT-2 | 1.5 billion | about 1.5E22",
         calls=[
-            Call("check_claim", {"claim": "GPT-2 1.5B training needs 1.5e22 FLOPs",
-                                 "model": "gpt-2-1.5b", "flops": "1.5e22"}),
+            Call("check_claim", {"model": "gpt-2-1.5b", "flops": "1.5e22"}),
             Call("plan_compute_optimal", {"params": "1.542e9", "flops": "1.5e22"}),
         ],
     ),
