@@ -141,7 +141,7 @@ class CheckClaimInput(BaseModel):
         "Claimed peak per device, TFLOP/s, e.g. 19.5 for 'A100 peak 19.5 TFLOPS'."))
     achieved_tflops: float | None = Field(default=None, gt=0, description=(
         "Claimed achieved rate per device, TFLOP/s (as trainers log it), e.g. 140."))
-    mfu: float | None = Field(default=None, gt=0, le=1.5, description=(
+    mfu: float | None = Field(default=None, gt=0, le=1, description=(
         "Claimed utilization as a fraction of peak, e.g. 0.462."))
     precision: str | None = Field(default=None, description=(
         "Precision whose dense peak the claim refers to: fp64, fp32, tf32, bf16, fp16, fp8, "
@@ -593,6 +593,8 @@ class _Checker:
     # ---------------------------------------------------------------- utilization
 
     def _utilization(self) -> None:
+        if self.dev_hours is None and self.a.achieved_tflops is not None and self.hw is not None:
+            self._achieved_vs_peak(self.a.achieved_tflops * 1e12)
         if self.flops is None or self.dev_hours is None:
             return
         a = self.a
@@ -634,6 +636,30 @@ class _Checker:
         if a.mfu is not None:
             self._check_mfu(a.mfu, u)
         self._judge_utilization(u, achieved, count, seconds)
+
+    def _achieved_vs_peak(self, claimed: float) -> None:
+        """A claimed per-device rate without a duration: it cannot exceed the peak."""
+        assert self.hw is not None and self.peak is not None and self.precision is not None
+        hw, prec, u = self.hw, self.precision, claimed / self.peak
+        c_tf, p_tf = format_number(claimed / 1e12, 4), format_number(self.peak / 1e12, 4)
+        what = self.t(f"dense {prec} peak of {hw.name}", f"{hw.name} 的 {prec} 稠密峰值")
+        if u > 1 + TOLERANCE:
+            sparse = [v for k, s, v in self._peaks(hw) if s and k == prec and claimed <= v]
+            self.add("achieved_tflops", claimed / 1e12, self.peak / 1e12, "TFLOP/s", what,
+                     "impossible", self.t(
+                         f"{c_tf} TFLOP/s per device is {format_number(u * 100)}% of the {what} "
+                         f"({p_tf})" + (": only the 2:4 sparse peak allows it, and training is "
+                                        "dense." if sparse else ": above the peak."),
+                         f"单卡 {c_tf} TFLOP/s 是{what}（{p_tf}）的 {format_number(u * 100)}%"
+                         + ("：只有 2:4 稀疏峰值才够，而训练是稠密计算。" if sparse
+                            else "：超过峰值。")),
+                     "sparse_vs_dense" if sparse else "other")
+            return
+        self.add("achieved_tflops", claimed / 1e12, self.peak / 1e12, "TFLOP/s", what,
+                 "consistent", self.t(f"{c_tf} TFLOP/s per device is {format_number(u * 100)}% "
+                                      f"of the {what} ({p_tf}).",
+                                      f"单卡 {c_tf} TFLOP/s 是{what}（{p_tf}）的 "
+                                      f"{format_number(u * 100)}%。"))
 
     def _check_achieved(self, claimed: float, model_rate: float, hw_rate: float | None) -> None:
         a = self.a

@@ -616,8 +616,8 @@ def _benchmarks(c: _Ctx, devices: list[Hardware]) -> tuple[str, str]:
         c.device(hw)
         pk = hw.peak_tflops
         low = "bf16" if "bf16" in pk else ("fp16" if "fp16" in pk else None)
-        cells = [(_n(pk[k]) if k in pk else "–") for k in ("fp64", "fp64_tensor", "fp32")]
-        cells.append(_n(pk[low]) if low else "–")
+        cells = [(_tf(pk[k] * 1e12) if k in pk else "–") for k in ("fp64", "fp64_tensor", "fp32")]
+        cells.append(_tf(pk[low] * 1e12) if low else "–")
         if low and "fp64" in pk:
             ratio = c.step(make_step(f"{hw.name}: {low} / fp64 peak", "r = P_low / P_fp64",
                                      [("P_low", pk[low] * 1e12, "FLOP/s"),
@@ -693,6 +693,28 @@ def _training_flops(c: _Ctx, devices: list[Hardware]) -> tuple[str, str]:
           f"- **激活重计算**：为省显存，反向时把前向再算一遍，GPU 实际执行 8·N·D = "
           f"{format_sci(full.hardware_flops)} 次（模型 FLOPs 的 {_n(ratio)} 倍）。Megatron-LM "
           "的训练时间公式 8·T·P/(n·X) 用的就是它。")
+    typical = MFU_SCENARIOS[1]
+    for hw in devices:
+        c.device(hw)
+        prec = _training_precision(hw)
+        pk = hw.peak(prec)
+        c.steps.append(pk.step)
+        rate = pk.flops_per_s * typical.mfu
+        h6 = c.step(make_step(f"GPU-hours for GPT-3 on {hw.name}, 6·N·D at MFU {typical.mfu}",
+                              "h = C / (P · MFU) / 3600",
+                              [("C", base.flops, "FLOPs"), ("P", pk.flops_per_s, "FLOP/s"),
+                               ("MFU", typical.mfu, "")],
+                              device_hours(1, training_seconds(base.flops, 1, rate)), "GPU-hours"))
+        h8 = c.step(make_step(f"GPU-hours for GPT-3 on {hw.name} with full recompute at the same "
+                              "hardware rate", "h = C_hw / (P · MFU) / 3600",
+                              [("C_hw", full.hardware_flops, "FLOPs"),
+                               ("P", pk.flops_per_s, "FLOP/s"), ("MFU", typical.mfu, "")],
+                              device_hours(1, training_seconds(full.hardware_flops, 1, rate)),
+                              "GPU-hours"))
+        c.add(f"- On {hw.name} ({prec} {_tf(pk.flops_per_s)} TFLOP/s) at {_pct(typical.mfu)} of "
+              f"peak: {_n(h6)} GPU-hours without recompute, {_n(h8)} with full recompute.",
+              f"- 在 {hw.name}（{prec} 峰值 {_tf(pk.flops_per_s)} TFLOP/s）上按 "
+              f"{_pct(typical.mfu)} 利用率：不重计算 {_n(h6)} 卡时，全量重计算 {_n(h8)} 卡时。")
     c.add(c.t("Model FLOPs (6·N·D plus attention) measure the work the model needs; hardware FLOPs "
               "add the recomputation. MFU uses the first, HFU the second.",
               "模型 FLOPs（6·N·D 加注意力）是模型本身需要的计算；硬件 FLOPs 再加上重计算。MFU "

@@ -181,6 +181,14 @@ def test_megatron_52_percent_is_hfu_not_mfu() -> None:
     assert r.implied_mfu == pytest.approx(6 * 450e9 * 1e12 / (3072 * 84 * DAY * 312e12))
 
 
+def test_an_achieved_rate_above_the_peak_is_impossible() -> None:
+    # A100 dense BF16 peak 312 TFLOP/s (datasheet); 400 needs the 624 sparse figure.
+    f = fig(check_claim(hardware="a100", achieved_tflops=400), "achieved_tflops")
+    assert (f.verdict, f.cause) == ("impossible", "sparse_vs_dense")
+    ok = fig(check_claim(hardware="a100", achieved_tflops=163), "achieved_tflops")
+    assert ok.verdict == "consistent" and ok.ratio == pytest.approx(163 / 312)
+
+
 # ------------------------------------------------------------------ peaks
 
 

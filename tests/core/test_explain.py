@@ -153,6 +153,22 @@ def test_text_follows_the_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "| bf16 | 2 | 400 | 800 |" in md
 
 
+@pytest.mark.parametrize("topic", [t for t in TOPICS if t != "peak_derivation"])
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_worked_example_quotes_the_catalog_peak(topic: str, language: str) -> None:
+    r = explain_flops(topic=topic, hardware="h100 pcie", language=language)
+    hw = get_hardware("h100 pcie")
+    assert hw.id in r.hardware
+    assert format_number(hw.peak("bf16").flops_per_s / 1e12, 4) in r.markdown
+
+
+def test_peak_derivation_on_h100_pcie() -> None:
+    # Hand: 114 SMs × 4 × 1024 × 1.62 GHz = 756.4 TFLOP/s vs datasheet 1,513 / 2 = 756.5.
+    md = explain_flops(topic="peak_derivation", hardware="h100 pcie").markdown
+    assert format_number(114 * 4 * 1024 * 1.62e9 / 1e12, 4) in md
+    assert format_number(get_hardware("h100 pcie").peak("bf16").flops_per_s / 1e12, 4) in md
+
+
 def test_bad_input_gets_clear_errors() -> None:
     with pytest.raises(InvalidInputError, match="topic"):
         explain_flops(topic="flops per watt")
