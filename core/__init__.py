@@ -55,6 +55,7 @@ _LAZY: dict[str, str] = {
     "compare_gpus": "flopcast.compare",
     "plan_compute_optimal": "flopcast.scaling",
     "estimate_memory": "flopcast.memory",
+    "training_state_bytes": "flopcast.memory",
     "estimate_inference": "flopcast.inference",
     "count_tokens": "flopcast.tokens",
     "explain_flops": "flopcast.explain",

@@ -27,7 +27,7 @@ from flopcast.training import (
     DEFAULT_MFU,
     DEFAULT_PUE,
     HardwareArgs,
-    _pick_peak,
+    pick_peak,
     device_hours,
     devices_needed,
     energy_kwh,
@@ -202,7 +202,7 @@ def compare_gpus(
     skipped: list[SkippedRow] = []
     for hw in devices:
         try:
-            peak, _ = _pick_peak(hw, args.precision, args.sparsity)
+            peak, _ = pick_peak(hw, args.precision, args.sparsity)
         except FlopcastError as e:
             skipped.append(SkippedRow(hardware=hw.id, reason=str(e)))
             continue

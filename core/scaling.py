@@ -53,7 +53,7 @@ from flopcast.quantities import (
 )
 from flopcast.results import Assumption, Result, Step, make_step
 from flopcast.training import DEFAULT_MFU
-from flopcast.training import _pick_peak as pick_peak
+from flopcast.training import pick_peak
 from flopcast.validation import validate_args
 
 __all__ = [

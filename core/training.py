@@ -58,6 +58,7 @@ __all__ = [
     "energy_kwh",
     "estimate_training",
     "model_flops_utilization",
+    "pick_peak",
     "training_seconds",
 ]
 
@@ -307,9 +308,14 @@ class TrainingEstimate(Result):
 # ------------------------------------------------------------------ helpers
 
 
-def _pick_peak(
+def pick_peak(
     hw: Hardware, precision: str | None, sparsity: bool
 ) -> tuple[Peak, list[Assumption]]:
+    """The device's peak at `precision`, or at bf16 → fp16 → fp32 when none was asked for.
+
+    Raises:
+        InvalidInputError: the asked precision (or sparsity) is not available on `hw`.
+    """
     if precision is not None:
         return hw.peak(precision, sparsity=sparsity), []
     available = hw.precisions()
@@ -483,7 +489,7 @@ def estimate_training(
 def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
     work = resolve_workload(**{k: getattr(args, k) for k in WorkloadArgs.model_fields})
     hw, hw_assumptions = resolve_hardware(args.hardware)
-    peak, precision_assumptions = _pick_peak(hw, args.precision, args.sparsity)
+    peak, precision_assumptions = pick_peak(hw, args.precision, args.sparsity)
     steps: list[Step] = list(work.steps) + [peak.step]
     assumptions: list[Assumption] = (
         list(work.assumptions) + hw_assumptions + precision_assumptions
