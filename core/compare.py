@@ -27,10 +27,10 @@ from flopcast.training import (
     DEFAULT_MFU,
     DEFAULT_PUE,
     HardwareArgs,
-    pick_peak,
     device_hours,
     devices_needed,
     energy_kwh,
+    pick_peak,
     training_seconds,
 )
 from flopcast.validation import validate_args

@@ -52,8 +52,7 @@ from flopcast.quantities import (
     parse_quantity,
 )
 from flopcast.results import Assumption, Result, Step, make_step
-from flopcast.training import DEFAULT_MFU
-from flopcast.training import pick_peak
+from flopcast.training import DEFAULT_MFU, pick_peak
 from flopcast.validation import validate_args
 
 __all__ = [
