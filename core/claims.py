@@ -19,12 +19,14 @@ MFU = C / (n · peak · t); nothing is re-derived here.
 
 from __future__ import annotations
 
+import functools
+from importlib import resources
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopcast.errors import InvalidInputError
-from flopcast.hardware import Hardware, resolve_hardware
+from flopcast.hardware import Hardware, HardwareCatalog, load_catalog_text, resolve_hardware
 from flopcast.models import ModelPreset, resolve_model
 from flopcast.quantities import (
     SECONDS_PER_HOUR,
@@ -228,6 +230,13 @@ def check_claim(
     return _Checker(args).run()
 
 
+@functools.cache
+def _catalog() -> HardwareCatalog:
+    """The full hardware catalog with its families (to look at sibling variants)."""
+    text = resources.files("flopcast").joinpath("data/hardware.toml").read_text("utf-8")
+    return load_catalog_text(text)
+
+
 def _ratio_factor(claimed: float, computed: float) -> tuple[float, float]:
     ratio = claimed / computed
     return ratio, max(ratio, 1 / ratio)
@@ -299,6 +308,7 @@ class _Checker:
         self.peak: float | None = None
         self.precision: str | None = None
         self.out: dict[str, float | None] = {}
+        self.assumptions_from_family = False
 
     def t(self, en: str, zh: str) -> str:
         return zh if self.zh else en
@@ -321,6 +331,7 @@ class _Checker:
         if a.hardware is not None:
             self.hw, assumed = resolve_hardware(a.hardware)
             self.assumptions += assumed
+            self.assumptions_from_family = bool(assumed)
         self._workload()
         self._peak()
         self._duration()
@@ -774,6 +785,20 @@ class _Checker:
                          f"下限，不是实际预测——公开的大规模训练 MFU 只有 {band}。" + ref_line),
                      "peak_utilization")
             return
+        sibling = self._sibling_at_peak(achieved)
+        if sibling is not None:
+            other, k, v = sibling
+            ref_line = self._peak_time_line(count, v)
+            self.add("utilization", u, None, "", what, "consistent", self.t(
+                f"The claimed time is exactly 100% of the {k} peak of the {other.name} "
+                f"({format_number(v / 1e12, 4)} TFLOP/s each), the {hw.name}'s sibling variant: "
+                f"a theoretical lower bound, not a forecast — published runs reach {band} MFU. "
+                f"On the {hw.name} at {prec} it is {pct} of peak." + ref_line,
+                f"这个时间恰好是 {other.name}（与 {hw.name} 同系列的另一型号）按 {k} 峰值"
+                f"（单卡 {format_number(v / 1e12, 4)} TFLOP/s）100% 利用算出来的：只是理论下限——"
+                f"公开的大规模训练 MFU 只有 {band}。换成 {hw.name} 的 {prec} 峰值是 {pct}。"
+                + ref_line), "peak_utilization")
+            return
         if lo * (1 - TOLERANCE) <= u <= hi * (1 + TOLERANCE):
             self.add("utilization", u, None, "", what, "consistent", self.t(
                 f"Implied MFU {pct}: within the {band} that published large runs reach."
@@ -814,6 +839,25 @@ class _Checker:
             f" 按这个峰值，{format_sci(self.flops, 4)} 次运算需要 {format_duration(own, lang)}，"
             f"{format_sci(self.reference_flops)} 次需要 {format_duration(ref, lang)}"
             + ("；原文的时间是用参考值算的，而不是它自己写的那个数。" if closer else "。"))
+
+    def _sibling_at_peak(self, achieved: float) -> tuple[Hardware, str, float] | None:
+        """A variant of the same family (V100 SXM2 vs PCIe) whose dense peak the rate equals."""
+        if self.hw is None or not self.assumptions_from_family:
+            return None
+        cat = _catalog()
+        by_id = {h.id: h for h in cat.entries}
+        for fam in cat.families.values():
+            if self.hw.id not in fam.members:
+                continue
+            for member in fam.members:
+                if member == self.hw.id:
+                    continue
+                other = by_id[member]
+                for k in other.precisions():
+                    v = other.peak(k).flops_per_s
+                    if _close(achieved, v):
+                        return other, k, v
+        return None
 
     def _reference_time_line(self, count: int) -> str:
         """When the claim's FLOPs differ from the reference: the time the reference gives."""

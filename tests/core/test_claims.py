@@ -94,6 +94,15 @@ def test_seed_355_years_holds_only_with_3_14e23() -> None:
     assert "352 years" in u.explanation and "355 years" in u.explanation
 
 
+def test_family_name_finds_the_variant_whose_peak_was_used() -> None:
+    # "v100" means the SXM2 part (FP32 15.7); the seed's 28 TFLOPS for two cards is the
+    # PCIe part's FP32 14 × 2, so the check names that variant.
+    r = check_claim(model="gpt-3-175b", flops=3.114e23, hardware="v100", count=2, years=355)
+    u = fig(r, "utilization")
+    assert (u.verdict, u.cause) == ("consistent", "peak_utilization")
+    assert "V100 PCIe" in u.explanation and "352 years" in u.explanation
+
+
 def test_seed_single_v100_700_years_is_fp32_peak() -> None:
     # Hand: 3.14e23 / 14e12 s = 711 years at 100% of the V100 PCIe FP32 peak.
     assert 3.14e23 / 14e12 / YEAR == pytest.approx(711, abs=1)
