@@ -117,7 +117,47 @@ def seed_table() -> str:
     return "\n".join(lines)
 
 
+def planning_table() -> str:
+    from flopcast.inference import estimate_inference
+    from flopcast.memory import estimate_memory
+    from flopcast.quantities import format_bytes, format_count, format_number, format_usd
+    from flopcast.scaling import plan_compute_optimal
+
+    budget = plan_compute_optimal(flops=1e24)
+    run = plan_compute_optimal(params="1B", tokens="1T")
+    ft = estimate_memory(model="llama-2-7b", hardware="a100 sxm")
+    ft8 = estimate_memory(model="llama-2-7b", hardware="a100 sxm", zero_stage=3,
+                          data_parallel=8)
+    kv = estimate_memory(model="llama-2-70b", mode="inference", context=32768, batch=8)
+    bf16 = estimate_inference(model="llama-2-70b", hardware="h100 sxm")
+    int4 = estimate_inference(model="llama-2-70b", hardware="h100 sxm", precision="int4")
+    h200 = estimate_inference(model="llama-2-70b", hardware="h200", price_per_device_hour=3.5)
+    rows = [
+        ("I have 1e24 FLOPs: what size? (`plan_compute_optimal`, approach 1)",
+         f"{format_count(budget.params)} params, {format_count(budget.tokens)} tokens"),
+        ("Is 1B on 1T tokens compute-optimal?",
+         f"{format_number(run.tokens_per_param_vs_optimal or 0)}× the optimal tokens per "
+         f"parameter; an optimal model reaches the same loss with "
+         f"{format_number(run.compute_ratio or 0)}× less compute"),
+        ("Full fine-tune of Llama 2 7B on one 80 GB A100? (`estimate_memory`)",
+         f"{format_bytes(ft.total_bytes_per_device)} per device: fits = {ft.fits}; "
+         f"ZeRO-3 on 8: {format_bytes(ft8.total_bytes_per_device)}, fits = {ft8.fits}"),
+        ("KV cache of Llama 2 70B at 32k context, batch 8",
+         f"{format_bytes(kv.kv_cache_bytes)} ({format_number(kv.kv_cache_bytes_per_token)} "
+         "bytes per token)"),
+        ("Decode tokens/s of a 70B model on one H100 (`estimate_inference`)",
+         f"bf16 ≤ {format_number(bf16.decode_tokens_per_s)} ({bf16.decode_bound}-bound, fits = "
+         f"{bf16.fits_memory}); int4 ≤ {format_number(int4.decode_tokens_per_s)}"),
+        ("Cost of 1M generated tokens of a 70B model on H200 at $3.50/h (batch 1)",
+         format_usd(h200.cost_usd_per_million_tokens)),
+    ]
+    lines = ["| question | flopcast |", "|---|---|"]
+    lines += [f"| {q} | {a} |" for q, a in rows]
+    return "\n".join(lines)
+
+
 SECTIONS: dict[str, Callable[[], str]] = {
+    "planning": planning_table,
     "hardware": hardware_table,
     "unverified": unverified_list,
     "models": models_table,
