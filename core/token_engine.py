@@ -3,7 +3,7 @@ processes) and sampled (stratified ratio estimator with a 95 % interval).
 
 Exact: files are streamed in chunks of about 1 MiB cut only where cutting cannot change
 the count (rules R1–R3 in `flopcast.token_files`), so the sum over chunks equals tiktoken's
-`encode_ordinary` on the whole text. With `workers > 1` chunks go to spawned processes,
+`encode_ordinary` on the whole text. With `workers > 1` chunks go to worker processes,
 at most 3 per worker in flight (bounded memory); each worker loads the encoding itself.
 
 Sample: the population is every file cut into `SAMPLE_BLOCK_BYTES` blocks, each block
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import random
 from bisect import bisect_right
 from collections import deque
@@ -32,7 +33,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from flopcast.errors import InvalidInputError
 from flopcast.token_files import MAX_CHUNK_BYTES, iter_chunks, last_safe_split
@@ -89,6 +90,7 @@ class Run:
     sampled_bytes: int = 0
     sampled_chunks: int = 0
     population: int = 0
+    note: str = ""  # e.g. why the pool was not used
 
 
 @dataclass(frozen=True)
@@ -105,18 +107,48 @@ class Source:
         return open(self.path, "rb")  # noqa: SIM115 - closed by the caller
 
 
+def _pool_context() -> Any:
+    """fork when this process has a single OS thread (workers inherit the loaded encoding,
+    and the caller's __main__ is not re-imported); spawn otherwise, since forking a
+    threaded process (the MCP server counts in a worker thread) can deadlock."""
+    import multiprocessing
+
+    try:
+        single = len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        single = False
+    method = "fork" if single and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method)
+
+
 def count_exact(sources: Sequence[Source], enc: LoadedEncoding, bpe_file: str | None,
-           workers: int, max_bytes: int, total: int,
-           progress: Callable[[int, int], None] | None) -> Run:
+                workers: int, max_bytes: int, total: int,
+                progress: Callable[[int, int], None] | None) -> Run:
+    """Count every byte; with workers > 1 in a process pool, falling back to one process
+    (and saying so in `Run.note`) if the pool cannot run."""
+    if workers > 1:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return _count_exact(sources, enc, bpe_file, workers, max_bytes, total, progress)
+        except (BrokenProcessPool, OSError, RuntimeError) as e:
+            run = _count_exact(sources, enc, bpe_file, 1, max_bytes, total, progress)
+            run.note = (f"worker processes failed ({type(e).__name__}); counted in one "
+                        "process (a script that starts workers needs an "
+                        "`if __name__ == '__main__':` guard under the spawn start method)")
+            return run
+    return _count_exact(sources, enc, bpe_file, 1, max_bytes, total, progress)
+
+
+def _count_exact(sources: Sequence[Source], enc: LoadedEncoding, bpe_file: str | None,
+                 workers: int, max_bytes: int, total: int,
+                 progress: Callable[[int, int], None] | None) -> Run:
     run = Run()
     pool = None
     if workers > 1:
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # spawn, not fork: the MCP server calls this from a worker thread, and forking a
-        # threaded process can deadlock; each worker loads the encoding itself.
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+        pool = ProcessPoolExecutor(workers, mp_context=_pool_context(),
                                    initializer=_init_worker,
                                    initargs=(enc.spec.name, bpe_file))
     pending: deque[tuple[int, str, int, Future[tuple[int, bool]]]] = deque()
@@ -163,7 +195,7 @@ def _boundary(stream: BinaryIO, size: int, x: int) -> tuple[int, bool]:
     """s(x): the last safe split at or before x (monotone in x), and whether forced."""
     if x <= 0 or x >= size:
         return min(max(x, 0), size), False
-    window = 1 << 16
+    window = 1 << 12
     while True:
         start = max(0, x - window)
         stream.seek(start)
@@ -184,8 +216,9 @@ def _boundary(stream: BinaryIO, size: int, x: int) -> tuple[int, bool]:
 
 
 def count_sample(sources: Sequence[Source], enc: LoadedEncoding, sample_fraction: float | None,
-            sample_chunks: int | None, seed: int, max_bytes: int,
-            progress: Callable[[int, int], None] | None) -> Run:
+                 sample_chunks: int | None, seed: int, max_bytes: int,
+                 progress: Callable[[int, int], None] | None) -> Run:
+    """Estimate the count from a stratified random sample of blocks (module docstring)."""
     run = Run()
     strata: dict[str, list[tuple[int, int]]] = {}  # kind -> (source index, blocks)
     for index, source in enumerate(sources):
@@ -223,12 +256,18 @@ def count_sample(sources: Sequence[Source], enc: LoadedEncoding, sample_fraction
             draws.append((kind, n_blocks, members[m][0], k - first))
     observed: dict[str, list[tuple[int, int]]] = {k: [] for k in strata}
     total = len(draws)
-    for step, (kind, _n, index, block) in enumerate(draws, start=1):
-        source = sources[index]
-        with source.open() as stream:
+    stream: BinaryIO | None = None
+    open_index = -1
+    try:
+        for step, (kind, _n, index, block) in enumerate(draws, start=1):
+            source = sources[index]
+            if index != open_index:  # draws are sorted by file within a type: open each once
+                if stream is not None:
+                    stream.close()
+                stream, open_index = source.open(), index
             lo, forced_lo = _boundary(stream, source.size, block * SAMPLE_BLOCK_BYTES)
             hi, forced_hi = _boundary(stream, source.size, (block + 1) * SAMPLE_BLOCK_BYTES)
-            run.forced += forced_hi
+            run.forced += forced_lo + forced_hi
             run.sampled_bytes += hi - lo
             if run.sampled_bytes > max_bytes:
                 raise InvalidInputError("max_bytes", f"the sample needs more than max_bytes = "
@@ -236,11 +275,14 @@ def count_sample(sources: Sequence[Source], enc: LoadedEncoding, sample_fraction
                                         "blocks")
             stream.seek(lo)
             text, bad = _decode(stream.read(hi - lo))
-        if bad:
-            run.bad_files.add(index)
-        observed[kind].append((enc.count(text), hi - lo))
-        if progress is not None:
-            progress(step, total)
+            if bad:
+                run.bad_files.add(index)
+            observed[kind].append((enc.count(text), hi - lo))
+            if progress is not None:
+                progress(step, total)
+    finally:
+        if stream is not None:
+            stream.close()
     run.sampled_chunks = total
     for kind, pairs in observed.items():
         tally = run.by_type[kind]

@@ -343,6 +343,8 @@ def _result(args: CountTokensInput, enc: LoadedEncoding, run: Run, walk: WalkRes
                                 f"{BINARY_SNIFF_BYTES} bytes (skipped)",
             source="git's binary heuristic (xdiff-interface.c buffer_is_binary); invalid UTF-8 "
                    "counts as U+FFFD; .git/.hg/.svn skipped; symlinked folders not entered"))
+    if run.note:
+        assumptions.append(Assumption(name="workers", value="1", source=run.note))
     if run.forced:
         assumptions.append(Assumption(
             name="forced_splits", value=str(run.forced),
@@ -382,6 +384,6 @@ def _result(args: CountTokensInput, enc: LoadedEncoding, run: Run, walk: WalkRes
         skipped_files=(walk.skipped_other + walk.skipped_outside) if walk else 0,
         excluded_files=walk.excluded if walk else 0,
         files_with_invalid_utf8=len(run.bad_files), forced_splits=run.forced,
-        workers=workers, steps=_steps(run, tokens, total, args.mode),
+        workers=1 if run.note else workers, steps=_steps(run, tokens, total, args.mode),
         assumptions=assumptions, summary=summary, language=lang,
     )

@@ -355,6 +355,42 @@ def test_two_workers_count_the_same(tmp_path, cl100k):
     assert result.tokens == _whole(cl100k, text)
 
 
+def test_spawned_workers_load_the_encoding_themselves(tmp_path, cl100k, monkeypatch):
+    # The MCP server counts in a thread, where flopcast uses spawn rather than fork.
+    import multiprocessing
+
+    from flopcast import token_engine
+
+    monkeypatch.setattr(token_engine, "_pool_context",
+                        lambda: multiprocessing.get_context("spawn"))
+    text = mixed_text(5, 7000)
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(text.encode())
+    result = count_tokens(path=str(path), encoding="cl100k_base", workers=2)
+    assert result.tokens == _whole(cl100k, text)
+
+
+def test_broken_pool_falls_back_to_one_process(tmp_path, cl100k, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from flopcast import token_engine
+
+    real = token_engine._count_exact
+
+    def flaky(sources, enc, bpe_file, workers, *rest):
+        if workers > 1:
+            raise BrokenProcessPool("worker died")
+        return real(sources, enc, bpe_file, workers, *rest)
+
+    monkeypatch.setattr(token_engine, "_count_exact", flaky)
+    path = tmp_path / "a.txt"
+    path.write_text("tiktoken is great!")
+    result = count_tokens(path=str(path), encoding="cl100k_base", workers=2)
+    assert result.tokens == 6
+    assert result.workers == 1
+    assert any("__main__" in a.source for a in result.assumptions)
+
+
 def test_invalid_utf8_counts_as_replacement_characters(tmp_path, cl100k):
     data = b"caf\xe9 ok \xff\xfe end " * 1000
     path = tmp_path / "latin1.txt"
