@@ -45,6 +45,7 @@ from flopcast.training import (
     device_hours,
     energy_kwh,
     model_flops_utilization,
+    pick_peak,
     training_seconds,
 )
 from flopcast.validation import validate_args
@@ -86,9 +87,7 @@ POWER_FLOOR = 0.5
 #: Brown et al. 2020 Table 2.2).
 MAX_PLAUSIBLE_EPOCHS = 100.0
 _RECOMPUTE_FACTOR = 8 / 6  # 8·N·D / 6·N·D: one more forward pass (Narayanan et al. 2021 Eq. 4)
-_SPARSE = ("tf32", "bf16", "fp16", "fp8", "int8", "fp4")
 _TENSOR = ("tf32", "bf16", "fp16", "fp8", "int8", "fp4")
-_TRAINING_PRECISIONS = ("bf16", "fp16", "fp32")
 
 _PATTERSON = Source(title="Patterson et al. 2021, 'Carbon Emissions and Large Neural Network "
                     "Training', Table 4 (GPT-3: 10,000 V100, 14.8 days, 1,287 MWh, 552 tCO2e)",
@@ -106,6 +105,11 @@ TRAINING_SET_TOKENS: dict[str, tuple[float, str, Source]] = {
               Source(title="nanoGPT data/openwebtext/prepare.py: 'train has ~9B tokens "
                      "(9,035,582,198)'", url="https://github.com/karpathy/nanoGPT")),
 }
+
+
+_ZH_FIGURES = {"flops": "计算量", "tokens": "训练 token 数", "peak_tflops": "峰值",
+               "utilization": "利用率", "achieved_tflops": "单卡实际速率", "mfu": "MFU",
+               "device_hours": "卡时", "cost_usd": "费用", "energy_kwh": "耗电量"}
 
 
 class CheckClaimInput(BaseModel):
@@ -235,6 +239,14 @@ def _catalog() -> HardwareCatalog:
     """The full hardware catalog with its families (to look at sibling variants)."""
     text = resources.files("flopcast").joinpath("data/hardware.toml").read_text("utf-8")
     return load_catalog_text(text)
+
+
+def _sparse_peak(hw: Hardware, precision: str) -> float | None:
+    """The 2:4 sparse peak at `precision`, or None where the device has none."""
+    try:
+        return hw.peak(precision, sparsity=True).flops_per_s
+    except InvalidInputError:
+        return None
 
 
 def _ratio_factor(claimed: float, computed: float) -> tuple[float, float]:
@@ -490,15 +502,8 @@ class _Checker:
                 raise InvalidInputError("hardware", "peak_tflops is checked against a device: "
                                         "give hardware, e.g. 'a100'")
             return
-        if self.a.precision is not None:
-            pk = hw.peak(self.a.precision)
-        else:
-            prec = next((p for p in _TRAINING_PRECISIONS if p in hw.precisions()),
-                        hw.precisions()[0])
-            pk = hw.peak(prec)
-            self.assumptions.append(Assumption(
-                name="precision", value=prec,
-                source="not stated: the usual mixed-precision training format on this device"))
+        pk, assumed = pick_peak(hw, self.a.precision, False)
+        self.assumptions += assumed
         self.precision, self.peak = pk.precision, pk.flops_per_s
         self.steps.append(pk.step)
         if self.a.peak_tflops is not None:
@@ -508,9 +513,10 @@ class _Checker:
         """(precision, sparse, FLOP/s) of every peak of the device, dense and sparse."""
         keys = hw.precisions() + (["fp64_tensor"] if "fp64_tensor" in hw.peak_tflops else [])
         out = [(k, False, hw.peak(k).flops_per_s) for k in keys]
-        if hw.sparsity_2to4:
-            out += [(k, True, hw.peak(k, sparsity=True).flops_per_s) for k in keys
-                    if k in _SPARSE]
+        for k in keys:
+            sparse = _sparse_peak(hw, k)
+            if sparse is not None:
+                out.append((k, True, sparse))
         return out
 
     def _check_peak(self, hw: Hardware, claimed: float) -> None:
@@ -996,7 +1002,8 @@ class _Checker:
                       f"**结论：{words[r.verdict]}**（容差 {tol}%）")
         lines = [head]
         for f in r.figures:
-            lines.append(f"- **{f.figure}** — {words[f.verdict]}"
+            name = _ZH_FIGURES.get(f.figure, f.figure) if self.zh else f.figure
+            lines.append(f"- **{name}** — {words[f.verdict]}"
                          + (f" ({f.cause})" if f.cause else "") + f": {f.explanation}")
         return "\n".join(lines)
 

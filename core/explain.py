@@ -47,7 +47,13 @@ from flopcast.quantities import (
     format_sci,
 )
 from flopcast.results import Assumption, Result, Source, Step, make_step
-from flopcast.training import MFU_SCENARIOS, device_hours, model_flops_utilization, training_seconds
+from flopcast.training import (
+    MFU_SCENARIOS,
+    device_hours,
+    model_flops_utilization,
+    pick_peak,
+    training_seconds,
+)
 from flopcast.validation import validate_args
 from flopcast.workload import resolve_workload
 
@@ -75,7 +81,6 @@ TOPICS: tuple[str, ...] = get_args(Topic)
 #: (TF32 is computed on 19 bits but stored in 32-bit registers).
 _BYTES_PER_VALUE = {"fp64": 8, "fp32": 4, "tf32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1,
                     "fp4": 0.5}
-_TRAINING_PRECISIONS = ("bf16", "fp16", "fp32")
 
 _PALM = Source(title="Chowdhery et al. 2022, 'PaLM: Scaling Language Modeling with Pathways', "
                "§4.1 Training efficiency and Table 3", url="https://arxiv.org/abs/2204.02311")
@@ -339,10 +344,8 @@ def _tf(flops_per_s: float) -> str:
 
 
 def _training_precision(hw: Hardware) -> str:
-    for p in _TRAINING_PRECISIONS:
-        if p in hw.precisions():
-            return p
-    return hw.precisions()[0]
+    """The precision estimate_training would use on `hw` (training.pick_peak's policy)."""
+    return pick_peak(hw, None, False)[0].precision
 
 
 def _mfu_range() -> tuple[float, float]:
@@ -832,8 +835,11 @@ def _precision_sparsity(c: _Ctx, devices: list[Hardware]) -> tuple[str, str]:
             dense = hw.peak(prec)
             c.steps.append(dense.step)
             sparse = "–"
-            if hw.sparsity_2to4 and prec in ("tf32", "bf16", "fp16", "fp8", "int8", "fp4"):
+            try:
                 sp = hw.peak(prec, sparsity=True)
+            except InvalidInputError:  # no 2:4 sparsity on this device or precision
+                pass
+            else:
                 c.steps.append(sp.step)
                 sparse = _tf(sp.flops_per_s)
             printed = hw.peak_tflops_sparse_printed.get(prec)

@@ -11,6 +11,7 @@ import pytest
 
 from flopcast.claims import ClaimCheck, FigureCheck, check_claim, is_digit_typo
 from flopcast.errors import InvalidInputError, UnknownHardwareError
+from flopcast.hardware import hardware_catalog
 
 YEAR = 365.25 * 86400
 DAY = 86400
@@ -283,3 +284,9 @@ def test_bad_input_gets_clear_errors() -> None:
         check_claim(flops=1e23, cost_usd=1e6)
     with pytest.raises(UnknownHardwareError):
         check_claim(flops=1e23, hardware="a1000x", days=3)
+
+
+@pytest.mark.parametrize("hw_id", [hw.id for hw in hardware_catalog()])
+def test_every_catalog_device_can_be_checked(hw_id: str) -> None:
+    r = check_claim(model="gpt-3-175b", hardware=hw_id, count=1024, days=34, peak_tflops=100)
+    assert {f.figure for f in r.figures} >= {"peak_tflops", "utilization"}

@@ -16,7 +16,7 @@ from flopcast.explain import (
     gpu_microarch,
     microarch_for,
 )
-from flopcast.hardware import get_hardware
+from flopcast.hardware import get_hardware, hardware_catalog
 from flopcast.quantities import format_number
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -185,3 +185,9 @@ def test_microarch_file_is_validated() -> None:
             "boost_ghz = 1\ntensor_cores_per_sm = 1\ntensor_flops_per_clock = {}\n"
             "vector_flops_per_clock_per_sm = {}\n"
             'sources = [{title = "t", url = "u"}]\n')
+
+
+@pytest.mark.parametrize("hw_id", [hw.id for hw in hardware_catalog()])
+def test_every_topic_works_for_every_catalog_device(hw_id: str) -> None:
+    for topic in TOPICS:
+        assert explain_flops(topic=topic, hardware=hw_id).markdown
