@@ -378,12 +378,12 @@ def _flops_units(c: _Ctx, devices: list[Hardware]) -> tuple[str, str]:
     c.add("")
     c.add(f"- GPT-3 175B: C = 6·N·D = 6 × {format_sci(work.params or 0)} × "
           f"{format_sci(work.tokens or 0)} = **{format_sci(work.flops)} FLOPs**; Brown et al. "
-          f"print {format_sci(published)} (Table D.1). The seed's \"3.114 × 10^23 FLOPS\" is "
-          "this count, with a stray digit and the unit of a rate.",
+          f"print {format_sci(published)} (Table D.1). The \"3.114 × 10^23 FLOPS\" some articles "
+          "quote is this count, with a stray digit and the unit of a rate.",
           f"- GPT-3 175B：C = 6·N·D = 6 × {format_sci(work.params or 0)} × "
           f"{format_sci(work.tokens or 0)} = **{format_sci(work.flops)} 次浮点运算**；论文 "
-          f"Table D.1 印的是 {format_sci(published)}。原文写的“3.114 × 10^23 FLOPS”说的就是这个"
-          "总量，只是多了一位数字，单位也错写成了速率。")
+          f"Table D.1 印的是 {format_sci(published)}。有些文章写的“3.114 × 10^23 FLOPS”说的就是"
+          "这个总量，只是多了一位数字，单位也错写成了速率。")
     c.add(f"- **PF-day** = 10^15 FLOP/s sustained for a day = "
           f"{format_sci(FLOPS_PER_PF_DAY)} FLOPs. "
           f"GPT-3 = {format_sci(published)} / {format_sci(FLOPS_PER_PF_DAY)} = "
