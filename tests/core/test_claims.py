@@ -199,6 +199,18 @@ def test_an_achieved_rate_above_the_peak_is_impossible() -> None:
     assert ok.verdict == "consistent" and ok.ratio == pytest.approx(163 / 312)
 
 
+@pytest.mark.parametrize(("tflops", "percent"), [
+    # Narayanan et al. 2021 Table 1, every row: achieved TFLOP/s per GPU, % of peak.
+    (137, 44), (138, 44), (142, 46), (135, 43), (138, 44), (140, 45), (148, 47), (155, 50),
+    (163, 52), (163, 52),
+])
+def test_megatron_table1_rates_are_fractions_of_the_312_peak(tflops: float,
+                                                             percent: float) -> None:
+    f = fig(check_claim(hardware="a100", achieved_tflops=tflops), "achieved_tflops")
+    assert f.verdict == "consistent"
+    assert f.ratio is not None and round(f.ratio * 100) == percent
+
+
 # ------------------------------------------------------------------ peaks
 
 
