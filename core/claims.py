@@ -416,8 +416,8 @@ class _Checker:
             text = self.t(f"The claim states no FLOPs; flopcast uses {format_sci(ref)} FLOPs",
                           f"原文没有给出计算量；flopcast 采用 {format_sci(ref)} 次浮点运算")
             if published is not None and computed is not None:
-                text += self.t(f" (published; {a.method} gives {format_sci(computed)}).",
-                               f"（论文值；按 {a.method} 算是 {format_sci(computed)}）。")
+                text += self.t(f" (published; {a.method} gives {format_sci(computed, 4)}).",
+                               f"（论文值；按 {a.method} 算是 {format_sci(computed, 4)}）。")
             else:
                 text += self.t(f" ({a.method} count).", f"（按 {a.method} 计算）。")
             self.add("flops", None, ref, "FLOPs", self.t("published" if published else a.method,
@@ -430,8 +430,8 @@ class _Checker:
                       else f"computed ({self.a.method})", "论文给出的值" if published else "计算值")
         also = ""
         if published and computed is not None:
-            also = self.t(f"; 6·N·D gives {format_sci(computed)}",
-                          f"；按 6·N·D 算是 {format_sci(computed)}")
+            also = self.t(f"; 6·N·D gives {format_sci(computed, 4)}",
+                          f"；按 6·N·D 算是 {format_sci(computed, 4)}")
         ratio, factor = _ratio_factor(claimed, ref)
         if is_digit_typo(claimed, ref):
             self.add("flops", claimed, ref, "FLOPs", what, "off", self.t(

@@ -575,8 +575,8 @@ def _peak_derivation(c: _Ctx, devices: list[Hardware]) -> tuple[str, str]:
     title = c.t("How a peak FLOP/s figure is derived", "峰值 FLOP/s 是怎么算出来的")
     parts = []
     for hw in cpus:
-        base = format_number(hw.peak("fp32").flops_per_s / 1e9, 4)
-        turbo = format_number(hw.peak("fp32", clock="turbo").flops_per_s / 1e9, 4)
+        base = format_number(hw.peak("fp32").flops_per_s / 1e9, 5)
+        turbo = format_number(hw.peak("fp32", clock="turbo").flops_per_s / 1e9, 5)
         parts.append(f"{hw.name} FP32 {base}–{turbo} GFLOP/s")
     for hw in gpus:
         arch = microarch_for(hw.id)
