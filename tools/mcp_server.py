@@ -58,7 +58,7 @@ import flopcast  # noqa: E402
 from flopcast.errors import FlopcastError  # noqa: E402
 from flopcast.results import Result  # noqa: E402
 from flopcast.tools._errors import error_message  # noqa: E402
-from flopcast.tools.registry import TOOLS, ToolSpec, call_tool, structured  # noqa: E402
+from flopcast.tools.registry import TOOLS, ToolSpec, call_tool  # noqa: E402
 from flopcast.tools.schemas import input_schema, output_schema  # noqa: E402
 
 __all__ = ["INSTRUCTIONS", "build_server", "main"]
@@ -222,9 +222,11 @@ class RegistryTool(Tool):
                 logger.exception("tool %s failed", spec.name)
             text = error_message(e, spec.name)
             return ToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+        # The model itself: fastmcp serializes it to JSON once (the same JSON as
+        # `structured(result)`), no intermediate dict.
         return ToolResult(
             content=[TextContent(type="text", text=render_text(result, spec.text_of(result)))],
-            structured_content=structured(result),
+            structured_content=result,
         )
 
 

@@ -108,7 +108,9 @@ def normalize_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | None) -> 
 
     `None` values of optional arguments are dropped (null means "use the default"). The
     values returned are the caller's own, not pydantic's coerced copies: the handler
-    validates them again through the same model, exactly as a Python caller's.
+    validates them through the same model (the convention), exactly as a Python caller's,
+    so they are validated here only when a key is not a field — to turn the stray key into
+    the model's own "is not an argument" error instead of a Python TypeError.
 
     Raises:
         InvalidInputError: not an object, an unknown key, or a value the model rejects;
@@ -130,10 +132,11 @@ def normalize_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | None) -> 
         if value is None and field is not None and not field.is_required():
             continue
         kept[key] = value
-    try:
-        spec.input_model.model_validate(kept)
-    except ValidationError as e:
-        raise input_error(spec.input_model, e) from e
+    if any(key not in fields for key in kept):
+        try:
+            spec.input_model.model_validate(kept)
+        except ValidationError as e:
+            raise input_error(spec.input_model, e) from e
     return kept
 
 
