@@ -53,12 +53,15 @@ from flopcast.workload import resolve_workload
 
 __all__ = [
     "CAUSES",
+    "MEASURED_ENERGY_KWH",
     "TOLERANCE",
+    "TRAINING_SET_TOKENS",
     "CheckClaimInput",
     "ClaimCheck",
     "FigureCheck",
     "Verdict",
     "check_claim",
+    "is_digit_typo",
 ]
 
 Verdict = Literal["consistent", "off", "impossible", "unchecked"]
