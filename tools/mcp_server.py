@@ -238,9 +238,14 @@ class ShippedPrompt(Prompt):
     """One text from `flopcast.prompts`, its `{placeholders}` as prompt arguments."""
 
     async def render(self, arguments: dict[str, Any] | None = None) -> str:
+        from fastmcp.exceptions import PromptError
+
         from flopcast.prompts import load_prompt
 
-        return load_prompt(self.name, **(arguments or {}))
+        try:
+            return load_prompt(self.name, **(arguments or {}))
+        except FlopcastError as e:  # a missing or stray argument: say which, on one line
+            raise PromptError(error_message(e, self.name)) from e
 
 
 _ARGUMENT_TEXT = {

@@ -131,6 +131,8 @@ async def test_prompts_listed_and_rendered(server):
         question = "训练 GPT-3 需要多少天？"
         rendered = await client.get_prompt(planners[0].name, {"question": question})
         assert question in rendered.messages[0].content.text
+        with pytest.raises(Exception, match=r"question: prompt .* needs a value"):
+            await client.get_prompt(planners[0].name, {})
 
 
 async def test_catalog_resources_whole_and_by_id(server):
