@@ -76,6 +76,7 @@ def models_table() -> str:
 
 
 def seed_table() -> str:
+    from flopcast.claims import check_claim
     from flopcast.hardware import get_hardware
     from flopcast.quantities import SECONDS_PER_DAY, format_number, format_sci
     from flopcast.training import device_hours, energy_kwh, estimate_training
@@ -91,29 +92,44 @@ def seed_table() -> str:
     lam = estimate_training(flops=3.14e23, hardware="v100", count=1, achieved_tflops=28,
                             price_per_device_hour=1.5)
     a100_hw = get_hardware("a100 sxm")
+    gpt3 = dict(model="gpt-3-175b")
+    a100_run = dict(gpt3, hardware="a100", count=1024)
     rows = [
-        ("GPT-3 compute 3.114 × 10^23", f"6 × 175e9 × 300e9 = {format_sci(6 * 175e9 * 300e9)}; "
-         "Table D.1 prints 3.14 × 10^23 (from 174.6B params)", "digit typo: 3.114 for 3.14"),
+        ("GPT-3 compute 3.114 × 10^23",
+         f"6 × 175e9 × 300e9 = {format_sci(6 * 175e9 * 300e9)}; Table D.1 prints 3.14 × 10^23 "
+         "(from 174.6B params)", check_claim(flops="3.114e23", **gpt3)),
         ("355 years on a two-V100 server (28 TFLOPS)",
          f"{format_number(two_v100.years)} years with 3.14e23 "
-         f"({format_number(two_v100_seed.years)} with 3.114e23)",
-         "only at 100% of the FP32 peak (2 × 14 TFLOP/s, V100 PCIe)"),
-        ("single V100 ~700 years", f"{format_number(one_v100.years)} years",
-         "FP32 peak at 100% use; tensor cores (112 TFLOP/s) would be 8× faster"),
-        ("1024 A100, 34 days", f"{format_number(megatron.days)} days",
-         "Megatron-LM's 8·T·P/(n·X) with X = 140 TFLOP/s achieved (activation recomputation)"),
-        ("835,584 GPU-hours", f"{format_number(device_hours(1024, 34 * SECONDS_PER_DAY))}",
-         "= 1024 × 34 days × 24 h"),
-        ("A100 peak 19.5 TFLOPS", f"FP32 {format_number(a100_hw.peak('fp32').flops_per_s / 1e12)} "
-         f"vs BF16 tensor {format_number(a100_hw.peak('bf16').flops_per_s / 1e12)} TFLOP/s",
-         "19.5 is FP32 without tensor cores"),
-        ("$4.6M", f"${format_number(lam.cost_usd / 1e6)}M at $1.50/h, 28 TFLOP/s",
-         "Lambda's 355 V100-years"),
-        ("284,000 kWh", f"{format_number(energy_kwh(835_584, 400, 1.0))} kWh at 400 W, before "
-         "PUE", "no basis given; Patterson et al. 2021 measured 1,287 MWh"),
+         f"({format_number(two_v100_seed.years)} with 3.114e23): 100% of 2 × 14 TFLOP/s FP32",
+         check_claim(hardware="v100 pcie", count=2, years=355, precision="fp32", **gpt3)),
+        ("single V100 ~700 years",
+         f"{format_number(one_v100.years)} years at 100% of the FP32 peak",
+         check_claim(hardware="v100 pcie", count=1, years=700, precision="fp32", **gpt3)),
+        ("1024 A100, 34 days",
+         f"{format_number(megatron.days)} days: Megatron-LM's 8·T·P/(n·X), X = 140 TFLOP/s "
+         "achieved, with recomputation", check_claim(days=34, achieved_tflops=140, **a100_run)),
+        ("835,584 GPU-hours",
+         f"{format_number(device_hours(1024, 34 * SECONDS_PER_DAY))} = 1024 × 34 days × 24 h",
+         check_claim(days=34, device_hours=835_584, **a100_run)),
+        ("A100 peak 19.5 TFLOPS",
+         f"FP32 {format_number(a100_hw.peak('fp32').flops_per_s / 1e12)} vs BF16 tensor "
+         f"{format_number(a100_hw.peak('bf16').flops_per_s / 1e12)} TFLOP/s",
+         check_claim(hardware="a100", peak_tflops=19.5)),
+        ("$4.6M", f"${format_number(lam.cost_usd / 1e6)}M: 355 V100-years at $1.50/h (Lambda)",
+         check_claim(hardware="v100", count=1, years=355, cost_usd=4.6e6, **gpt3)),
+        ("284,000 kWh",
+         f"{format_number(energy_kwh(835_584, 400, 1.0))} kWh at 400 W before PUE; "
+         "Patterson et al. 2021 measured 1,287 MWh",
+         check_claim(days=34, energy_kwh=284_000, **a100_run)),
     ]
-    lines = ["| seed says | flopcast computes | why |", "|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    lines = ["| seed says | flopcast computes | check_claim |", "|---|---|---|"]
+    for said, computed, check in rows:
+        causes = ", ".join(
+            f"{f.figure}: {f.verdict}" + (f" ({f.cause})" if f.cause else "")
+            for f in check.figures
+            if f.verdict != "unchecked" or f.figure == "cost_usd"
+        )
+        lines.append(f"| {said} | {computed} | **{check.verdict}** — {causes} |")
     return "\n".join(lines)
 
 
