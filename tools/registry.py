@@ -193,6 +193,7 @@ def get_tool(name: str, tools: Sequence[ToolSpec] | None = None) -> ToolSpec:
 def _build() -> tuple[ToolSpec, ...]:
     """The shipped tools, in the order a client lists them (most used first)."""
     from flopcast import (
+        claims,
         compare,
         explain,
         hardware,
@@ -340,6 +341,30 @@ def _build() -> tuple[ToolSpec, ...]:
             handler=tokens.count_tokens,
             server_arguments=("allowed_roots", "max_bytes_ceiling", "progress"),
             blocking=True,
+        ),
+        ToolSpec(
+            name="check_claim",
+            title="Check a published or quoted compute claim",
+            description=(
+                "Checks the figures of a claim about a training run against each other and "
+                "against flopcast: FLOPs, days / years / hours, device-hours, cost, energy, "
+                "peak, achieved TFLOP/s, MFU. Returns a verdict per figure (consistent, off by "
+                "N×, a digit typo, impossible) with the reasons, and what the claim implies "
+                "(MFU, achieved rate per device, price per device-hour, power per device). Use "
+                "it whenever the user quotes a figure from an article, paper or person: "
+                "\"Someone claims they trained a GPT-3-size model in a day on 8 H100s. "
+                "Possible?\", \"Our run of 8.4e22 FLOPs took 11 days on 64 A100s: what MFU "
+                "did we get?\", \"文中说 GPT-3 需要 3.114E23 FLOPs，对吗？\", \"1024 块 A100 "
+                "训练 34 天、835,584 GPU 小时、460 万美元、28.4 万度电，这些数对得上吗？\", "
+                "\"A100 峰值 19.5 TFLOPS 对吗？\". Give the workload (`model`, or `params` + "
+                "`tokens`, and/or the claimed `flops`), the `hardware` and `count`, and the "
+                "claimed figures exactly as stated (\"4.6M\", \"355 years\" → years=355). "
+                'Example: check_claim(model="gpt-3-175b", hardware="a100", count=1024, '
+                "days=34, device_hours=835584)"
+            ),
+            input_model=claims.CheckClaimInput,
+            output_model=claims.ClaimCheck,
+            handler=claims.check_claim,
         ),
         ToolSpec(
             name="explain_flops",
