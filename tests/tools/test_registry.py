@@ -141,6 +141,30 @@ def test_description_is_written_for_a_language_model(spec: ToolSpec):
         True, True, False, False)
 
 
+def _example_call(spec: ToolSpec) -> dict:
+    """The keyword arguments of the description's `Example: name(...)` call."""
+    import ast
+
+    text = spec.description.split("Example: ", 1)[1]
+    call = ast.parse(text.strip(), mode="eval").body
+    assert isinstance(call, ast.Call) and call.func.id == spec.name and not call.args
+    return {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+
+
+@pytest.mark.parametrize("spec", TOOLS, ids=lambda s: s.name)
+def test_the_description_example_call_works(spec: ToolSpec, tmp_path):
+    arguments = _example_call(spec)
+    assert set(arguments) <= set(spec.input_model.model_fields)
+    context = {}
+    if "path" in arguments:  # a folder the user granted, holding the example's path
+        folder = tmp_path / arguments["path"]
+        folder.mkdir(parents=True)
+        (folder / "README.md").write_text("# Hello\n\nSome text to count.\n", encoding="utf-8")
+        context["allowed_roots"] = [tmp_path]
+    result = call_tool(spec, arguments, context)
+    assert isinstance(result, spec.output_model) and spec.text_of(result)
+
+
 # ---------------------------------------------------------------- arguments, once
 
 
