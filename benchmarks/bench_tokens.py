@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from flopcast.tokenizer_data import load_encoding
-from flopcast.tokens import count_tokens
+from flopcast.tokens import TokenCount, count_tokens
 
 MB = 1_000_000
 
@@ -124,23 +124,31 @@ def raw_tiktoken(enc, paths: list[Path]) -> int:
     return tokens
 
 
-def timed(fn, repeats: int):
-    times, value = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), value
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
+def measure(fn) -> tuple[float, float, object]:
+    """Wall seconds, CPU seconds (this process and its reaped children), value."""
+    cpu, start = _cpu(), time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, _cpu() - cpu, value
+
+
+# Peak RSS of the child's own address space: VmHWM from /proc/self/status. (ru_maxrss of a
+# process started from a big parent reports the parent's size: Linux keeps the old address
+# space's high-water mark across vfork + exec.) Workers' peaks: RUSAGE_CHILDREN ru_maxrss,
+# which counts the pages a forked worker shares with its parent.
 _PEAK_CHILD = """
 import json, resource, sys, time
 from flopcast.tokens import count_tokens
 start = time.perf_counter()
 r = count_tokens(path=sys.argv[1], encoding=sys.argv[2], workers=int(sys.argv[3]))
 seconds = time.perf_counter() - start
-print(json.dumps({"tokens": r.tokens, "seconds": seconds,
-                  "self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status")
+           if line.startswith("VmHWM:"))
+print(json.dumps({"tokens": r.tokens, "seconds": seconds, "self_mb": hwm / 1024,
                   "children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
@@ -174,16 +182,35 @@ def main(argv: list[str] | None = None) -> int:
         total = sum(q.stat().st_size for q in paths)
         print(f"corpus: {len(paths)} files, {total / MB:.1f} MB, generated in "
               f"{time.perf_counter() - t0:.1f} s; cpus={os.cpu_count()}", flush=True)
-        raw_s, raw_tokens = timed(lambda: raw_tiktoken(enc.encoding, paths), repeats)
-        print(f"raw tiktoken: {raw_s:.2f} s", flush=True)
-        one_s, one = timed(lambda: count_tokens(path=str(folder), encoding=args.encoding,
-                                                workers=1), repeats)
-        print(f"flopcast 1 worker: {one_s:.2f} s", flush=True)
-        two_s, two = timed(lambda: count_tokens(path=str(folder), encoding=args.encoding,
-                                                workers=2), repeats)
-        print(f"flopcast 2 workers: {two_s:.2f} s", flush=True)
-        sample_s, sample = timed(lambda: count_tokens(path=str(folder), encoding=args.encoding,
-                                                      mode="sample"), repeats)
+        load_before = os.getloadavg()[0]
+        runs = {
+            "raw": lambda: raw_tiktoken(enc.encoding, paths),
+            "one": lambda: count_tokens(path=str(folder), encoding=args.encoding, workers=1),
+            "two": lambda: count_tokens(path=str(folder), encoding=args.encoding, workers=2),
+            "sample": lambda: count_tokens(path=str(folder), encoding=args.encoding,
+                                           mode="sample"),
+        }
+        walls: dict[str, list[float]] = {k: [] for k in runs}
+        cpus: dict[str, list[float]] = {k: [] for k in runs}
+        values: dict[str, object] = {}
+        for repeat in range(repeats):  # interleaved, so each repeat sees the same machine load
+            for name, fn in runs.items():
+                wall, cpu, values[name] = measure(fn)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+                print(f"repeat {repeat + 1}: {name}: {wall:.2f} s wall, {cpu:.2f} s CPU",
+                      flush=True)
+        load_after = os.getloadavg()[0]
+        med = {k: statistics.median(v) for k, v in walls.items()}
+        cpu_med = {k: statistics.median(v) for k, v in cpus.items()}
+
+        def ratio(a: str, b: str) -> float:  # median over repeats of wall(a) / wall(b)
+            return statistics.median(x / y for x, y in zip(walls[a], walls[b], strict=True))
+
+        raw_tokens = values["raw"]
+        one, two, sample = values["one"], values["two"], values["sample"]
+        assert isinstance(one, TokenCount) and isinstance(two, TokenCount)
+        assert isinstance(sample, TokenCount)
         assert one.tokens == two.tokens == raw_tokens, (one.tokens, two.tokens, raw_tokens)
         error = (sample.tokens - one.tokens) / one.tokens
         inside = sample.interval_low <= one.tokens <= sample.interval_high
@@ -206,14 +233,19 @@ def main(argv: list[str] | None = None) -> int:
             ("corpus", f"{len(paths)} files, {mb:.0f} MB (English, Chinese, code, mixed)"),
             ("encoding", args.encoding),
             ("exact tokens", f"{one.tokens:,} (= raw tiktoken: {one.tokens == raw_tokens})"),
-            ("raw tiktoken encode_ordinary", f"{raw_s:.2f} s, {mb / raw_s:.1f} MB/s"),
-            ("flopcast exact, 1 worker", f"{one_s:.2f} s, {mb / one_s:.1f} MB/s, "
-                                         f"{raw_s / one_s:.2f}× raw"),
-            ("flopcast exact, 2 workers", f"{two_s:.2f} s, {mb / two_s:.1f} MB/s, "
-                                          f"{one_s / two_s:.2f}× 1 worker, "
-                                          f"{raw_s / two_s:.2f}× raw"),
-            ("flopcast sample (defaults)", f"{sample_s:.3f} s, {one_s / sample_s:.0f}× faster "
-                                           f"than exact; {sample.sampled_chunks} blocks, "
+            ("load average (1 min) before / after", f"{load_before:.2f} / {load_after:.2f}"),
+            ("raw tiktoken encode_ordinary", f"{med['raw']:.2f} s, {mb / med['raw']:.1f} MB/s "
+                                             f"(CPU {cpu_med['raw']:.2f} s)"),
+            ("flopcast exact, 1 worker", f"{med['one']:.2f} s, {mb / med['one']:.1f} MB/s, "
+                                         f"{ratio('raw', 'one'):.2f}× raw "
+                                         f"(CPU {cpu_med['one']:.2f} s)"),
+            ("flopcast exact, 2 workers", f"{med['two']:.2f} s, {mb / med['two']:.1f} MB/s, "
+                                          f"{ratio('one', 'two'):.2f}× 1 worker, "
+                                          f"{ratio('raw', 'two'):.2f}× raw "
+                                          f"(CPU {cpu_med['two']:.2f} s)"),
+            ("flopcast sample (defaults)", f"{med['sample']:.3f} s, "
+                                           f"{ratio('one', 'sample'):.0f}× faster than exact; "
+                                           f"{sample.sampled_chunks} blocks, "
                                            f"{sample.sampled_bytes / MB:.1f} MB read"),
             ("sample estimate", f"{sample.tokens:,}, error {error * 100:+.2f} %, 95% interval "
                                 f"{sample.interval_low:,}–{sample.interval_high:,} "
