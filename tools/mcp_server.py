@@ -58,7 +58,7 @@ import flopcast  # noqa: E402
 from flopcast.errors import FlopcastError  # noqa: E402
 from flopcast.results import Result  # noqa: E402
 from flopcast.tools._errors import error_message  # noqa: E402
-from flopcast.tools.registry import TOOLS, ToolSpec, call_tool  # noqa: E402
+from flopcast.tools.registry import TOOLS, ToolSpec, call_tool, structured  # noqa: E402
 from flopcast.tools.schemas import input_schema, output_schema  # noqa: E402
 
 __all__ = ["INSTRUCTIONS", "build_server", "main"]
@@ -217,17 +217,17 @@ class RegistryTool(Tool):
                 result = await anyio.to_thread.run_sync(work)
             else:
                 result = call_tool(spec, arguments, context)
+            # A dict, not the model: for a dict fastmcp refuses NaN / infinity (raising a
+            # ToolError), whereas a model's own JSON would silently turn them into null.
+            return ToolResult(
+                content=[TextContent(type="text", text=render_text(result, spec.text_of(result)))],
+                structured_content=structured(result),
+            )
         except Exception as e:
             if not isinstance(e, FlopcastError):
                 logger.exception("tool %s failed", spec.name)
             text = error_message(e, spec.name)
             return ToolResult(content=[TextContent(type="text", text=text)], is_error=True)
-        # The model itself: fastmcp serializes it to JSON once (the same JSON as
-        # `structured(result)`), no intermediate dict.
-        return ToolResult(
-            content=[TextContent(type="text", text=render_text(result, spec.text_of(result)))],
-            structured_content=result,
-        )
 
 
 # ---------------------------------------------------------------------------

@@ -281,6 +281,8 @@ def dispatch(
         spec = get_tool(name, _pool(tools))
         parsed = _parse_arguments(arguments)
         context = {"allowed_roots": [Path(r) for r in allowed_roots]}
-        return structured(call_tool(spec, parsed, context))
+        data = structured(call_tool(spec, parsed, context))
+        json.dumps(data, allow_nan=False)  # JSON has no NaN / infinity: a bug, not a result
+        return data
     except Exception as e:  # every failure becomes one line for the model to read
         return {"error": error_message(e, str(name))}

@@ -273,6 +273,19 @@ async def test_a_bug_is_one_line_without_traceback_and_the_server_keeps_serving(
         assert (await client.call_tool("echo_roots", {"path": "a"})).is_error is False
 
 
+async def test_a_result_json_cannot_carry_is_a_tool_error():
+    class InfResult(EchoResult):
+        value: float = 0.0
+
+    spec = ToolSpec("overflow", "Overflow", "Test tool.", EchoInput, InfResult,
+                    lambda **kwargs: InfResult(summary="x", value=float("inf")))
+    async with Client(build_server(tools=[spec])) as client:
+        result = await client.call_tool("overflow", {"path": "a"}, raise_on_error=False)
+    assert result.is_error
+    assert result.content[0].text.startswith("overflow: internal error (ToolError: ")
+    assert "\n" not in result.content[0].text
+
+
 def test_render_text_in_chinese():
     from flopcast.results import Assumption, make_step
 

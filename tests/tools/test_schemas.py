@@ -253,3 +253,10 @@ def test_dispatch_never_raises_even_on_a_bug():
     out = dispatch("broken", {"title": "t"}, tools=[spec])
     assert out == {"error": "broken: internal error (ZeroDivisionError: boom); "
                             "this is a bug in flopcast, not in your input"}
+
+
+def test_dispatch_refuses_a_result_json_cannot_carry():
+    spec = ToolSpec("overflow", "Overflow", "d", _Nested, _Out,
+                    lambda **kwargs: _Out(x=float("inf")))
+    out = dispatch("overflow", {"title": "t"}, tools=[spec])
+    assert out["error"].startswith("overflow: internal error (ValueError: ")
