@@ -448,8 +448,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-remote", action="store_true",
                    help="allow binding a non-loopback --host (requires a token)")
     p.add_argument("--token", default=None,
-                   help="bearer token required on every HTTP request "
-                        "(default: $FLOPCAST_MCP_TOKEN)")
+                   help="bearer token required on every HTTP request (default: "
+                        "$FLOPCAST_MCP_TOKEN, which is better: a flag shows in `ps`)")
     p.add_argument("--allow-dir", action="append", default=[], metavar="DIR",
                    help="a folder count_tokens may read (repeatable); none by default")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
