@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from mcp import ClientSession, StdioServerParameters, stdio_client
 
@@ -50,11 +50,13 @@ async def ask(
     arguments: dict[str, Any] | None = None,
     *,
     command: Sequence[str] | None = None,
+    errlog: TextIO | None = None,
 ) -> Answer:
     """Start the server with `command`, list the tools, call `tool` once and return the answer.
 
     The stdio client starts the server with a stripped environment, so the variables it needs
     are passed explicitly (the update check stays off: the server never touches the network).
+    The server's stderr goes to `errlog` (default: this process's stderr at call time).
     """
     command = list(command or default_command())
     params = StdioServerParameters(
@@ -62,7 +64,11 @@ async def ask(
         args=list(command[1:]),
         env={"FASTMCP_CHECK_FOR_UPDATES": "off"},
     )
-    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+    errors = errlog if errlog is not None else sys.stderr
+    async with (
+        stdio_client(params, errlog=errors) as (read, write),
+        ClientSession(read, write) as session,
+    ):
         await session.initialize()
         listing = await session.list_tools()
         result = await session.call_tool(tool, GPT3_ON_A100 if arguments is None else arguments)

@@ -250,11 +250,13 @@ def server_command() -> list[str]:
 
 
 @pytest.mark.slow
-def test_mcp_client_calls_the_real_server_over_stdio() -> None:
+def test_mcp_client_calls_the_real_server_over_stdio(tmp_path: Path) -> None:
     example = load_example("mcp_client")
     assert example.GPT3_ON_A100 == GPT3_ARGS
-    answer = asyncio.run(example.ask(command=server_command()))
-    assert not answer.is_error, answer.text
+    log = tmp_path / "server.stderr"
+    with log.open("w") as errlog:  # a real file: the subprocess needs a file descriptor
+        answer = asyncio.run(example.ask(command=server_command(), errlog=errlog))
+    assert not answer.is_error, answer.text + log.read_text()
     assert {"estimate_training", "list_hardware", "explain_flops"} <= set(answer.tools)
     assert answer.structured is not None
     assert answer.structured["days"] == pytest.approx(GPT3_DAYS, rel=1e-3)

@@ -376,3 +376,21 @@ def test_serve_delegates_to_the_mcp_server(capsys: pytest.CaptureFixture[str]) -
     code, out, _ = real(capsys, "serve", "--help")
     assert code == 0
     assert "--transport" in out and "--allow-dir" in out
+
+
+def test_claim_flags_the_seed_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    from flopcast.claims import check_claim
+
+    # The seed's 3.114e23 vs the GPT-3 paper's 3.14e23 (Table D.1): 0.83% apart, a digit typo.
+    code, out, _ = real(capsys, "claim", "--model", "gpt-3-175b", "--flops", "3.114e23", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data == check_claim(model="gpt-3-175b", flops="3.114e23").model_dump(mode="json")
+    assert data["verdict"] == "off"
+    assert data["reference_flops"] == pytest.approx(3.14e23)
+    # "A100 peak 19.5 TFLOPS" is the FP32 figure; the BF16 dense tensor peak is 312 (datasheet).
+    code, out, _ = real(capsys, "claim", "--hardware", "a100", "--peak-tflops", "19.5")
+    assert code == 0 and "312" in out and "fp32" in out
+    code, out, _ = real(capsys, "claim", "--hardware", "a100", "--peak-tflops", "19.5",
+                        "--lang", "zh")
+    assert code == 0 and "结论" in out
