@@ -97,12 +97,16 @@ def answer_from_last_openai_tool_message(request: dict[str, Any]) -> Any:
     return openai_text_response(f"About {result['days']:.1f} days on 1,024 A100s.")
 
 
+def strict_call(request: dict[str, Any]) -> Any:
+    """What a strict-mode model sends: every property present, null for the ones it skips."""
+    tool = next(t for t in request["tools"] if t["function"]["name"] == "estimate_training")
+    arguments = {name: None for name in tool["function"]["parameters"]["properties"]}
+    return openai_tool_call_response("call_1", "estimate_training", {**arguments, **GPT3_ARGS})
+
+
 def test_openai_loop_sends_strict_tools_and_quotes_the_tool_figure() -> None:
     example = load_example("openai_tool_loop")
-    client = FakeOpenAI([
-        openai_tool_call_response("call_1", "estimate_training", GPT3_ARGS),
-        answer_from_last_openai_tool_message,
-    ])
+    client = FakeOpenAI([strict_call, answer_from_last_openai_tool_message])
     answer = example.run(client, "How long does GPT-3 take on 1024 A100s?", model="fake")
     assert days_in(answer) == pytest.approx(GPT3_DAYS, abs=0.05)
     first, second = client.requests
