@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from flopcast.errors import FlopcastError, InvalidInputError
 from flopcast.hardware import Hardware, hardware_catalog, resolve_hardware
@@ -41,9 +41,7 @@ __all__ = ["CompareGpusInput", "ComparisonRow", "GpuComparison", "compare_gpus"]
 SortKey = Literal["days", "cost", "energy"]
 
 
-class CompareGpusInput(WorkloadArgs, HardwareArgs):
-    """Arguments of `compare_gpus`."""
-
+class _CompareDevices(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     hardware: list[str] | None = Field(
@@ -71,6 +69,18 @@ class CompareGpusInput(WorkloadArgs, HardwareArgs):
     sort_by: SortKey = Field(
         default="days", description="Rank rows by 'days', 'cost' (USD) or 'energy' (kWh)."
     )
+
+    @field_validator("hardware", mode="before")
+    @classmethod
+    def _one_name_is_a_list(cls, value: object) -> object:
+        # "a100" is as natural as ["a100"] for a single device.
+        return [value] if isinstance(value, str) else value
+
+
+class CompareGpusInput(HardwareArgs, _CompareDevices, WorkloadArgs):
+    """Arguments of `compare_gpus` (schema order: workload, devices, rates and prices)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ComparisonRow(BaseModel):
@@ -128,7 +138,7 @@ def compare_gpus(
     seq_len: int | None = None,
     vocab: int | None = None,
     d_ff: int | None = None,
-    hardware: list[str] | None = None,
+    hardware: list[str] | str | None = None,
     count: int | None = None,
     target_days: float | str | None = None,
     sort_by: SortKey = "days",

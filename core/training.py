@@ -230,9 +230,7 @@ class HardwareArgs(BaseModel):
     language: Language = Field(default="en", description='Summary language: "en" or "zh".')
 
 
-class EstimateTrainingInput(WorkloadArgs, HardwareArgs):
-    """Arguments of `estimate_training`."""
-
+class _DeviceArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     hardware: str = Field(
@@ -254,6 +252,12 @@ class EstimateTrainingInput(WorkloadArgs, HardwareArgs):
             "With count: the MFU needed."
         ),
     )
+
+
+class EstimateTrainingInput(HardwareArgs, _DeviceArgs, WorkloadArgs):
+    """Arguments of `estimate_training` (schema order: workload, device, rates and prices)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ScenarioRow(BaseModel):
@@ -562,6 +566,10 @@ def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
     )
     steps += money_steps
     assumptions += money_assumptions
+    if not all(math.isfinite(x) for x in (seconds, dev_hours, cost or 0, energy or 0, co2 or 0)):
+        culprit = "achieved_tflops" if args.achieved_tflops is not None else "mfu"
+        raise InvalidInputError(culprit, "is so small that the figures overflow; give a "
+                                "realistic utilization (published runs reach 0.2 to 0.6)")
 
     scenarios = []
     if args.mfu is None and args.achieved_tflops is None:

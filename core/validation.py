@@ -23,7 +23,12 @@ def input_error(model: type[BaseModel], error: ValidationError) -> InvalidInputE
     """Turn the first pydantic error into an InvalidInputError naming its argument."""
     first = error.errors(include_url=False)[0]
     loc = first.get("loc") or ("arguments",)
-    argument = ".".join(str(p) for p in loc if not isinstance(p, int)) or "arguments"
+    if str(loc[0]) in model.__pydantic_fields__:
+        # A field's own name: deeper parts of `loc` name pydantic's union branches
+        # ("params.float"), which mean nothing to the caller.
+        argument = str(loc[0])
+    else:
+        argument = ".".join(str(p) for p in loc if not isinstance(p, int)) or "arguments"
     kind = first.get("type", "")
     given = first.get("input")
     if kind == "extra_forbidden":

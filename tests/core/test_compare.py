@@ -84,3 +84,8 @@ def test_bad_inputs():
         compare_gpus(params="7B", tokens="1T", sort_by="speed")
     with pytest.raises(UnknownHardwareError):
         compare_gpus(params="7B", tokens="1T", hardware=["h1000"])
+
+
+def test_a_single_hardware_name_is_accepted():
+    r = compare_gpus(params="7B", tokens="1T", hardware="h100 sxm")
+    assert [row.hardware for row in r.rows] == ["nvidia-h100-sxm5-80gb"]

@@ -222,3 +222,14 @@ def test_time_is_monotone_in_flops(a, b):
     ra = estimate_training(flops=a, hardware="a100", count=8, mfu=0.4)
     rb = estimate_training(flops=b, hardware="a100", count=8, mfu=0.4)
     assert (a <= b) == (ra.seconds <= rb.seconds) or a == b
+
+
+def test_a_vanishing_mfu_is_refused_not_infinite():
+    with pytest.raises(InvalidInputError, match="^mfu"):
+        estimate_training(params=175e9, tokens=300e9, hardware="a100", mfu=1e-300)
+
+
+def test_union_errors_name_the_argument_only():
+    with pytest.raises(InvalidInputError) as e:
+        estimate_training(params=[1], tokens=1e12, hardware="a100")
+    assert str(e.value).startswith("params:")
