@@ -366,8 +366,10 @@ def format_rate(flops_per_s: float, language: Language = "en") -> str:
 
     >>> format_rate(3.12e14)
     '312 TFLOP/s'
+    >>> format_rate(9.895e14)  # four digits: datasheet peaks such as 989.5 keep theirs
+    '989.5 TFLOP/s'
     """
-    return f"{format_number(flops_per_s / 1e12)} TFLOP/s"
+    return f"{format_number(flops_per_s / 1e12, 4)} TFLOP/s"
 
 
 def format_duration(seconds: float, language: Language = "en") -> str:
