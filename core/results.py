@@ -71,6 +71,9 @@ class Result(BaseModel):
     language: Language = "en"
 
 
+_DIGITS = 4
+
+
 def make_step(
     name: str,
     formula: str,
@@ -93,13 +96,19 @@ def make_step(
     >>> make_step("C", "C = 6 · N · D", [("N", 1.75e11, "params"), ("D", 3e11, "tokens")],
     ...           3.15e23, "FLOPs", expression="6 × N × D").text
     'C = 6 × N × D = 3.15 × 10^23 FLOPs  (N = 1.75 × 10^11 params, D = 3 × 10^11 tokens)'
+    >>> make_step("C", "C = 6 · N · D", [("N", 1.746e11, "params"), ("D", 3e11, "tokens")],
+    ...           3.1428e23, "FLOPs").text
+    'C = 6 · N · D = 3.143 × 10^23 FLOPs  (N = 1.746 × 10^11 params, D = 3 × 10^11 tokens)'
     """
     parsed = [StepInput(symbol=i[0], value=i[1], unit=i[2], meaning=(i[3] if len(i) > 3 else ""))
               for i in inputs]
     lhs = formula.split("=", 1)[0].strip() if "=" in formula else name
     rhs = expression if expression is not None else formula.split("=", 1)[-1].strip()
-    where = ", ".join(f"{p.symbol} = {format_number(p.value)} {p.unit}".rstrip() for p in parsed)
-    text = f"{lhs} = {rhs} = {format_number(value)} {unit}".rstrip()
+    # Four significant digits: enough to redo each step by hand to the printed precision.
+    where = ", ".join(
+        f"{p.symbol} = {format_number(p.value, _DIGITS)} {p.unit}".rstrip() for p in parsed
+    )
+    text = f"{lhs} = {rhs} = {format_number(value, _DIGITS)} {unit}".rstrip()
     if where:
         text += f"  ({where})"
     return Step(name=name, formula=formula, inputs=parsed, value=value, unit=unit, text=text)
