@@ -624,7 +624,12 @@ def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
 
 def _summary(r: TrainingEstimate) -> str:
     zh = r.language == "zh"
-    what = r.model or (f"{format_count(r.params, r.language)} params" if r.params else "workload")
+    if r.model:
+        what = r.model
+    elif r.params:
+        what = f"{format_count(r.params, r.language)} {'参数' if zh else 'params'}"
+    else:
+        what = format_flops(r.flops, r.language)
     lines = []
     if zh:
         lines.append(

@@ -192,7 +192,7 @@ def resolve_workload(
     if args.flops is not None:
         c = parse_quantity(args.flops, argument="flops")
         steps.append(make_step("training FLOPs (given)", "C = C_given", [("C_given", c, "FLOPs")],
-                               c, "FLOPs", expression=format_sci(c)))
+                               c, "FLOPs", expression=format_sci(c, 4)))
         hw = c
         if args.recompute == "full":
             hw = c * _FULL_RECOMPUTE_FACTOR_6ND
