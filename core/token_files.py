@@ -205,8 +205,12 @@ def _matches(relative: str, patterns: Sequence[str]) -> bool:
     name = relative.rsplit("/", 1)[-1]
     for pattern in patterns:
         pat = pattern.rstrip("/")
-        if (fnmatch.fnmatchcase(relative, pat) or fnmatch.fnmatchcase(name, pat)
-                or (pat.startswith("**/") and fnmatch.fnmatchcase(relative, pat[3:]))):
+        # "**/" also matches no folder at all, as in git: docs/**/*.md matches docs/a.md
+        variants = {pat, pat.replace("/**/", "/")}
+        variants |= {v[3:] for v in list(variants) if v.startswith("**/")}
+        if any(fnmatch.fnmatchcase(relative, v) for v in variants):
+            return True
+        if fnmatch.fnmatchcase(name, pat):
             return True
     return False
 
@@ -259,19 +263,25 @@ def walk_files(
                                                 for r in allowed_roots]
     out = WalkResult(files=[])
     candidates: list[tuple[str, Path]] = []
-    if root.is_file():
-        candidates.append((root.name, root))
-    else:
-        for folder, dirnames, filenames in os.walk(root, followlinks=False):
-            base = Path(folder)
-            rel_base = base.relative_to(root).as_posix()
-            rel_base = "" if rel_base == "." else rel_base + "/"
-            dirnames[:] = sorted(
-                d for d in dirnames
-                if d not in VCS_DIRS and not (exclude and _matches(rel_base + d, exclude))
-            )
-            for name in sorted(filenames):
-                candidates.append((rel_base + name, base / name))
+    if root.is_file():  # a file named explicitly is counted whatever include/exclude say
+        head = _sniff(root)
+        if head is None:
+            out.skipped_other += 1
+        elif is_binary(head):
+            out.binary_files, out.binary_bytes = 1, root.stat().st_size
+        else:
+            out.files.append(TextFile(root, root.stat().st_size, file_type(root)))
+        return out
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        base = Path(folder)
+        rel_base = base.relative_to(root).as_posix()
+        rel_base = "" if rel_base == "." else rel_base + "/"
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if d not in VCS_DIRS and not (exclude and _matches(rel_base + d, exclude))
+        )
+        for name in sorted(filenames):
+            candidates.append((rel_base + name, base / name))
     for relative, path in candidates:
         left_out = include and not _matches(relative, include)
         if left_out or (exclude and _matches(relative, exclude)):

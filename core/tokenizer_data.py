@@ -29,6 +29,7 @@ import binascii
 import gzip
 import hashlib
 import importlib.util
+import io
 import os
 import tempfile
 import threading
@@ -168,10 +169,19 @@ def parse_tiktoken_bpe(data: bytes, *, origin: str) -> dict[bytes, int]:
     return ranks
 
 
+#: Largest ranks file read (the official ones are 1.0–3.6 MB), also after decompression.
+MAX_BPE_FILE_BYTES = 64_000_000
+
+
 def _read_maybe_gzip(path: Path) -> bytes:
-    raw = path.read_bytes()
+    with open(path, "rb") as f:
+        raw = f.read(MAX_BPE_FILE_BYTES + 1)
     if raw[:2] == b"\x1f\x8b":
-        return gzip.decompress(raw)
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as z:
+            raw = z.read(MAX_BPE_FILE_BYTES + 1)
+    if len(raw) > MAX_BPE_FILE_BYTES:
+        raise InvalidInputError("bpe_file", f"{path.name!r} is over {MAX_BPE_FILE_BYTES:,} bytes; "
+                                "a tiktoken ranks file is a few MB")
     return raw
 
 
@@ -298,7 +308,7 @@ def load_encoding(encoding: str, bpe_file: str | Path | None = None) -> LoadedEn
     for path, source in encoding_candidates(spec):
         try:
             data = _read_maybe_gzip(path)
-        except (OSError, EOFError, gzip.BadGzipFile) as e:
+        except (OSError, EOFError, gzip.BadGzipFile, InvalidInputError) as e:
             rejected.append(f"{path} (unreadable: {e})")
             continue
         digest = hashlib.sha256(data).hexdigest()

@@ -301,6 +301,8 @@ def _result(args: CountTokensInput, enc: LoadedEncoding, run: Run, walk: WalkRes
             workers: int, cap: int, total: int) -> TokenCount:
     lang = args.language
     words = _TEXTS[lang]
+    if args.mode == "exact":  # bytes actually read (a file may change after it was listed)
+        total = sum(t.bytes for t in run.by_type.values())
     sample = args.mode == "sample"
     tokens = sum(t.tokens for t in run.by_type.values())
     by_type = [

@@ -453,6 +453,27 @@ def test_include_and_exclude_globs(tmp_path):
     assert {t.type for t in no_docs.by_type} == {".py", "(none)"}
 
 
+def test_double_star_matches_no_folder_too(tmp_path):
+    _tree(tmp_path)
+    docs = count_tokens(path=str(tmp_path), encoding="cl100k_base", include=["docs/**/*.md"])
+    assert docs.files == 1  # docs/intro.md (notes.MD: globs are case-sensitive)
+
+
+def test_a_named_file_ignores_include(tmp_path):
+    _tree(tmp_path)
+    one = count_tokens(path=str(tmp_path / "src" / "a.py"), encoding="cl100k_base",
+                       include=["*.md"])
+    assert one.files == 1 and one.by_type[0].type == ".py"
+
+
+def test_oversized_bpe_file_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(tokenizer_data, "MAX_BPE_FILE_BYTES", 1000)
+    path = tmp_path / "big.tiktoken"
+    path.write_bytes(b"YQ== 0\n" * 500)
+    with pytest.raises(InvalidInputError, match="over 1,000 bytes"):
+        count_tokens(text="x", bpe_file=str(path))
+
+
 # ---------------------------------------------------------------- sampling
 
 
