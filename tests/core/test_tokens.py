@@ -598,6 +598,19 @@ def test_bad_arguments_name_the_argument(kwargs, argument):
     assert info.value.argument == argument
 
 
+def test_function_defaults_equal_the_input_model():
+    import inspect
+
+    from flopcast.tokens import CountTokensInput
+
+    params = inspect.signature(count_tokens).parameters
+    for name, field in CountTokensInput.model_fields.items():
+        assert params[name].default == field.default, name
+    # arguments a front end supplies are not the caller's to set
+    for private in ("allowed_roots", "max_bytes_ceiling", "progress"):
+        assert private in params and private not in CountTokensInput.model_fields
+
+
 def test_missing_path_is_a_clear_error(tmp_path):
     with pytest.raises(InvalidInputError, match="no such file"):
         count_tokens(path=str(tmp_path / "nope"), encoding="cl100k_base")
