@@ -76,8 +76,7 @@ class CountTokensInput(BaseModel):
         "Over MCP only files below the folders the user granted can be read."))
     encoding: EncodingName = Field("o200k_base", description=(
         "tiktoken encoding: o200k_base (GPT-4o, o1/o3), cl100k_base (GPT-4, GPT-3.5), "
-        "p50k_base (Codex, text-davinci-002/003), r50k_base (GPT-3 davinci); "
-        "model mapping as in tiktoken's model.py."))
+        "p50k_base (Codex, text-davinci-002/003), r50k_base (GPT-3)."))
     bpe_file: str | None = Field(None, description=(
         "Path to a tiktoken BPE ranks file (.tiktoken, optionally .gz) to use instead of the "
         "packaged data; split with `encoding`'s pattern. If its sha256 is not the official "
