@@ -28,10 +28,18 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Mapping
 from importlib import resources
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 
 from flopcast.errors import InvalidInputError, UnknownHardwareError, closest_matches
 from flopcast.quantities import Language
@@ -167,7 +175,7 @@ class CpuSpec(_Strict):
 class Peak(BaseModel):
     """A device's peak rate at one precision, with how it was obtained."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     flops_per_s: float = Field(description="Per device; dense unless sparsity=True. "
                                "For int8: integer operations per second.")
@@ -185,6 +193,14 @@ class Hardware(BaseModel):
     """One catalog entry (validated strictly when the catalog loads)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    _peaks: dict[tuple[str, bool, str], Peak] = PrivateAttr(default_factory=dict)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> Hardware:
+        """A copy whose peaks are derived afresh (the update may change them)."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy._peaks = {}
+        return copy
 
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     name: str
@@ -329,9 +345,14 @@ class Hardware(BaseModel):
             raise InvalidInputError(
                 "sparsity", f"on {self.name} 2:4 sparsity speeds up "
                 f"{', '.join(sparse_ok)} only, not {key}; use sparsity=false")
-        if self.cpu is not None:
-            return self._cpu_peak(key, clock)
-        return self._listed_peak(key, sparsity)
+        cache_key = (key, sparsity, clock if self.cpu is not None else "")
+        found = self._peaks.get(cache_key)
+        if found is None:
+            # A peak is a pure function of this frozen entry: derive it once.
+            found = self._cpu_peak(key, clock) if self.cpu is not None else self._listed_peak(
+                key, sparsity)
+            self._peaks[cache_key] = found
+        return found
 
     def _listed_peak(self, key: str, sparsity: bool) -> Peak:
         field = f"peak_tflops.{key}"

@@ -484,7 +484,9 @@ def estimate_memory(
                 "bytes",
             )
         )
-        steps[-2].text += f"  [{_KORTHIKANTI}, Table 2]"
+        steps[-2] = steps[-2].model_copy(
+            update={"text": f"{steps[-2].text}  [{_KORTHIKANTI}, Table 2]"}
+        )
     else:
         for name, unused in (
             ("zero_stage", args.zero_stage != 0),

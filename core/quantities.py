@@ -300,15 +300,17 @@ def format_number(x: float, digits: int = 3) -> str:
     """
     if x == 0 or not math.isfinite(x):
         return f"{x:g}"
-    if abs(x) >= 1e6:
+    ax = abs(x)
+    if ax >= 1e6:
         return format_sci(x, digits)
-    magnitude = math.floor(math.log10(abs(x)))
-    decimals = max(digits - 1 - magnitude, 0)
-    rounded = round(x, decimals)
-    if decimals == 0:
-        return f"{rounded:,.0f}"
-    # Trailing zeros say nothing about precision here: 0.4 reads better than 0.400.
-    return f"{rounded:,.{decimals}f}".rstrip("0").rstrip(".")
+    if ax >= 10 ** (digits - 1):
+        return f"{x:,.0f}"  # whole numbers below a million are shown exactly
+    text = f"{x:,.{digits}g}"  # significant digits, trailing zeros dropped
+    if "e" not in text:
+        return text
+    # Tiny values: fixed notation with `digits` significant digits.
+    decimals = digits - 1 - math.floor(math.log10(ax))
+    return f"{x:.{decimals}f}".rstrip("0").rstrip(".")
 
 
 def format_sci(x: float, digits: int = 3) -> str:
