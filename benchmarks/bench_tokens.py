@@ -193,8 +193,12 @@ def main(argv: list[str] | None = None) -> int:
         walls: dict[str, list[float]] = {k: [] for k in runs}
         cpus: dict[str, list[float]] = {k: [] for k in runs}
         values: dict[str, object] = {}
-        for repeat in range(repeats):  # interleaved, so each repeat sees the same machine load
-            for name, fn in runs.items():
+        order = list(runs)
+        for repeat in range(repeats):
+            # interleaved, so each repeat sees the same machine load; the order rotates so
+            # that no variant always runs right after the same one
+            for name in order[repeat % len(order):] + order[:repeat % len(order)]:
+                fn = runs[name]
                 wall, cpu, values[name] = measure(fn)
                 walls[name].append(wall)
                 cpus[name].append(cpu)

@@ -217,22 +217,23 @@ def count_tokens(
     bpe_path = None
     if args.bpe_file is not None:
         bpe_path = str(resolve_path(args.bpe_file, allowed_roots, argument="bpe_file"))
-    enc = load_encoding(args.encoding, bpe_path)
-    sources, walk = _sources_for(args, allowed_roots)
+    sources, walk = _sources_for(args, allowed_roots)  # access and size errors come first
     total = sum(s.size for s in sources)
+    if args.mode == "exact" and total > cap:
+        fix = ("raise max_bytes" if cap == args.max_bytes else
+               "this server's limit cannot be raised by a call; count a smaller folder")
+        raise InvalidInputError(
+            "max_bytes", f"the text to count is {total:,} bytes ({format_bytes(total)}), "
+            f"over max_bytes = {cap:,}; {fix}, or use mode='sample'")
+    enc = load_encoding(args.encoding, bpe_path)
     if args.mode == "exact":
-        if total > cap:
-            raise InvalidInputError(
-                "max_bytes", f"the text to count is {total:,} bytes "
-                f"({format_bytes(total)}), over max_bytes = {cap:,}; raise max_bytes or use "
-                "mode='sample'")
         n_workers = args.workers or (min(2, os.cpu_count() or 1)
                                      if total >= PARALLEL_MIN_BYTES else 1)
         run = count_exact(sources, enc, bpe_path, n_workers, cap, total, progress)
     else:
         n_workers = 1
-        run = count_sample(sources, enc, args.sample_fraction, args.sample_chunks, args.seed, cap,
-                      progress)
+        run = count_sample(sources, enc, args.sample_fraction, args.sample_chunks, args.seed,
+                           cap, progress)
     return _result(args, enc, run, walk, n_workers, cap, total)
 
 
