@@ -265,6 +265,7 @@ def count_sample(sources: Sequence[Source], enc: LoadedEncoding, sample_fraction
                 if stream is not None:
                     stream.close()
                 stream, open_index = source.open(), index
+            assert stream is not None
             lo, forced_lo = _boundary(stream, source.size, block * SAMPLE_BLOCK_BYTES)
             hi, forced_hi = _boundary(stream, source.size, (block + 1) * SAMPLE_BLOCK_BYTES)
             run.forced += forced_lo + forced_hi
