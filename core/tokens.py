@@ -366,15 +366,17 @@ def _result(args: CountTokensInput, enc: LoadedEncoding, run: Run, walk: WalkRes
                f"{head}（{enc.name}，{mode_word}）— {where}；{words['per_byte']} "
                f"{format_number(ratio)}。")
     if sample and low is not None and high is not None:
-        summary += (f" {words['interval']}: {format_count(low, lang)} – "
-                    f"{format_count(high, lang)} ({words['sampled']} "
-                    f"{format_bytes(run.sampled_bytes)}).")
+        span = f"{format_count(low, lang)} – {format_count(high, lang)}"
+        read = f"{words['sampled']} {format_bytes(run.sampled_bytes)}"
+        summary += (f" {words['interval']}: {span} ({read})." if lang == "en" else
+                    f"{words['interval']}：{span}（{read}）。")
+    gap = " " if lang == "en" else ""
     if not enc.official:
-        summary += " " + words["custom"].format(name=enc.name)
+        summary += gap + words["custom"].format(name=enc.name)
     if walk is not None and walk.binary_files:
-        summary += " " + words["skipped"].format(n=walk.binary_files,
+        summary += gap + words["skipped"].format(n=walk.binary_files,
                                                  b=format_bytes(walk.binary_bytes))
-    summary += " " + words["feed"].format(t=f"{tokens:,}")
+    summary += gap + words["feed"].format(t=f"{tokens:,}")
     return TokenCount(
         tokens=tokens, bytes=total, files=n_files, encoding=enc.name,
         encoding_sha256=enc.sha256, mode=args.mode, tokens_per_byte=ratio,
