@@ -264,6 +264,7 @@ def estimate_inference(
     """
     args = validate_args(EstimateInferenceInput, locals())
     from flopcast.hardware import resolve_hardware
+    from flopcast.training import reference_price
 
     steps: list[Step] = []
     assumptions: list[Assumption] = []
@@ -431,18 +432,8 @@ def estimate_inference(
     decode, decode_bound = roofline_tokens_per_s(compute_rate, decode_memory)
 
     capacity = n * hw.memory_gb * 1e9
-    price = args.price_per_device_hour
-    if price is None and hw.price_usd_per_device_hour is not None:
-        price = hw.price_usd_per_device_hour
-        ref = hw.price
-        where = f"{ref.provider}, {ref.date}: {ref.source.title}" if ref is not None else "catalog"
-        assumptions.append(
-            Assumption(
-                name="price_per_device_hour",
-                value=f"${format_number(price)} per device-hour",
-                source=f"catalog reference on-demand price ({where})",
-            )
-        )
+    price, price_assumptions = reference_price(hw, args.price_per_device_hour)
+    assumptions += price_assumptions
     cost = prefill_cost = None
     if price is not None:
         cost = n * price / (decode * SECONDS_PER_HOUR) * 1e6

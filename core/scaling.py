@@ -52,7 +52,7 @@ from flopcast.quantities import (
     parse_quantity,
 )
 from flopcast.results import Assumption, Result, Step, make_step
-from flopcast.training import DEFAULT_MFU, pick_peak
+from flopcast.training import DEFAULT_MFU, pick_peak, reference_price
 from flopcast.validation import validate_args
 
 __all__ = [
@@ -464,24 +464,14 @@ def _budget(
         if args.days is not None:
             raise InvalidInputError("days", "give days (with count) or budget_usd, not both")
         usd = parse_quantity(args.budget_usd, argument="budget_usd")
-        price = args.price_per_device_hour
+        price, price_assumptions = reference_price(hw, args.price_per_device_hour)
         if price is None:
-            price = hw.price_usd_per_device_hour
-            if price is None:
-                raise InvalidInputError(
-                    "price_per_device_hour",
-                    f"the catalog has no reference price for {args.hardware}; "
-                    "give price_per_device_hour in USD",
-                )
-            ref = hw.price
-            where = f"{ref.provider}, {ref.date}: {ref.source.title}" if ref else "catalog"
-            assumptions.append(
-                Assumption(
-                    name="price_per_device_hour",
-                    value=f"${format_number(price)} per device-hour",
-                    source=f"catalog reference on-demand price ({where})",
-                )
+            raise InvalidInputError(
+                "price_per_device_hour",
+                f"the catalog has no reference price for {args.hardware}; "
+                "give price_per_device_hour in USD",
             )
+        assumptions += price_assumptions
         device_hours = usd / price
         steps.append(
             make_step(

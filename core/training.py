@@ -59,6 +59,7 @@ __all__ = [
     "estimate_training",
     "model_flops_utilization",
     "pick_peak",
+    "reference_price",
     "training_seconds",
 ]
 
@@ -373,6 +374,26 @@ def _rate(
     return mfu, mfu * ratio, achieved, [step], assumptions
 
 
+def reference_price(
+    hw: Hardware, given: float | None
+) -> tuple[float | None, list[Assumption]]:
+    """The price to use: `given`, else the catalog's dated reference price (said in an
+    Assumption), else None.
+    """
+    if given is not None or hw.price_usd_per_device_hour is None:
+        return given, []
+    price = hw.price_usd_per_device_hour
+    ref = hw.price
+    where = f"{ref.provider}, {ref.date}: {ref.source.title}" if ref is not None else "catalog"
+    return price, [
+        Assumption(
+            name="price_per_device_hour",
+            value=f"${format_number(price)} per device-hour",
+            source=f"catalog reference on-demand price ({where})",
+        )
+    ]
+
+
 def _money_and_energy(
     args: HardwareArgs, hw: Hardware, dev_hours: float
 ) -> tuple[
@@ -381,19 +402,7 @@ def _money_and_energy(
 ]:
     """Price, cost, power, PUE, energy, carbon intensity, CO2 with their steps."""
     steps: list[Step] = []
-    assumptions: list[Assumption] = []
-    price = args.price_per_device_hour
-    if price is None and hw.price_usd_per_device_hour is not None:
-        price = hw.price_usd_per_device_hour
-        ref = hw.price
-        where = f"{ref.provider}, {ref.date}: {ref.source.title}" if ref is not None else "catalog"
-        assumptions.append(
-            Assumption(
-                name="price_per_device_hour",
-                value=f"${format_number(price)} per device-hour",
-                source=f"catalog reference on-demand price ({where})",
-            )
-        )
+    price, assumptions = reference_price(hw, args.price_per_device_hour)
     cost = None
     if price is not None:
         cost = dev_hours * price
