@@ -202,3 +202,45 @@ if __name__ == "__main__":
         README.write_text(render(README.read_text(encoding="utf-8")), encoding="utf-8")
     else:
         print(render(README.read_text(encoding="utf-8")))
+
+
+def _shown(value: object, expected: str) -> str:
+    """`value` printed the way the README's comment prints it."""
+    if isinstance(value, float):
+        decimals = len(expected.split(".")[1]) if "." in expected else 0
+        return f"{value:{',' if ',' in expected else ''}.{decimals}f}"
+    return repr(value)
+
+
+def _checked_source(block: str) -> str:
+    """Turn `expr  # expected` (or `expr` then a `# expected` line) into a checked call."""
+    lines = block.splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        code, sep, comment = line.partition("  # ")
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if not sep and nxt.startswith("# "):
+            code, comment = line, nxt[2:]
+        top = code.split("(")[0]
+        is_expression = (code and not code[0].isspace() and "=" not in top
+                         and not code.startswith(("import ", "from ", "print(", "#")))
+        if is_expression and comment and not comment.startswith("Markdown"):
+            out.append(f"_check({code.strip()}, {comment.strip()!r})")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def test_readme_python_examples_run_and_print_what_they_say():
+    """Every ```python block runs; `expr  # expected` lines must show what they say."""
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    assert blocks
+    checked = []
+
+    def _check(value: object, expected: str) -> None:
+        assert _shown(value, expected) == expected, (value, expected)
+        checked.append(expected)
+
+    for block in blocks:
+        exec(_checked_source(block), {"_check": _check, "print": lambda *a, **k: None})
+    assert len(checked) >= 4
