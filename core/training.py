@@ -403,6 +403,12 @@ def _money_and_energy(
     """Price, cost, power, PUE, energy, carbon intensity, CO2 with their steps."""
     steps: list[Step] = []
     price, assumptions = reference_price(hw, args.price_per_device_hour)
+    if price is None:
+        assumptions.append(
+            Assumption(name="price_per_device_hour", value="none",
+                       source=f"the catalog has no dated reference price for {hw.name}; "
+                       "give price_per_device_hour (USD) for a cost")
+        )
     cost = None
     if price is not None:
         cost = dev_hours * price
@@ -420,6 +426,12 @@ def _money_and_energy(
                 source=f"TDP of {hw.name} from the catalog (board power at full load; "
                 "real averages are often lower)",
             )
+        )
+    elif power is None:
+        assumptions.append(
+            Assumption(name="power_watts", value="none",
+                       source=f"the vendor publishes no TDP for {hw.name}; give power_watts "
+                       "(W per device) for energy and CO2")
         )
     pue = args.pue
     if pue is None:
@@ -662,6 +674,10 @@ def _summary(r: TrainingEstimate) -> str:
         lines.append(f"- 卡时 {format_number(r.device_hours)} 小时")
         if r.cost_usd is not None:
             lines.append(f"- 费用约 {format_usd(r.cost_usd, 'zh')}")
+        else:
+            lines.append(
+                "- 费用：目录里没有这款硬件的参考价格，请给出 price_per_device_hour（美元/卡时）"
+            )
         if r.energy_kwh is not None and r.co2_kg is not None:
             lines.append(
                 f"- 耗电 {format_energy_kwh(r.energy_kwh, 'zh')}，"
@@ -696,6 +712,11 @@ def _summary(r: TrainingEstimate) -> str:
             lines.append(
                 f"- Cost about {format_usd(r.cost_usd)} at "
                 f"${format_number(r.price_usd_per_device_hour or 0)} per device-hour"
+            )
+        else:
+            lines.append(
+                "- Cost: no reference price for this device in the catalog; give "
+                "price_per_device_hour (USD)"
             )
         if r.energy_kwh is not None and r.co2_kg is not None:
             lines.append(
