@@ -27,6 +27,7 @@ from flopcast.training import (
     DEFAULT_MFU,
     DEFAULT_PUE,
     HardwareArgs,
+    achieved_flops_per_s,
     device_hours,
     devices_needed,
     energy_kwh,
@@ -219,7 +220,7 @@ def compare_gpus(
         if args.achieved_tflops is not None:
             achieved = args.achieved_tflops * 1e12
         else:
-            achieved = peak.flops_per_s * mfu * ratio
+            achieved = achieved_flops_per_s(peak.flops_per_s, mfu, ratio)
         n = args.count
         if n is None and target_seconds is not None:
             n = devices_needed(work.hardware_flops, achieved, target_seconds)

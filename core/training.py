@@ -47,6 +47,7 @@ __all__ = [
     "DEFAULT_CARBON_KG_PER_KWH",
     "DEFAULT_MFU",
     "DEFAULT_PUE",
+    "achieved_flops_per_s",
     "EstimateTrainingInput",
     "MFU_SCENARIOS",
     "MfuScenario",
@@ -164,6 +165,18 @@ def co2_kg(energy_kwh_: float, carbon_kg_per_kwh: float) -> float:
     552
     """
     return energy_kwh_ * carbon_kg_per_kwh
+
+
+def achieved_flops_per_s(peak_flops_per_s: float, mfu: float, hw_over_model: float) -> float:
+    """Per-device rate counting recomputation: X = peak · MFU · C_hw / C_model.
+
+    MFU counts model FLOPs only (PaLM §4.1), so with recomputation the devices
+    execute C_hw / C_model times more per second than MFU alone says.
+
+    >>> achieved_flops_per_s(312e12, 0.45, 8 / 6) / 1e12
+    187.2
+    """
+    return peak_flops_per_s * mfu * hw_over_model
 
 
 def devices_needed(flops: float, flops_per_s_per_device: float, seconds: float) -> int:
@@ -363,7 +376,7 @@ def _rate(
         )
     else:
         mfu = args.mfu
-    achieved = peak.flops_per_s * mfu * ratio
+    achieved = achieved_flops_per_s(peak.flops_per_s, mfu, ratio)
     step = make_step(
         "achieved rate per device (counts recomputation)",
         "X = peak · MFU · C_hw / C_model",
