@@ -35,7 +35,7 @@ from flopcast.training import (
     training_seconds,
 )
 from flopcast.validation import validate_args
-from flopcast.workload import WorkloadArgs, resolve_workload
+from flopcast.workload import WorkloadArgs, workload_of
 
 __all__ = ["CompareGpusInput", "ComparisonRow", "GpuComparison", "compare_gpus"]
 
@@ -165,7 +165,7 @@ def compare_gpus(
         InvalidInputError, UnknownHardwareError, UnknownModelError.
     """
     args = validate_args(CompareGpusInput, locals())
-    work = resolve_workload(**{k: getattr(args, k) for k in WorkloadArgs.model_fields})
+    work = workload_of(args)
     assumptions: list[Assumption] = list(work.assumptions)
     steps: list[Step] = list(work.steps)
 

@@ -328,6 +328,10 @@ class Hardware(BaseModel):
         key = str(precision).strip().lower()
         if clock not in ("base", "turbo"):
             raise InvalidInputError("clock", f"must be 'base' or 'turbo', got {clock!r}")
+        cache_key = (key, sparsity, clock if self.cpu is not None else "")
+        found = self._peaks.get(cache_key)
+        if found is not None:  # derived (and so checked) before
+            return found
         supported = self.precisions() + (["fp64_tensor"] if "fp64_tensor" in self.peak_tflops
                                          else [])
         if key not in supported:
@@ -345,13 +349,10 @@ class Hardware(BaseModel):
             raise InvalidInputError(
                 "sparsity", f"on {self.name} 2:4 sparsity speeds up "
                 f"{', '.join(sparse_ok)} only, not {key}; use sparsity=false")
-        cache_key = (key, sparsity, clock if self.cpu is not None else "")
-        found = self._peaks.get(cache_key)
-        if found is None:
-            # A peak is a pure function of this frozen entry: derive it once.
-            found = self._cpu_peak(key, clock) if self.cpu is not None else self._listed_peak(
-                key, sparsity)
-            self._peaks[cache_key] = found
+        # A peak is a pure function of this frozen entry: derive it once.
+        found = self._cpu_peak(key, clock) if self.cpu is not None else self._listed_peak(
+            key, sparsity)
+        self._peaks[cache_key] = found
         return found
 
     def _listed_peak(self, key: str, sparsity: bool) -> Peak:
@@ -534,19 +535,32 @@ def resolve_hardware(name: str, *, argument: str = "hardware"
     Raises:
         UnknownHardwareError: naming `argument`, with the closest ids.
     """
+    hw, assumptions = _cached_lookup(name, argument)
+    return hw, list(assumptions)
+
+
+@functools.cache
+def _by_id() -> dict[str, Hardware]:
+    return {hw.id: hw for hw in _catalog().entries}
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_lookup(name: str, argument: str) -> tuple[Hardware, tuple[Assumption, ...]]:
+    """resolve_hardware's lookup; the catalog is fixed, so a name always finds the same entry
+    (unknown names raise every time: errors are not cached)."""
     cat = _catalog()
-    by_id = {hw.id: hw for hw in cat.entries}
+    by_id = _by_id()
     for key in _candidate_keys(name):
         if key in cat.index:
-            return by_id[cat.index[key]], []
+            return by_id[cat.index[key]], ()
         if key in cat.family_index:
             fam_name = cat.family_index[key]
             fam = cat.families[fam_name]
             hw = by_id[fam.default]
             others = ", ".join(m for m in fam.members if m != fam.default)
             text = f"{fam.reason} Other variants: {others}." if others else fam.reason
-            return hw, [Assumption(name=argument, value=f"{hw.id} ({hw.name})",
-                                   source=f"'{name}' is a family; default variant: {text}")]
+            return hw, (Assumption(name=argument, value=f"{hw.id} ({hw.name})",
+                                   source=f"'{name}' is a family; default variant: {text}"),)
     key = _norm(name)
     pool = {**{k: v for k, v in cat.index.items()},
             **{k: cat.families[f].default for k, f in cat.family_index.items()}}

@@ -298,13 +298,14 @@ def format_number(x: float, digits: int = 3) -> str:
     >>> format_number(0.4574)
     '0.457'
     """
-    if x == 0 or not math.isfinite(x):
-        return f"{x:g}"
-    ax = abs(x)
+    # Ordered by how often each case comes up in a derivation; NaN fails every comparison.
+    ax = -x if x < 0 else x
     if ax >= 1e6:
-        return format_sci(x, digits)
+        return format_sci(x, digits) if ax != math.inf else f"{x:g}"
     if ax >= 10 ** (digits - 1):
         return f"{x:,.0f}"  # whole numbers below a million are shown exactly
+    if not ax > 0:
+        return f"{x:g}"  # 0 or NaN
     text = f"{x:,.{digits}g}"  # significant digits, trailing zeros dropped
     if "e" not in text:
         return text
@@ -323,8 +324,7 @@ def format_sci(x: float, digits: int = 3) -> str:
     """
     if x == 0 or not math.isfinite(x):
         return f"{x:g}"
-    mantissa_text = f"{x:.{digits - 1}e}"
-    mantissa, exponent = mantissa_text.split("e")
+    mantissa, _, exponent = f"{x:.{digits - 1}e}".partition("e")
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")
     return f"{mantissa} × 10^{int(exponent)}"

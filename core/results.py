@@ -101,21 +101,28 @@ def make_step(
     'C = 6 · N · D = 3.143 × 10^23 FLOPs  (N = 1.746 × 10^11 params, D = 3 × 10^11 tokens)'
     """
     # Plain dicts, validated once with the Step in pydantic's core: a third of the cost of
-    # building each StepInput on its own (benchmarks/bench_core.py).
-    parsed = [
-        {"symbol": i[0], "value": i[1], "unit": i[2], "meaning": i[3] if len(i) > 3 else ""}
-        for i in inputs
-    ]
-    lhs = formula.split("=", 1)[0].strip() if "=" in formula else name
-    rhs = expression if expression is not None else formula.split("=", 1)[-1].strip()
-    # Four significant digits: enough to redo each step by hand to the printed precision.
-    where = ", ".join(
-        f"{p['symbol']} = {format_number(p['value'], _DIGITS)} {p['unit']}".rstrip()
-        for p in parsed
-    )
-    text = f"{lhs} = {rhs} = {format_number(value, _DIGITS)} {unit}".rstrip()
+    # building each StepInput on its own; one pass builds them and the substituted text
+    # (benchmarks/bench_core.py).
+    lhs, eq, rest = formula.partition("=")
+    if eq:
+        lhs, rhs = lhs.strip(), rest.strip()
+    else:
+        lhs, rhs = name, formula.strip()
+    if expression is not None:
+        rhs = expression
+    parsed = []
+    where = []
+    for item in inputs:
+        symbol, number, in_unit = item[0], item[1], item[2]
+        parsed.append({"symbol": symbol, "value": number, "unit": in_unit,
+                       "meaning": item[3] if len(item) > 3 else ""})
+        # Four significant digits: enough to redo each step by hand to the printed precision.
+        shown = format_number(number, _DIGITS)
+        where.append(f"{symbol} = {shown} {in_unit}" if in_unit else f"{symbol} = {shown}")
+    shown = format_number(value, _DIGITS)
+    text = f"{lhs} = {rhs} = {shown} {unit}" if unit else f"{lhs} = {rhs} = {shown}"
     if where:
-        text += f"  ({where})"
+        text = f"{text}  ({', '.join(where)})"
     return Step.model_validate(
         {"name": name, "formula": formula, "inputs": parsed, "value": value, "unit": unit,
          "text": text}

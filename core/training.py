@@ -41,7 +41,7 @@ from flopcast.quantities import (
 )
 from flopcast.results import Assumption, Result, Step, make_step
 from flopcast.validation import validate_args
-from flopcast.workload import Workload, WorkloadArgs, resolve_workload
+from flopcast.workload import Workload, WorkloadArgs, workload_of
 
 __all__ = [
     "DEFAULT_CARBON_KG_PER_KWH",
@@ -525,7 +525,7 @@ def estimate_training(
 
 
 def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
-    work = resolve_workload(**{k: getattr(args, k) for k in WorkloadArgs.model_fields})
+    work = workload_of(args)
     hw, hw_assumptions = resolve_hardware(args.hardware)
     peak, precision_assumptions = pick_peak(hw, args.precision, args.sparsity)
     steps: list[Step] = list(work.steps) + [peak.step]

@@ -10,9 +10,16 @@ takes the same workload arguments (`WorkloadArgs`) and turns them into a
    `model` preset (explicit arguments override the preset; each choice is
    listed in `assumptions`), and FLOPs by `method` (see `flopcast.flops`).
    A mixture-of-experts preset contributes its *active* parameters.
+
+The resolution depends on its arguments and the shipped catalogs only, so
+`workload_of` keeps the last few in a small cache (an assistant asks about one model
+on many devices, counts and deadlines): a `Workload` is frozen and its steps and
+assumptions are tuples, so a cached one cannot be changed by a caller.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -23,7 +30,7 @@ from flopcast.quantities import format_count, format_sci, parse_quantity
 from flopcast.results import Assumption, Step, make_step
 from flopcast.validation import validate_args
 
-__all__ = ["Workload", "WorkloadArgs", "resolve_workload"]
+__all__ = ["Workload", "WorkloadArgs", "resolve_workload", "workload_of"]
 
 #: Hardware/model FLOPs with full recompute under C = 6·N·D: 8·N·D / 6·N·D
 #: (Narayanan et al. 2021 Eq. 4: a forward pass of 2N more per token).
@@ -94,7 +101,7 @@ class WorkloadArgs(BaseModel):
 class Workload(BaseModel):
     """What a training run computes, ready for time / cost / energy tools."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     flops: float = Field(description="Model FLOPs of the run (forward + backward).")
     hardware_flops: float = Field(description="FLOPs executed, including recomputation.")
@@ -107,8 +114,8 @@ class Workload(BaseModel):
     arch: Architecture | None = None
     method: str = Field(description="FLOPs method used, or 'given' when `flops` was given.")
     recompute: str
-    steps: list[Step] = Field(default_factory=list)
-    assumptions: list[Assumption] = Field(default_factory=list)
+    steps: tuple[Step, ...] = ()
+    assumptions: tuple[Assumption, ...] = ()
 
 
 def _source_for(preset: ModelPreset, field: str) -> str:
@@ -160,7 +167,27 @@ def resolve_workload(
             argument to give); a per-layer method without architecture.
         UnknownModelError: `model` is not a preset.
     """
-    args = validate_args(WorkloadArgs, locals())
+    return workload_of(validate_args(WorkloadArgs, locals()))
+
+
+_WORKLOAD_FIELDS = tuple(WorkloadArgs.model_fields)
+
+
+def workload_of(args: WorkloadArgs) -> Workload:
+    """`resolve_workload` for arguments already validated (any subclass of WorkloadArgs).
+
+    The same arguments give the same frozen `Workload`, from a cache of 256 entries;
+    an error is raised again on every call (errors are not cached).
+    """
+    return _cached_workload(tuple(getattr(args, f) for f in _WORKLOAD_FIELDS))
+
+
+@lru_cache(maxsize=256)
+def _cached_workload(key: tuple[object, ...]) -> Workload:
+    return _resolve(WorkloadArgs.model_construct(**dict(zip(_WORKLOAD_FIELDS, key, strict=True))))
+
+
+def _resolve(args: WorkloadArgs) -> Workload:
     preset = resolve_model(args.model) if args.model is not None else None
     assumptions: list[Assumption] = []
     steps: list[Step] = []
@@ -213,7 +240,7 @@ def resolve_workload(
                                    hw, "FLOPs"))
         return Workload(flops=c, hardware_flops=hw, params=n, tokens=d, total_params=total,
                         model=preset, arch=arch, method="given", recompute=args.recompute,
-                        steps=steps, assumptions=assumptions)
+                        steps=tuple(steps), assumptions=tuple(assumptions))
 
     if d is None:
         extra_hint = (f"; the {preset.name} preset has no published training tokens"
@@ -243,5 +270,5 @@ def resolve_workload(
                          arch=arch)
     return Workload(flops=est.flops, hardware_flops=est.hardware_flops, params=n, tokens=d,
                     total_params=total, model=preset, arch=arch, method=est.method,
-                    recompute=est.recompute, steps=steps + est.steps,
-                    assumptions=assumptions + est.assumptions)
+                    recompute=est.recompute, steps=(*steps, *est.steps),
+                    assumptions=(*assumptions, *est.assumptions))
