@@ -20,6 +20,7 @@ assumptions are tuples, so a cached one cannot be changed by a caller.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -184,7 +185,8 @@ def workload_of(args: WorkloadArgs) -> Workload:
 
 @lru_cache(maxsize=256)
 def _cached_workload(key: tuple[object, ...]) -> Workload:
-    return _resolve(WorkloadArgs.model_construct(**dict(zip(_WORKLOAD_FIELDS, key, strict=True))))
+    fields: dict[str, Any] = dict(zip(_WORKLOAD_FIELDS, key, strict=True))
+    return _resolve(WorkloadArgs.model_construct(**fields))
 
 
 def _resolve(args: WorkloadArgs) -> Workload:
