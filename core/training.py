@@ -103,6 +103,14 @@ _CARBON_SOURCE = (
     "0.385 kg CO2eq/kWh, the US national average used by Touvron et al. 2023 "
     "(LLaMA, §6 Carbon footprint)"
 )
+# The defaults as they appear in `assumptions` (frozen, so one object serves every call).
+_MFU_ASSUMPTION = Assumption(
+    name="mfu", value=format_number(DEFAULT_MFU.mfu), source=DEFAULT_MFU.source)
+_PUE_ASSUMPTION = Assumption(name="pue", value=format_number(DEFAULT_PUE), source=_PUE_SOURCE)
+_CARBON_ASSUMPTION = Assumption(
+    name="carbon_kg_per_kwh", value=f"{DEFAULT_CARBON_KG_PER_KWH} kg/kWh", source=_CARBON_SOURCE)
+_BF16_ASSUMPTION = Assumption(
+    name="precision", value="bf16", source="bf16, the usual mixed-precision training format")
 # Precision fallbacks when the caller did not choose one and the device lacks bf16
 # (V100, T4: FP16 tensor cores only; CPUs without AMX: FP32 vector units).
 _PRECISION_FALLBACK = ("bf16", "fp16", "fp32")
@@ -336,15 +344,16 @@ def pick_peak(
     """
     if precision is not None:
         return hw.peak(precision, sparsity=sparsity), []
+    if "bf16" in hw.peak_tflops and hw.cpu is None:
+        return hw.peak("bf16", sparsity=sparsity), [_BF16_ASSUMPTION]
     available = hw.precisions()
     for candidate in _PRECISION_FALLBACK:
         if candidate in available:
-            why = "bf16, the usual mixed-precision training format"
+            assumption = _BF16_ASSUMPTION
             if candidate != "bf16":
-                why = f"{candidate}: {hw.name} has no bf16 peak"
-            return hw.peak(candidate, sparsity=sparsity), [
-                Assumption(name="precision", value=candidate, source=why)
-            ]
+                assumption = Assumption(name="precision", value=candidate,
+                                        source=f"{candidate}: {hw.name} has no bf16 peak")
+            return hw.peak(candidate, sparsity=sparsity), [assumption]
     raise InvalidInputError(
         "precision", f"{hw.name} lists no bf16/fp16/fp32 peak; give one of {available}"
     )
@@ -371,9 +380,7 @@ def _rate(
     assumptions = []
     if args.mfu is None:
         mfu = DEFAULT_MFU.mfu
-        assumptions.append(
-            Assumption(name="mfu", value=format_number(mfu), source=DEFAULT_MFU.source)
-        )
+        assumptions.append(_MFU_ASSUMPTION)
     else:
         mfu = args.mfu
     achieved = achieved_flops_per_s(peak.flops_per_s, mfu, ratio)
@@ -449,13 +456,11 @@ def _money_and_energy(
     pue = args.pue
     if pue is None:
         pue = DEFAULT_PUE
-        assumptions.append(Assumption(name="pue", value=format_number(pue), source=_PUE_SOURCE))
+        assumptions.append(_PUE_ASSUMPTION)
     carbon = args.carbon_kg_per_kwh
     if carbon is None:
         carbon = DEFAULT_CARBON_KG_PER_KWH
-        assumptions.append(
-            Assumption(name="carbon_kg_per_kwh", value=f"{carbon} kg/kWh", source=_CARBON_SOURCE)
-        )
+        assumptions.append(_CARBON_ASSUMPTION)
     energy = co2 = None
     if power is not None:
         energy = energy_kwh(dev_hours, power, pue)
@@ -664,16 +669,12 @@ def _summary(r: TrainingEstimate) -> str:
         what = f"{format_count(r.params, r.language)} {'参数' if zh else 'params'}"
     else:
         what = format_flops(r.flops, r.language)
+    duration = format_duration(r.seconds, r.language)
     lines = []
     if zh:
         lines.append(
             f"**{what}** 在 {r.count} 块 {r.hardware_name} 上训练："
-            f"约 **{format_duration(r.seconds, 'zh')}**"
-            + (
-                "。"
-                if "天" in format_duration(r.seconds, "zh")
-                else f"（{format_number(r.days)} 天）。"
-            )
+            f"约 **{duration}**" + ("。" if "天" in duration else f"（{format_number(r.days)} 天）。")
         )
         lines.append(
             f"- 训练计算量 {format_flops(r.flops, 'zh')}（方法 {r.method}，重计算 {r.recompute}；"
@@ -708,8 +709,8 @@ def _summary(r: TrainingEstimate) -> str:
             )
     else:
         lines.append(
-            f"**{what}** on {r.count} × {r.hardware_name}: about **{format_duration(r.seconds)}**"
-            + ("." if "days" in format_duration(r.seconds) else f" ({format_number(r.days)} days).")
+            f"**{what}** on {r.count} × {r.hardware_name}: about **{duration}**"
+            + ("." if "days" in duration else f" ({format_number(r.days)} days).")
         )
         lines.append(
             f"- Training compute {format_flops(r.flops)} (method {r.method}, recompute "
