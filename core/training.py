@@ -674,7 +674,8 @@ def _summary(r: TrainingEstimate) -> str:
     if zh:
         lines.append(
             f"**{what}** 在 {r.count} 块 {r.hardware_name} 上训练："
-            f"约 **{duration}**" + ("。" if "天" in duration else f"（{format_number(r.days)} 天）。")
+            f"约 **{duration}**"
+            + ("。" if "天" in duration else f"（{format_number(r.days)} 天）。")
         )
         lines.append(
             f"- 训练计算量 {format_flops(r.flops, 'zh')}（方法 {r.method}，重计算 {r.recompute}；"

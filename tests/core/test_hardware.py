@@ -374,3 +374,21 @@ def test_lookup_ignores_case_and_separators(pair: tuple[str, str], data: st.Data
     mangled = "".join((c.upper() if u else c.lower()) + (s if c.isalnum() else "")
                       for c, s, u in zip(name, seps, upper, strict=True))
     assert get_hardware(mangled).id == hw_id
+
+
+def test_a_remembered_peak_still_checks_its_arguments() -> None:
+    hw = get_hardware("a100-sxm4-80gb")
+    assert hw.peak("bf16").flops_per_s == pytest.approx(312e12)  # A100 datasheet, dense BF16
+    assert hw.peak("bf16").flops_per_s == pytest.approx(312e12)  # second call: remembered
+    with pytest.raises(InvalidInputError, match="clock"):
+        hw.peak("bf16", clock="boost")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="sparsity"):
+        get_hardware("v100-sxm2").peak("fp16", sparsity=True)  # Volta has no 2:4 sparsity
+
+
+def test_family_lookups_say_the_variant_every_time() -> None:
+    for _ in range(2):
+        hw, assumptions = resolve_hardware("A100")
+        assert hw.id == "nvidia-a100-sxm4-80gb"
+        assert [a.name for a in assumptions] == ["hardware"]
+        assumptions.clear()  # the caller's list; the next lookup still reports the variant

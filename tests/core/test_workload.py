@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from flopcast.errors import InvalidInputError, UnknownModelError
 from flopcast.workload import Workload, WorkloadArgs, resolve_workload
@@ -166,3 +167,29 @@ def test_workload_is_serialisable() -> None:
     w = resolve_workload(model="chinchilla")
     again = Workload.model_validate_json(w.model_dump_json())
     assert again.flops == w.flops == pytest.approx(6 * 70e9 * 1.4e12)
+
+
+# ---------------------------------------------------------------- memoization
+
+
+def test_a_resolved_workload_cannot_be_changed_by_its_caller() -> None:
+    work = resolve_workload(model="gpt-3-175b")
+    with pytest.raises(ValidationError):
+        work.flops = 1.0  # type: ignore[misc]
+    assert isinstance(work.steps, tuple) and isinstance(work.assumptions, tuple)
+
+
+def test_same_arguments_give_the_same_figures_and_different_ones_do_not_collide() -> None:
+    first = resolve_workload(model="gpt-3-175b")
+    assert resolve_workload(model="gpt-3-175b") == first
+    # 6 · N · D by hand with Table D.1's N = 174.6B, D = 300B, then a different D.
+    assert first.flops == pytest.approx(6 * 174.6e9 * 300e9, rel=1e-3)
+    other = resolve_workload(model="gpt-3-175b", tokens="1T")
+    assert other.flops == pytest.approx(6 * 174.6e9 * 1e12, rel=1e-3)
+    assert resolve_workload(model="gpt-3-175b").flops == first.flops
+
+
+def test_errors_are_raised_on_every_call_not_remembered() -> None:
+    for _ in range(2):
+        with pytest.raises(InvalidInputError, match="tokens"):
+            resolve_workload(params="7B")
