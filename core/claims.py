@@ -13,8 +13,8 @@ rate or an MFU. Each figure that can be checked becomes a `FigureCheck`:
 * ``impossible`` — the claim needs more than 100% of the device's peak;
 * ``unchecked`` — nothing to compare with; the implied figure is still reported.
 
-The formulas are the core ones (`flopcast.training`): time = C / (n · X) and
-MFU = C / (n · peak · t); nothing is re-derived here.
+The formulas are the core ones: time = C / (n · X) (`flopcast.training`) and
+MFU = C / (n · peak · t) (`flopcast.utilization`); nothing is re-derived here.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from flopcast.cost import DEFAULT_PUE, energy_kwh
 from flopcast.errors import InvalidInputError
 from flopcast.hardware import Hardware, HardwareCatalog, load_catalog_text, resolve_hardware
 from flopcast.models import ModelPreset, resolve_model
@@ -39,15 +40,8 @@ from flopcast.quantities import (
     parse_quantity,
 )
 from flopcast.results import Assumption, Result, Source, Step, make_step
-from flopcast.training import (
-    DEFAULT_PUE,
-    MFU_SCENARIOS,
-    device_hours,
-    energy_kwh,
-    model_flops_utilization,
-    pick_peak,
-    training_seconds,
-)
+from flopcast.training import device_hours, training_seconds
+from flopcast.utilization import MFU_SCENARIOS, model_flops_utilization, pick_peak
 from flopcast.validation import validate_args
 from flopcast.workload import resolve_workload
 

@@ -1,7 +1,8 @@
 """Rank the same training workload across accelerators by time, cost or energy.
 
-Each row applies the formulas of `flopcast.training` (time, device-hours, energy)
-to one device type; nothing is computed here that is not computed there.
+Each row applies the formulas of `flopcast.training` (time, device-hours),
+`flopcast.utilization` (peak, achieved rate) and `flopcast.cost` (energy) to one device
+type; nothing is computed here that is not computed there.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from flopcast.cost import DEFAULT_PUE, energy_kwh
 from flopcast.errors import FlopcastError, InvalidInputError
 from flopcast.hardware import Hardware, hardware_catalog, resolve_hardware
 from flopcast.memory import training_state_bytes
@@ -23,17 +25,8 @@ from flopcast.quantities import (
     parse_duration_seconds,
 )
 from flopcast.results import Assumption, Result, Step, make_step
-from flopcast.training import (
-    DEFAULT_MFU,
-    DEFAULT_PUE,
-    HardwareArgs,
-    achieved_flops_per_s,
-    device_hours,
-    devices_needed,
-    energy_kwh,
-    pick_peak,
-    training_seconds,
-)
+from flopcast.training import HardwareArgs, device_hours, devices_needed, training_seconds
+from flopcast.utilization import DEFAULT_MFU, achieved_flops_per_s, pick_peak
 from flopcast.validation import validate_args
 from flopcast.workload import WorkloadArgs, workload_of
 

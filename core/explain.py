@@ -47,13 +47,8 @@ from flopcast.quantities import (
     format_sci,
 )
 from flopcast.results import Assumption, Result, Source, Step, make_step
-from flopcast.training import (
-    MFU_SCENARIOS,
-    device_hours,
-    model_flops_utilization,
-    pick_peak,
-    training_seconds,
-)
+from flopcast.training import device_hours, training_seconds
+from flopcast.utilization import MFU_SCENARIOS, model_flops_utilization, pick_peak
 from flopcast.validation import validate_args
 from flopcast.workload import resolve_workload
 

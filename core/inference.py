@@ -263,8 +263,8 @@ def estimate_inference(
         UnknownHardwareError / UnknownModelError: unknown device or preset.
     """
     args = validate_args(EstimateInferenceInput, locals())
+    from flopcast.cost import reference_price
     from flopcast.hardware import resolve_hardware
-    from flopcast.training import reference_price
 
     steps: list[Step] = []
     assumptions: list[Assumption] = []

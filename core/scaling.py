@@ -41,6 +41,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from flopcast.cost import reference_price
 from flopcast.errors import InvalidInputError
 from flopcast.quantities import (
     SECONDS_PER_HOUR,
@@ -52,7 +53,7 @@ from flopcast.quantities import (
     parse_quantity,
 )
 from flopcast.results import Assumption, Result, Step, make_step
-from flopcast.training import DEFAULT_MFU, pick_peak, reference_price
+from flopcast.utilization import DEFAULT_MFU, pick_peak
 from flopcast.validation import validate_args
 
 __all__ = [

@@ -10,19 +10,21 @@ Utilization, as the papers define it:
   ``seconds = C_hardware / (count × achieved)``.
 
 Both give the same answer when `achieved = peak × mfu × C_hardware / C_model`.
-Each figure below lives in one function: `training_seconds`,
-`model_flops_utilization`, `device_hours`, `energy_kwh`, `co2_kg`, `devices_needed`.
+Each figure lives in one function: `training_seconds`, `device_hours` and
+`devices_needed` here; `pick_peak`, `model_flops_utilization` and
+`achieved_flops_per_s` in `flopcast.utilization`; cost, energy and CO2 in
+`flopcast.cost`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from flopcast.cost import run_cost
 from flopcast.errors import InvalidInputError
-from flopcast.hardware import Hardware, Peak, resolve_hardware
+from flopcast.hardware import Peak, resolve_hardware
 from flopcast.quantities import (
     SECONDS_PER_DAY,
     SECONDS_PER_HOUR,
@@ -40,80 +42,26 @@ from flopcast.quantities import (
     parse_duration_seconds,
 )
 from flopcast.results import Assumption, Result, Step, make_step
+from flopcast.utilization import (
+    MFU_SCENARIOS,
+    achieved_flops_per_s,
+    default_mfu,
+    model_flops_utilization,
+    pick_peak,
+)
 from flopcast.validation import validate_args
 from flopcast.workload import Workload, WorkloadArgs, workload_of
 
 __all__ = [
-    "DEFAULT_CARBON_KG_PER_KWH",
-    "DEFAULT_MFU",
-    "DEFAULT_PUE",
-    "achieved_flops_per_s",
     "EstimateTrainingInput",
-    "MFU_SCENARIOS",
-    "MfuScenario",
+    "HardwareArgs",
     "ScenarioRow",
     "TrainingEstimate",
-    "co2_kg",
     "device_hours",
     "devices_needed",
-    "energy_kwh",
     "estimate_training",
-    "model_flops_utilization",
-    "pick_peak",
-    "reference_price",
     "training_seconds",
 ]
-
-
-@dataclass(frozen=True)
-class MfuScenario:
-    """A published model FLOPs utilization, used as a named default."""
-
-    name: str
-    mfu: float
-    source: str
-
-
-#: Published MFU of large runs, low to high. Each is the paper's own figure.
-MFU_SCENARIOS: tuple[MfuScenario, ...] = (
-    MfuScenario(
-        "low",
-        0.213,
-        "GPT-3 175B on V100: 21.3% MFU (Chowdhery et al. 2022, PaLM §4.1 Table 3)",
-    ),
-    MfuScenario(
-        "typical",
-        0.40,
-        "Llama 3 405B on 16K H100: 38–43% BF16 MFU, midpoint 40% "
-        "(Llama Team 2024, The Llama 3 Herd of Models §3.3.4 Table 4)",
-    ),
-    MfuScenario(
-        "high",
-        0.462,
-        "PaLM 540B on 6144 TPU v4: 46.2% MFU (Chowdhery et al. 2022, PaLM §4.1 Table 3)",
-    ),
-)
-DEFAULT_MFU = MFU_SCENARIOS[1]
-#: Power usage effectiveness, as Touvron et al. 2023 (LLaMA §6, carbon footprint) assume.
-DEFAULT_PUE = 1.1
-_PUE_SOURCE = "PUE 1.1, as assumed by Touvron et al. 2023 (LLaMA, §6 Carbon footprint)"
-#: US national average carbon intensity used by Touvron et al. 2023 (LLaMA §6).
-DEFAULT_CARBON_KG_PER_KWH = 0.385
-_CARBON_SOURCE = (
-    "0.385 kg CO2eq/kWh, the US national average used by Touvron et al. 2023 "
-    "(LLaMA, §6 Carbon footprint)"
-)
-# The defaults as they appear in `assumptions` (frozen, so one object serves every call).
-_MFU_ASSUMPTION = Assumption(
-    name="mfu", value=format_number(DEFAULT_MFU.mfu), source=DEFAULT_MFU.source)
-_PUE_ASSUMPTION = Assumption(name="pue", value=format_number(DEFAULT_PUE), source=_PUE_SOURCE)
-_CARBON_ASSUMPTION = Assumption(
-    name="carbon_kg_per_kwh", value=f"{DEFAULT_CARBON_KG_PER_KWH} kg/kWh", source=_CARBON_SOURCE)
-_BF16_ASSUMPTION = Assumption(
-    name="precision", value="bf16", source="bf16, the usual mixed-precision training format")
-# Precision fallbacks when the caller did not choose one and the device lacks bf16
-# (V100, T4: FP16 tensor cores only; CPUs without AMX: FP32 vector units).
-_PRECISION_FALLBACK = ("bf16", "fp16", "fp32")
 
 
 # ------------------------------------------------------------------ formulas
@@ -137,17 +85,6 @@ def training_seconds(flops: float, count: int, flops_per_s_per_device: float) ->
     return flops / (count * flops_per_s_per_device)
 
 
-def model_flops_utilization(
-    flops: float, count: int, peak_flops_per_s: float, seconds: float
-) -> float:
-    """MFU = C_model / (n · peak · t) (PaLM §4.1). Above 1 means the claim is impossible.
-
-    >>> round(model_flops_utilization(6 * 540e9 * 238.3e3, 6144, 275e12, 1.0), 3)
-    0.457
-    """
-    return flops / (count * peak_flops_per_s * seconds)
-
-
 def device_hours(count: int, seconds: float) -> float:
     """Device-hours = n · t / 3600 s.
 
@@ -155,36 +92,6 @@ def device_hours(count: int, seconds: float) -> float:
     835584.0
     """
     return count * seconds / SECONDS_PER_HOUR
-
-
-def energy_kwh(device_hours_: float, power_watts: float, pue: float) -> float:
-    """Facility energy = device-hours × power per device × PUE, in kWh.
-
-    >>> energy_kwh(835584, 400, 1.0)
-    334233.6
-    """
-    return device_hours_ * power_watts / 1000.0 * pue
-
-
-def co2_kg(energy_kwh_: float, carbon_kg_per_kwh: float) -> float:
-    """CO2-equivalent = energy × grid carbon intensity.
-
-    >>> round(co2_kg(1287e3, 0.429) / 1000)
-    552
-    """
-    return energy_kwh_ * carbon_kg_per_kwh
-
-
-def achieved_flops_per_s(peak_flops_per_s: float, mfu: float, hw_over_model: float) -> float:
-    """Per-device rate counting recomputation: X = peak · MFU · C_hw / C_model.
-
-    MFU counts model FLOPs only (PaLM §4.1), so with recomputation the devices
-    execute C_hw / C_model times more per second than MFU alone says.
-
-    >>> achieved_flops_per_s(312e12, 0.45, 8 / 6) / 1e12
-    187.2
-    """
-    return peak_flops_per_s * mfu * hw_over_model
 
 
 def devices_needed(flops: float, flops_per_s_per_device: float, seconds: float) -> int:
@@ -334,31 +241,6 @@ class TrainingEstimate(Result):
 # ------------------------------------------------------------------ helpers
 
 
-def pick_peak(
-    hw: Hardware, precision: str | None, sparsity: bool
-) -> tuple[Peak, list[Assumption]]:
-    """The device's peak at `precision`, or at bf16 → fp16 → fp32 when none was asked for.
-
-    Raises:
-        InvalidInputError: the asked precision (or sparsity) is not available on `hw`.
-    """
-    if precision is not None:
-        return hw.peak(precision, sparsity=sparsity), []
-    if "bf16" in hw.peak_tflops and hw.cpu is None:
-        return hw.peak("bf16", sparsity=sparsity), [_BF16_ASSUMPTION]
-    available = hw.precisions()
-    for candidate in _PRECISION_FALLBACK:
-        if candidate in available:
-            assumption = _BF16_ASSUMPTION
-            if candidate != "bf16":
-                assumption = Assumption(name="precision", value=candidate,
-                                        source=f"{candidate}: {hw.name} has no bf16 peak")
-            return hw.peak(candidate, sparsity=sparsity), [assumption]
-    raise InvalidInputError(
-        "precision", f"{hw.name} lists no bf16/fp16/fp32 peak; give one of {available}"
-    )
-
-
 def _rate(
     args: EstimateTrainingInput, peak: Peak, work: Workload
 ) -> tuple[float, float, float, list[Step], list[Assumption]]:
@@ -379,8 +261,8 @@ def _rate(
         return mfu, hfu, achieved, [step], []
     assumptions = []
     if args.mfu is None:
-        mfu = DEFAULT_MFU.mfu
-        assumptions.append(_MFU_ASSUMPTION)
+        mfu, assumption = default_mfu()
+        assumptions.append(assumption)
     else:
         mfu = args.mfu
     achieved = achieved_flops_per_s(peak.flops_per_s, mfu, ratio)
@@ -392,93 +274,6 @@ def _rate(
         "FLOP/s",
     )
     return mfu, mfu * ratio, achieved, [step], assumptions
-
-
-def reference_price(
-    hw: Hardware, given: float | None
-) -> tuple[float | None, list[Assumption]]:
-    """The price to use: `given`, else the catalog's dated reference price (said in an
-    Assumption), else None.
-    """
-    if given is not None or hw.price_usd_per_device_hour is None:
-        return given, []
-    price = hw.price_usd_per_device_hour
-    ref = hw.price
-    where = f"{ref.provider}, {ref.date}: {ref.source.title}" if ref is not None else "catalog"
-    return price, [
-        Assumption(
-            name="price_per_device_hour",
-            value=f"${format_number(price)} per device-hour",
-            source=f"catalog reference on-demand price ({where})",
-        )
-    ]
-
-
-def _money_and_energy(
-    args: HardwareArgs, hw: Hardware, dev_hours: float
-) -> tuple[
-    float | None, float | None, float | None, float, float | None, float, float | None,
-    list[Step], list[Assumption],
-]:
-    """Price, cost, power, PUE, energy, carbon intensity, CO2 with their steps."""
-    steps: list[Step] = []
-    price, assumptions = reference_price(hw, args.price_per_device_hour)
-    if price is None:
-        assumptions.append(
-            Assumption(name="price_per_device_hour", value="none",
-                       source=f"the catalog has no dated reference price for {hw.name}; "
-                       "give price_per_device_hour (USD) for a cost")
-        )
-    cost = None
-    if price is not None:
-        cost = dev_hours * price
-        steps.append(
-            make_step("cost", "cost = device-hours × price",
-                      [("device-hours", dev_hours, "h"), ("price", price, "USD/h")], cost, "USD")
-        )
-    power = args.power_watts
-    if power is None and hw.tdp_watts is not None:
-        power = hw.tdp_watts
-        assumptions.append(
-            Assumption(
-                name="power_watts",
-                value=f"{format_number(power)} W",
-                source=f"TDP of {hw.name} from the catalog (board power at full load; "
-                "real averages are often lower)",
-            )
-        )
-    elif power is None:
-        assumptions.append(
-            Assumption(name="power_watts", value="none",
-                       source=f"the vendor publishes no TDP for {hw.name}; give power_watts "
-                       "(W per device) for energy and CO2")
-        )
-    pue = args.pue
-    if pue is None:
-        pue = DEFAULT_PUE
-        assumptions.append(_PUE_ASSUMPTION)
-    carbon = args.carbon_kg_per_kwh
-    if carbon is None:
-        carbon = DEFAULT_CARBON_KG_PER_KWH
-        assumptions.append(_CARBON_ASSUMPTION)
-    energy = co2 = None
-    if power is not None:
-        energy = energy_kwh(dev_hours, power, pue)
-        steps.append(
-            make_step(
-                "energy",
-                "E = device-hours × P × PUE / 1000",
-                [("device-hours", dev_hours, "h"), ("P", power, "W"), ("PUE", pue, "")],
-                energy,
-                "kWh",
-            )
-        )
-        co2 = co2_kg(energy, carbon)
-        steps.append(
-            make_step("CO2", "CO2 = E × carbon intensity",
-                      [("E", energy, "kWh"), ("carbon", carbon, "kg/kWh")], co2, "kg")
-        )
-    return price, cost, power, pue, energy, carbon, co2, steps, assumptions
 
 
 # ------------------------------------------------------------------ the tool
@@ -600,11 +395,13 @@ def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
         make_step("device-hours", "device-hours = n · t / 3600",
                   [("n", count, ""), ("t", seconds, "s")], dev_hours, "h")
     )
-    price, cost, power, pue, energy, carbon, co2, money_steps, money_assumptions = (
-        _money_and_energy(args, hw, dev_hours)
-    )
-    steps += money_steps
-    assumptions += money_assumptions
+    money = run_cost(hw, dev_hours, price_per_device_hour=args.price_per_device_hour,
+                     power_watts=args.power_watts, pue=args.pue,
+                     carbon_kg_per_kwh=args.carbon_kg_per_kwh)
+    steps += money.steps
+    assumptions += money.assumptions
+    price, cost, energy, co2 = (money.price_usd_per_device_hour, money.cost_usd,
+                                money.energy_kwh, money.co2_kg)
     if not all(math.isfinite(x) for x in (seconds, dev_hours, cost or 0, energy or 0, co2 or 0)):
         culprit = "achieved_tflops" if args.achieved_tflops is not None else "mfu"
         raise InvalidInputError(culprit, "is so small that the figures overflow; give a "
@@ -643,10 +440,10 @@ def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
         device_hours=dev_hours,
         price_usd_per_device_hour=price,
         cost_usd=cost,
-        power_watts=power,
-        pue=pue,
+        power_watts=money.power_watts,
+        pue=money.pue,
         energy_kwh=energy,
-        carbon_kg_per_kwh=carbon,
+        carbon_kg_per_kwh=money.carbon_kg_per_kwh,
         co2_kg=co2,
         target_days=None if target_seconds is None else target_seconds / SECONDS_PER_DAY,
         required_count=required_count,

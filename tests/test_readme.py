@@ -77,9 +77,10 @@ def models_table() -> str:
 
 def seed_table() -> str:
     from flopcast.claims import check_claim
+    from flopcast.cost import energy_kwh
     from flopcast.hardware import get_hardware
     from flopcast.quantities import SECONDS_PER_DAY, format_number, format_sci
-    from flopcast.training import device_hours, energy_kwh, estimate_training
+    from flopcast.training import device_hours, estimate_training
 
     two_v100 = estimate_training(flops=3.14e23, hardware="v100 pcie", count=2,
                                  precision="fp32", mfu=1.0)

@@ -11,15 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flopcast.cost import co2_kg, energy_kwh
 from flopcast.errors import InvalidInputError, UnknownHardwareError
-from flopcast.training import (
-    co2_kg,
-    device_hours,
-    energy_kwh,
-    estimate_training,
-    model_flops_utilization,
-    training_seconds,
-)
+from flopcast.training import device_hours, estimate_training, training_seconds
+from flopcast.utilization import model_flops_utilization
 
 DAY = 86400.0
 YEAR_365 = 365 * DAY  # Lambda's years are calendar years of 365 days
