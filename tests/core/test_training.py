@@ -11,10 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flopcast.cost import co2_kg, energy_kwh
 from flopcast.errors import InvalidInputError, UnknownHardwareError
 from flopcast.training import device_hours, estimate_training, training_seconds
-from flopcast.utilization import model_flops_utilization
 
 DAY = 86400.0
 YEAR_365 = 365 * DAY  # Lambda's years are calendar years of 365 days
@@ -129,26 +127,6 @@ def test_energy_and_co2_defaults_are_tdp_pue_and_us_average():
     assert r.co2_kg == pytest.approx(hours * 0.4 * 1.1 * 0.385)
     names = {a.name for a in r.assumptions}
     assert {"power_watts", "pue", "carbon_kg_per_kwh"} <= names
-
-
-def test_seed_energy_at_400_watts():
-    # 835,584 GPU-hours × 400 W = 334,233.6 kWh before PUE (the seed's 284,000 kWh has no basis).
-    assert energy_kwh(835_584, 400, 1.0) == pytest.approx(334_233.6)
-
-
-def test_patterson_gpt3_energy_and_co2():
-    # Patterson et al. 2021 Table 4: 10,000 V100 × 14.8 days at 330 W, PUE 1.10 → 1,287 MWh
-    # printed (1,289 from these rounded inputs); 0.429 kg/kWh → 552 tCO2e.
-    e = energy_kwh(device_hours(10_000, 14.8 * DAY), 330, 1.10)
-    assert e == pytest.approx(1_287e3, rel=0.005)
-    assert co2_kg(1_287e3, 0.429) / 1000 == pytest.approx(552, abs=1)
-
-
-def test_palm_mfu():
-    # PaLM §4.1 / App. B: 238.3K tokens/s × 6 × 540e9 / (6144 × 275e12) = 45.7% without attention.
-    assert model_flops_utilization(238.3e3 * 6 * 540e9, 6144, 275e12, 1.0) == pytest.approx(
-        0.457, abs=0.001
-    )
 
 
 def test_assumptions_name_defaults_and_sources():
