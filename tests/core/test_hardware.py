@@ -392,3 +392,63 @@ def test_family_lookups_say_the_variant_every_time() -> None:
         assert hw.id == "nvidia-a100-sxm4-80gb"
         assert [a.name for a in assumptions] == ["hardware"]
         assumptions.clear()  # the caller's list; the next lookup still reports the variant
+
+
+# ------------------------------------------------------------------ dated reference prices
+
+PRICED = [hw for hw in CATALOG if hw.price is not None]
+
+# (id, $/device-hour written by hand from the page: instance price ÷ devices in it, page)
+PRICES = [
+    # AWS EC2 on-demand, us-east-1, Linux (instances.vantage.sh copy, 2026-08-26):
+    # p5en.48xlarge = 8× H200 at $63.296/h
+    ("nvidia-h200-sxm-141gb", 63.296 / 8, "AWS p5en.48xlarge"),
+    # p3dn.24xlarge = 8× V100 32 GB at $31.212/h
+    ("nvidia-v100-sxm2-32gb", 31.212 / 8, "AWS p3dn.24xlarge"),
+    # g4dn.xlarge = 1× T4 at $0.526/h; g6.xlarge = 1× L4 at $0.8048/h;
+    # g6e.xlarge = 1× L40S at $1.861/h
+    ("nvidia-t4", 0.526 / 1, "AWS g4dn.xlarge"),
+    ("nvidia-l4", 0.8048 / 1, "AWS g6.xlarge"),
+    ("nvidia-l40s", 1.861 / 1, "AWS g6e.xlarge"),
+    # Lambda lambda.ai/instances (copy read 2026-09-20) prints per-GPU rates: '8x NVIDIA A100 SXM
+    # 80 GB $2.79', '8x NVIDIA B200 SXM6 $6.69' per GPU per hour
+    ("nvidia-a100-sxm4-80gb", 2.79, "Lambda 8x A100 SXM 80 GB"),
+    ("nvidia-b200-sxm-180gb", 6.69, "Lambda 8x B200"),
+    # Google Cloud TPU prices are per chip-hour: Trillium 'starting at $2.7000 per chip-hour'
+    ("google-tpu-v6e", 2.70, "Trillium GA announcement"),
+    ("google-tpu-v5p", 4.20, "Cloud TPU v5p per chip-hour"),
+]
+
+
+@pytest.mark.parametrize(("hw_id", "usd", "page"), PRICES)
+def test_catalog_price_is_the_page_price_per_device(hw_id: str, usd: float, page: str) -> None:
+    hw = get_hardware(hw_id)
+    assert hw.price_usd_per_device_hour == pytest.approx(usd, rel=1e-12), page
+    assert hw.price is not None and hw.price.usd_per_device_hour == hw.price_usd_per_device_hour
+
+
+def test_instance_prices_say_they_were_divided() -> None:
+    # A price read per 8-GPU instance says so in the offering ('$63.296/h ÷ 8 GPUs').
+    for hw_id in ("nvidia-h200-sxm-141gb", "nvidia-v100-sxm2-32gb"):
+        price = get_hardware(hw_id).price
+        assert price is not None and "÷ 8" in price.offering
+
+
+@pytest.mark.parametrize("hw", PRICED, ids=[hw.id for hw in PRICED])
+def test_every_price_is_dated_and_sourced(hw: Hardware) -> None:
+    price = hw.price
+    assert price is not None
+    assert price.provider and price.offering
+    assert re.match(r"\d{4}-\d\d-\d\d$", price.date)
+    assert price.source.url.startswith("https://") and price.source.title
+    assert re.match(r"\d{4}-\d\d-\d\d$", price.source.retrieved or "")
+    assert price.date <= (price.source.retrieved or "")  # a price is read on or after its date
+
+
+def test_prices_read_in_secondary_copies_are_marked_unverified() -> None:
+    # Every catalog price so far was read in a copy (a transcription, a blog, a dataset), not on
+    # the provider's own page: each must say so through `unverified`.
+    assert len(PRICED) >= 19
+    for hw in PRICED:
+        assert "price" in hw.unverified, hw.id
+        assert (hw.id, "price") in unverified_figures()
