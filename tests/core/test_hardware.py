@@ -414,6 +414,9 @@ PRICES = [
     # 80 GB $2.79', '8x NVIDIA B200 SXM6 $6.69' per GPU per hour
     ("nvidia-a100-sxm4-80gb", 2.79, "Lambda 8x A100 SXM 80 GB"),
     ("nvidia-b200-sxm-180gb", 6.69, "Lambda 8x B200"),
+    # CoreWeave coreweave.com/pricing (copy read 2026-09-20): 'NVIDIA GB200 NVL72 (on-demand,
+    # North America) $42.00' per hour for an instance of 4 GPUs
+    ("nvidia-gb200-nvl72-gpu", 42.00 / 4, "CoreWeave GB200 NVL72"),
     # Google Cloud TPU prices are per chip-hour: Trillium 'starting at $2.7000 per chip-hour'
     ("google-tpu-v6e", 2.70, "Trillium GA announcement"),
     ("google-tpu-v5p", 4.20, "Cloud TPU v5p per chip-hour"),
@@ -429,9 +432,10 @@ def test_catalog_price_is_the_page_price_per_device(hw_id: str, usd: float, page
 
 def test_instance_prices_say_they_were_divided() -> None:
     # A price read per 8-GPU instance says so in the offering ('$63.296/h ÷ 8 GPUs').
-    for hw_id in ("nvidia-h200-sxm-141gb", "nvidia-v100-sxm2-32gb"):
+    for hw_id, n in (("nvidia-h200-sxm-141gb", 8), ("nvidia-v100-sxm2-32gb", 8),
+                     ("nvidia-gb200-nvl72-gpu", 4)):
         price = get_hardware(hw_id).price
-        assert price is not None and "÷ 8" in price.offering
+        assert price is not None and f"÷ {n} GPUs" in price.offering
 
 
 @pytest.mark.parametrize("hw", PRICED, ids=[hw.id for hw in PRICED])
@@ -448,7 +452,7 @@ def test_every_price_is_dated_and_sourced(hw: Hardware) -> None:
 def test_prices_read_in_secondary_copies_are_marked_unverified() -> None:
     # Every catalog price so far was read in a copy (a transcription, a blog, a dataset), not on
     # the provider's own page: each must say so through `unverified`.
-    assert len(PRICED) >= 19
+    assert len(PRICED) >= 20
     for hw in PRICED:
         assert "price" in hw.unverified, hw.id
         assert (hw.id, "price") in unverified_figures()

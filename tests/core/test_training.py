@@ -209,9 +209,9 @@ def test_union_errors_name_the_argument_only():
 
 
 def test_missing_price_and_power_are_said_not_guessed():
-    # The catalog has no dated price for the GB200 NVL72 GPU (sold by the rack, no public per-GPU
-    # on-demand list price) and Google publishes no TPU TDP.
-    r = estimate_training(params=7e9, tokens=1e12, hardware="gb200", count=8)
+    # The catalog has no dated price for the MI250X (HPC systems; no public on-demand list price)
+    # and Google publishes no TPU TDP.
+    r = estimate_training(params=7e9, tokens=1e12, hardware="mi250x", count=8)
     assert r.cost_usd is None and "price_per_device_hour" in r.summary
     tpu = estimate_training(params=7e9, tokens=1e12, hardware="tpu v4", count=8)
     assert tpu.energy_kwh is None and tpu.co2_kg is None
