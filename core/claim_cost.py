@@ -1,10 +1,12 @@
 """check_claim's money and energy figures: price per device-hour and average power.
 
 A claimed cost divided by the device-hours gives a price per device-hour, compared with
-the catalog's dated on-demand list price within `PRICE_FACTOR`. A claimed energy divided
-by the device-hours gives an average power per device, compared with TDP × PUE
-(`flopcast.cost`; the band is `POWER_FLOOR`–1 of it), and with a published run's measured
-energy where one is known (`MEASURED_ENERGY_KWH`: GPT-3, Patterson et al. 2021 Table 4).
+the catalog's dated on-demand list price: consistent within `PRICE_FACTOR`, off beyond
+`PRICE_OFF_FACTOR`, unchecked between (list prices vary that much by provider and date).
+A claimed energy divided by the device-hours gives an average power per device, compared
+with TDP × PUE (`flopcast.cost`; the band is `POWER_FLOOR`–1 of it), and with a published
+run's measured energy where one is known (`MEASURED_ENERGY_KWH`: GPT-3, Patterson et al.
+2021 Table 4).
 """
 
 from __future__ import annotations
@@ -15,11 +17,18 @@ from flopcast.errors import InvalidInputError
 from flopcast.quantities import Language, format_energy_kwh, format_number, parse_quantity
 from flopcast.results import Source, make_step
 
-__all__ = ["MEASURED_ENERGY_KWH", "POWER_FLOOR", "PRICE_FACTOR", "CostEnergyChecks"]
+__all__ = [
+    "MEASURED_ENERGY_KWH", "POWER_FLOOR", "PRICE_FACTOR", "PRICE_OFF_FACTOR", "CostEnergyChecks",
+]
 
 #: A claimed price is "consistent" within this factor of the catalog's dated on-demand
 #: list price: reserved, spot and negotiated prices differ from it by up to ~2×.
 PRICE_FACTOR = 2.0
+#: Beyond this factor a claimed price is "off"; between PRICE_FACTOR and it, "unchecked".
+#: List prices for one device differ ~5× between providers at one date (this catalog's
+#: V100: Lambda $0.79 and AWS p3dn $3.90 per GPU-hour, 2026) and move with time, so a
+#: price outside 2× of one quote is not by itself an error; 5 × PRICE_FACTOR is.
+PRICE_OFF_FACTOR = 5 * PRICE_FACTOR
 #: Average power per device "consistent" with a TDP-based estimate: between this
 #: fraction of TDP × PUE and TDP × PUE (+ tolerance). GPUs in training draw less than
 #: their TDP on average; Patterson et al. 2021 (Table 4) measured 330 W on 300 W-TDP
@@ -63,19 +72,48 @@ class CostEnergyChecks(ClaimState):
                              f"相当于每卡时 {format_number(price)} 美元（共 {format_number(dh)} "
                              "卡时）；目录里没有这款设备的参考价格。"))
             else:
-                ok = 1 / PRICE_FACTOR <= price / catalog <= PRICE_FACTOR
-                self.add("cost_usd", price, catalog, "USD/device-hour",
-                         self.t("catalog on-demand price", "目录中的按需价格"),
-                         "consistent" if ok else "off", self.t(
-                             f"${format_number(price)} per device-hour vs the catalog's "
-                             f"${format_number(catalog)}"
-                             + (f" (within {format_number(PRICE_FACTOR)}×)." if ok else "."),
-                             f"每卡时 {format_number(price)} 美元，目录价 {format_number(catalog)}"
-                             " 美元" + ("，在合理范围内。" if ok else "。")),
-                         None if ok else "price_vs_catalog")
+                self._check_price(price, catalog)
         if a.energy_kwh is not None:
             energy = parse_quantity(a.energy_kwh, argument="energy_kwh")
             self._check_energy(energy, dh)
+
+    def _check_price(self, price: float, catalog: float) -> None:
+        """Implied price vs the catalog's dated quote: consistent within PRICE_FACTOR, off
+        beyond PRICE_OFF_FACTOR, unchecked between (prices vary by provider and date)."""
+        assert self.hw is not None and self.hw.price is not None
+        ref = self.hw.price
+        quote = f"{ref.provider}, {ref.date}"
+        spread = max(price / catalog, catalog / price)
+        verdict: Verdict = "consistent"
+        if spread > PRICE_OFF_FACTOR:
+            verdict = "off"
+        elif spread > PRICE_FACTOR:
+            verdict = "unchecked"
+        en = {
+            "consistent": f" (within {format_number(PRICE_FACTOR)}×).",
+            "unchecked": f": {format_number(spread)}× apart, beyond {format_number(PRICE_FACTOR)}× "
+            "but list prices for one device differ that much between providers and over time, "
+            "so one quote cannot confirm or refute it; the cost follows from device-hours × "
+            "that price.",
+            "off": f": {format_number(spread)}× apart, more than the "
+            f"{format_number(PRICE_OFF_FACTOR)}× that providers and dates explain.",
+        }[verdict]
+        zh = {
+            "consistent": "，在合理范围内。",
+            "unchecked": f"：相差 {format_number(spread)} 倍，超过 "
+            f"{format_number(PRICE_FACTOR)} 倍，但同一设备的标价因云厂商和时间而差这么多，"
+            "单个报价无法证实或否定；费用即卡时 × 该价格。",
+            "off": f"：相差 {format_number(spread)} 倍，超过云厂商和时间差异能解释的 "
+            f"{format_number(PRICE_OFF_FACTOR)} 倍。",
+        }[verdict]
+        self.add("cost_usd", price, catalog, "USD/device-hour",
+                 self.t(f"catalog on-demand price ({quote})", f"目录中的按需价格（{quote}）"),
+                 verdict, self.t(
+                     f"${format_number(price)} per device-hour vs the catalog's "
+                     f"${format_number(catalog)} ({quote}){en}",
+                     f"每卡时 {format_number(price)} 美元，目录价 {format_number(catalog)} 美元"
+                     f"（{quote}）{zh}"),
+                 None if verdict == "consistent" else "price_vs_catalog")
 
     def _check_energy(self, energy: float, dh: float | None) -> None:
         hw = self.hw

@@ -272,6 +272,29 @@ def test_seed_4_6m_dollars_implies_1_48_per_v100_hour() -> None:
     assert fig(r, "cost_usd").claimed == pytest.approx(1.48, abs=0.01)
 
 
+@pytest.mark.parametrize(
+    ("cost_usd", "verdict"),
+    [
+        # The V100 SXM2 32 GB reference is AWS p3dn.24xlarge, $31.212/h ÷ 8 = $3.9015 per GPU-hour;
+        # 1,000 device-hours make the implied price cost / 1,000.
+        (3000.0, "consistent"),  # $3.00: 1.3× below, within 2×
+        (1480.0, "unchecked"),  # $1.48 (Lambda's 2020 quote): 2.6× below, within 10×
+        (100.0, "off"),  # $0.10: 39× below
+        (80_000.0, "off"),  # $80: 20.5× above
+    ],
+)
+def test_a_claimed_price_is_judged_against_the_dated_quote_with_a_wide_band(
+    cost_usd: float, verdict: str
+) -> None:
+    r = check_claim(flops=1e21, hardware="v100-sxm2-32gb", device_hours=1000, cost_usd=cost_usd)
+    f = fig(r, "cost_usd")
+    assert f.claimed == pytest.approx(cost_usd / 1000)
+    assert f.computed == pytest.approx(31.212 / 8)
+    assert f.verdict == verdict
+    assert "AWS" in f.reference  # the quote is named with its provider and date
+    assert (f.cause == "price_vs_catalog") == (verdict != "consistent")
+
+
 # ------------------------------------------------------------------ language and errors
 
 
