@@ -499,6 +499,7 @@ def estimate_memory(
                 raise InvalidInputError(
                     name, "is for mode='training'; inference uses context and batch"
                 )
+        kv_prec: ValuePrecision
         if args.precision in ("fp16", "bf16", "fp32") and args.kv_precision is None:
             kv_prec = args.precision
         else:

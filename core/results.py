@@ -7,6 +7,8 @@ default flopcast chose because the caller did not say, with where it comes from.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopcast.quantities import Language, format_number
@@ -77,7 +79,7 @@ _DIGITS = 4
 def make_step(
     name: str,
     formula: str,
-    inputs: list[tuple[str, float, str]] | list[tuple[str, float, str, str]],
+    inputs: Sequence[tuple[str, float, str] | tuple[str, float, str, str]],
     value: float,
     unit: str,
     expression: str | None = None,

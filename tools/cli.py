@@ -92,15 +92,23 @@ _LABELS = {
 
 
 class ToolSpecLike(Protocol):
-    """What the CLI needs from a registry entry (`flopcast.tools.registry.ToolSpec`)."""
+    """What the CLI needs from a registry entry (`flopcast.tools.registry.ToolSpec`, a frozen
+    dataclass: read-only members)."""
 
-    name: str
-    title: str
-    description: str
-    input_model: type[BaseModel]
-    output_model: type[BaseModel]
-    handler: Callable[..., BaseModel]
-    server_arguments: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def input_model(self) -> type[BaseModel]: ...
+    @property
+    def output_model(self) -> type[BaseModel]: ...
+    @property
+    def handler(self) -> Callable[..., BaseModel]: ...
+    @property
+    def server_arguments(self) -> tuple[str, ...]: ...
 
 
 def _registry_specs() -> list[ToolSpecLike]:
