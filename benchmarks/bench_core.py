@@ -58,7 +58,7 @@ def main() -> None:
     )
     # The same call with the memoized lookups emptied first (workload derivation, hardware
     # lookup): what the first question about a model costs.
-    from flopcast.hardware import _cached_lookup
+    from flopcast.hardware_lookup import _cached_lookup
     from flopcast.workload import _cached_workload
 
     def first_call() -> None:

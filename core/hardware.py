@@ -25,7 +25,6 @@ from flopcast.errors import InvalidInputError
 from flopcast.hardware_device import Hardware, exact_number
 from flopcast.hardware_lookup import (
     HardwareCatalog,
-    _cached_lookup,  # noqa: F401 - benchmarks/bench_core.py times the cached lookup
     _catalog,  # noqa: F401 - tests check the catalog is parsed once, lazily
     get_hardware,
     hardware_catalog,
