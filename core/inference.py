@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from flopcast.errors import InvalidInputError
 from flopcast.memory import BYTES_PER_VALUE, ValuePrecision, kv_cache_bytes
+from flopcast.memory_shape import kv_heads_assumption
 from flopcast.quantities import (
     SECONDS_PER_HOUR,
     Language,
@@ -199,14 +200,7 @@ def _resolve(args: EstimateInferenceInput, assumptions: list[Assumption]) -> dic
         shape[name] = float(value) if value is not None else 0.0
     if not shape["kv_heads"] and shape["heads"]:
         shape["kv_heads"] = shape["heads"]
-        assumptions.append(
-            Assumption(
-                name="kv_heads",
-                value=f"{shape['heads']:g} (= heads)",
-                source="multi-head attention, one K/V head per query head (Vaswani et al. "
-                "2017); give kv_heads for grouped-query attention",
-            )
-        )
+        assumptions.append(kv_heads_assumption(shape["heads"]))
     missing = [k for k in ("layers", "heads", "head_dim") if not shape[k]]
     context = args.context
     if context is None and preset is not None:

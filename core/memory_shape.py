@@ -17,7 +17,17 @@ from flopcast.results import Assumption
 if TYPE_CHECKING:  # pragma: no cover - flopcast.memory imports this module at run time
     from flopcast.memory import EstimateMemoryInput
 
-__all__ = ["model_shape", "need"]
+__all__ = ["kv_heads_assumption", "model_shape", "need"]
+
+
+def kv_heads_assumption(heads: float) -> Assumption:
+    """The Assumption made when kv_heads is not known: one K/V head per query head."""
+    return Assumption(
+        name="kv_heads",
+        value=f"{heads:g} (= heads)",
+        source="multi-head attention, one K/V head per query head (Vaswani et al. 2017); "
+        "give kv_heads for grouped-query attention",
+    )
 
 
 def model_shape(
@@ -47,14 +57,7 @@ def model_shape(
     if shape["kv_heads"] is None and shape["heads"] is not None:
         shape["kv_heads"] = shape["heads"]
         if inference:
-            assumptions.append(
-                Assumption(
-                    name="kv_heads",
-                    value=f"{shape['heads']:g} (= heads)",
-                    source="multi-head attention, one K/V head per query head (Vaswani et al. "
-                    "2017); give kv_heads for grouped-query attention",
-                )
-            )
+            assumptions.append(kv_heads_assumption(shape["heads"]))
     if shape["head_dim"] is None and shape["heads"] and shape["d_model"]:
         shape["head_dim"] = shape["d_model"] / shape["heads"]
         if inference:
