@@ -301,7 +301,13 @@ def format_number(x: float, digits: int = 3) -> str:
     # Ordered by how often each case comes up in a derivation; NaN fails every comparison.
     ax = -x if x < 0 else x
     if ax >= 1e6:
-        return format_sci(x, digits) if ax != math.inf else f"{x:g}"
+        if ax == math.inf:
+            return f"{x:g}"
+        # format_sci, inlined: this is the commonest case in a derivation.
+        mantissa, _, exponent = f"{x:.{digits - 1}e}".partition("e")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa} × 10^{int(exponent)}"
     if ax >= 10 ** (digits - 1):
         return f"{x:,.0f}"  # whole numbers below a million are shown exactly
     if not ax > 0:

@@ -115,9 +115,12 @@ def make_step(
     parsed = []
     where = []
     for item in inputs:
-        symbol, number, in_unit = item[0], item[1], item[2]
-        parsed.append({"symbol": symbol, "value": number, "unit": in_unit,
-                       "meaning": item[3] if len(item) > 3 else ""})
+        if len(item) == 3:
+            symbol, number, in_unit = item
+            meaning = ""
+        else:
+            symbol, number, in_unit, meaning = item
+        parsed.append({"symbol": symbol, "value": number, "unit": in_unit, "meaning": meaning})
         # Four significant digits: enough to redo each step by hand to the printed precision.
         shown = format_number(number, _DIGITS)
         where.append(f"{symbol} = {shown} {in_unit}" if in_unit else f"{symbol} = {shown}")
