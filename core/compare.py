@@ -89,6 +89,11 @@ class ComparisonRow(BaseModel):
     days: float
     device_hours: float
     price_usd_per_device_hour: float | None
+    price_source: str | None = Field(
+        default=None,
+        description="Where the price comes from: 'given', or the catalog quote's provider and "
+        "date ('unverified' when it was read in a copy of the provider's page).",
+    )
     cost_usd: float | None
     energy_kwh: float | None
     memory_gb: float | None
@@ -221,9 +226,7 @@ def compare_gpus(
             n = 1
         seconds = training_seconds(work.hardware_flops, n, achieved)
         hours = device_hours(n, seconds)
-        price = args.price_per_device_hour
-        if price is None:
-            price = hw.price_usd_per_device_hour
+        price, price_source = _price_for(hw, args.price_per_device_hour)
         power = args.power_watts if args.power_watts is not None else hw.tdp_watts
         per_device = state_total / n if state_total is not None else 0.0
         fits = None
@@ -240,6 +243,7 @@ def compare_gpus(
                 days=seconds / SECONDS_PER_DAY,
                 device_hours=hours,
                 price_usd_per_device_hour=price,
+                price_source=price_source,
                 cost_usd=None if price is None else hours * price,
                 energy_kwh=None if power is None else energy_kwh(hours, power, pue),
                 memory_gb=hw.memory_gb,
@@ -287,6 +291,17 @@ def compare_gpus(
     return result
 
 
+def _price_for(hw: Hardware, given: float | None) -> tuple[float | None, str | None]:
+    """The price per device-hour for one row and where it comes from."""
+    if given is not None:
+        return given, "given"
+    ref = hw.price
+    if hw.price_usd_per_device_hour is None or ref is None:
+        return None, None
+    unverified = ", unverified" if "price" in hw.unverified else ""
+    return hw.price_usd_per_device_hour, f"{ref.provider}, {ref.date}{unverified}"
+
+
 def _summary(r: GpuComparison) -> str:
     zh = r.language == "zh"
     sort_zh = {"days": "天数", "cost": "费用", "energy": "能耗"}[r.sort_by]
@@ -296,19 +311,25 @@ def _summary(r: GpuComparison) -> str:
         else f"Workload {format_flops(r.flops)}, ranked by {r.sort_by}:"
     )
     cols = (
-        "| 硬件 | 数量 | 天数 | 卡时 | 费用 | 能耗 | 显存够用 |"
+        "| 硬件 | 数量 | 天数 | 卡时 | 每卡时价格 | 费用 | 能耗 | 显存够用 |"
         if zh
-        else "| hardware | count | days | device-hours | cost | energy | fits memory |"
+        else "| hardware | count | days | device-hours | $/device-hour | cost | energy "
+        "| fits memory |"
     )
-    lines = [head, "", cols, "|---|---:|---:|---:|---:|---:|:---:|"]
+    lines = [head, "", cols, "|---|---:|---:|---:|---:|---:|---:|:---:|"]
     lang: Language = "zh" if zh else "en"
     for row in r.rows:
         cost = "—" if row.cost_usd is None else format_usd(row.cost_usd, lang)
+        price = "—"
+        if row.price_usd_per_device_hour is not None:
+            price = f"${format_number(row.price_usd_per_device_hour)}"
+            if row.price_source and row.price_source != "given":
+                price += f" ({row.price_source})"
         energy = "—" if row.energy_kwh is None else format_energy_kwh(row.energy_kwh, lang)
         fits = "?" if row.fits_memory is None else ("✓" if row.fits_memory else "✗")
         lines.append(
             f"| {row.name} | {row.count} | {format_number(row.days)} | "
-            f"{format_number(row.device_hours)} | {cost} | {energy} | {fits} |"
+            f"{format_number(row.device_hours)} | {price} | {cost} | {energy} | {fits} |"
         )
     if r.rows and r.rows[0].state_bytes_per_device:
         lines.append("")
