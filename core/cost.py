@@ -12,6 +12,7 @@ al. 2023, LLaMA §6, assume).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flopcast.hardware import Hardware
 from flopcast.quantities import format_number
@@ -71,13 +72,21 @@ def reference_price(
     price = hw.price_usd_per_device_hour
     ref = hw.price
     where = f"{ref.provider}, {ref.date}: {ref.source.title}" if ref is not None else "catalog"
-    return price, [
-        Assumption(
-            name="price_per_device_hour",
-            value=f"${format_number(price)} per device-hour",
-            source=f"catalog reference on-demand price ({where})",
-        )
-    ]
+    return price, [_price_assumption(price, where)]
+
+
+# The two assumptions below depend on catalog figures only: built once per entry.
+@lru_cache(maxsize=256)
+def _price_assumption(price: float, where: str) -> Assumption:
+    return Assumption(name="price_per_device_hour", value=f"${format_number(price)} per "
+                      "device-hour", source=f"catalog reference on-demand price ({where})")
+
+
+@lru_cache(maxsize=256)
+def _tdp_assumption(power: float, device: str) -> Assumption:
+    return Assumption(name="power_watts", value=f"{format_number(power)} W",
+                      source=f"TDP of {device} from the catalog (board power at full load; "
+                      "real averages are often lower)")
 
 
 @dataclass(frozen=True)
@@ -130,14 +139,7 @@ def run_cost(
     power = power_watts
     if power is None and hw.tdp_watts is not None:
         power = hw.tdp_watts
-        assumptions.append(
-            Assumption(
-                name="power_watts",
-                value=f"{format_number(power)} W",
-                source=f"TDP of {hw.name} from the catalog (board power at full load; "
-                "real averages are often lower)",
-            )
-        )
+        assumptions.append(_tdp_assumption(power, hw.name))
     elif power is None:
         assumptions.append(
             Assumption(name="power_watts", value="none",

@@ -8,6 +8,7 @@ default flopcast chose because the caller did not say, with where it comes from.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -76,6 +77,14 @@ class Result(BaseModel):
 _DIGITS = 4
 
 
+@lru_cache(maxsize=1024)
+def _sides(formula: str, name: str) -> tuple[str, str]:
+    """(left, right) of "left = right"; a formula without "=" is the step's name = it.
+    Formulas are the code's own literals, so each is split once."""
+    lhs, eq, rest = formula.partition("=")
+    return (lhs.strip(), rest.strip()) if eq else (name, formula.strip())
+
+
 def make_step(
     name: str,
     formula: str,
@@ -105,11 +114,7 @@ def make_step(
     # Plain dicts, validated once with the Step in pydantic's core: a third of the cost of
     # building each StepInput on its own; one pass builds them and the substituted text
     # (benchmarks/bench_core.py).
-    lhs, eq, rest = formula.partition("=")
-    if eq:
-        lhs, rhs = lhs.strip(), rest.strip()
-    else:
-        lhs, rhs = name, formula.strip()
+    lhs, rhs = _sides(formula, name)
     if expression is not None:
         rhs = expression
     parsed = []
