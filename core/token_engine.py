@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flopcast.errors import InvalidInputError
-from flopcast.token_files import MAX_CHUNK_BYTES, iter_chunks, last_safe_split
+from flopcast.token_files import MAX_CHUNK_BYTES, iter_chunks, last_safe_split, open_checked
 from flopcast.tokenizer_data import LoadedEncoding, load_encoding
 
 __all__ = ["DEFAULT_SAMPLE_CHUNKS", "SAMPLE_BLOCK_BYTES", "Z_95", "Run", "Source", "Tally",
@@ -99,12 +99,13 @@ class Source:
     size: int
     path: Path | None = None
     data: bytes | None = None
+    identity: tuple[int, int] = (0, 0)  # (st_dev, st_ino) checked when the file was found
 
     def open(self) -> BinaryIO:
         if self.data is not None:
             return io.BytesIO(self.data)
         assert self.path is not None
-        return open(self.path, "rb")  # noqa: SIM115 - closed by the caller
+        return open_checked(self.path, self.identity)
 
 
 def _pool_context() -> Any:

@@ -220,6 +220,8 @@ class TextFile:
     path: Path
     size: int
     kind: str
+    #: (st_dev, st_ino) of the file checked here; `open_checked` refuses any other file.
+    identity: tuple[int, int] = (0, 0)
 
 
 @dataclass
@@ -232,18 +234,41 @@ class WalkResult:
     excluded: int = 0
 
 
-def _sniff(path: Path) -> bytes | None:
+def _sniff(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """The first bytes of a regular file and its stat, read without following a symlink."""
     try:
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         fd = os.open(path, flags)
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             return None
-        return os.read(fd, BINARY_SNIFF_BYTES)
+        return os.read(fd, BINARY_SNIFF_BYTES), st
     finally:
         os.close(fd)
+
+
+def open_checked(path: Path, identity: tuple[int, int], *, argument: str = "path") -> BinaryIO:
+    """Open a file found by `walk_files` for reading, refusing it if it is no longer the file
+    that was checked then: the path's last part is not followed if it became a symlink, and
+    the opened file's (device, inode) must be the one recorded. So a folder or file swapped
+    for a symlink between the check and the read cannot lead outside the granted folders.
+
+    Raises:
+        InvalidInputError: the file vanished or was replaced.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as e:
+        raise InvalidInputError(argument, f"{str(path)!r} could not be opened: {e.strerror}") from e
+    st = os.fstat(fd)
+    if (st.st_dev, st.st_ino) != identity or not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise InvalidInputError(argument, f"{str(path)!r} was replaced after it was checked; "
+                                "nothing was read from it")
+    return os.fdopen(fd, "rb")
 
 
 def walk_files(
@@ -264,13 +289,14 @@ def walk_files(
     out = WalkResult(files=[])
     candidates: list[tuple[str, Path]] = []
     if root.is_file():  # a file named explicitly is counted whatever include/exclude say
-        head = _sniff(root)
-        if head is None:
+        sniffed = _sniff(root)
+        if sniffed is None:
             out.skipped_other += 1
-        elif is_binary(head):
-            out.binary_files, out.binary_bytes = 1, root.stat().st_size
+        elif is_binary(sniffed[0]):
+            out.binary_files, out.binary_bytes = 1, sniffed[1].st_size
         else:
-            out.files.append(TextFile(root, root.stat().st_size, file_type(root)))
+            st = sniffed[1]
+            out.files.append(TextFile(root, st.st_size, file_type(root), (st.st_dev, st.st_ino)))
         return out
     for folder, dirnames, filenames in os.walk(root, followlinks=False):
         base = Path(folder)
@@ -295,14 +321,14 @@ def walk_files(
         if roots is not None and not _inside(real, roots):
             out.skipped_outside += 1
             continue
-        head = _sniff(real)
-        if head is None:
+        sniffed = _sniff(real)
+        if sniffed is None:
             out.skipped_other += 1
             continue
-        size = real.stat().st_size
+        head, st = sniffed
         if is_binary(head):
             out.binary_files += 1
-            out.binary_bytes += size
+            out.binary_bytes += st.st_size
             continue
-        out.files.append(TextFile(real, size, file_type(path)))
+        out.files.append(TextFile(real, st.st_size, file_type(path), (st.st_dev, st.st_ino)))
     return out

@@ -165,7 +165,7 @@ def _sources_for(args: CountTokensInput, allowed_roots: Sequence[Path] | None
     assert args.path is not None
     root = resolve_path(args.path, allowed_roots)
     walk = walk_files(root, args.include, args.exclude, allowed_roots)
-    return [Source(f.kind, f.size, path=f.path) for f in walk.files], walk
+    return [Source(f.kind, f.size, path=f.path, identity=f.identity) for f in walk.files], walk
 
 
 def count_tokens(
