@@ -234,11 +234,42 @@ class WalkResult:
     excluded: int = 0
 
 
-def _sniff(path: Path) -> tuple[bytes, os.stat_result] | None:
-    """The first bytes of a regular file and its stat, read without following a symlink."""
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+#: Where the OS can open relative to a folder's descriptor (Linux, macOS), a file inside the
+#: granted folders is opened one path part at a time, none of them followed if a symlink.
+_STEPWISE = os.open in os.supports_dir_fd and bool(_NOFOLLOW) and bool(_DIRECTORY)
+
+
+def _open_inside(real: Path, roots: Sequence[Path] | None) -> int:
+    """Open `real` (a resolved path) for reading without following any symlink on the way
+    from the granted folder that holds it, so a folder swapped for a symlink after the
+    path was resolved cannot lead outside. Without `roots`, only the last part is not
+    followed.
+
+    Raises:
+        OSError: a part is missing or is (now) a symlink, or the file cannot be read.
+    """
+    flags = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+    root = next((r for r in roots or () if real == r or real.is_relative_to(r)), None)
+    if root is None or not _STEPWISE or real == root:
+        return os.open(real, flags)
+    parts = real.relative_to(root).parts
+    folder = os.open(root, os.O_RDONLY | _DIRECTORY)
     try:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        fd = os.open(path, flags)
+        for part in parts[:-1]:
+            inner = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        return os.open(parts[-1], flags, dir_fd=folder)
+    finally:
+        os.close(folder)
+
+
+def _sniff(path: Path, roots: Sequence[Path] | None) -> tuple[bytes, os.stat_result] | None:
+    """The first bytes of a regular file and its stat, opened as `_open_inside` does."""
+    try:
+        fd = _open_inside(path, roots)
     except OSError:
         return None
     try:
@@ -260,7 +291,7 @@ def open_checked(path: Path, identity: tuple[int, int], *, argument: str = "path
         InvalidInputError: the file vanished or was replaced.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
     except OSError as e:
         raise InvalidInputError(argument, f"{str(path)!r} could not be opened: {e.strerror}") from e
     st = os.fstat(fd)
@@ -289,7 +320,7 @@ def walk_files(
     out = WalkResult(files=[])
     candidates: list[tuple[str, Path]] = []
     if root.is_file():  # a file named explicitly is counted whatever include/exclude say
-        sniffed = _sniff(root)
+        sniffed = _sniff(root, roots)
         if sniffed is None:
             out.skipped_other += 1
         elif is_binary(sniffed[0]):
@@ -321,7 +352,7 @@ def walk_files(
         if roots is not None and not _inside(real, roots):
             out.skipped_outside += 1
             continue
-        sniffed = _sniff(real)
+        sniffed = _sniff(real, roots)
         if sniffed is None:
             out.skipped_other += 1
             continue

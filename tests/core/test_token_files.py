@@ -55,3 +55,17 @@ def test_a_file_deleted_after_the_check_says_so(tmp_path: Path) -> None:
     found.path.unlink()
     with pytest.raises(InvalidInputError, match="could not be opened"):
         open_checked(found.path, found.identity)
+
+
+def test_a_folder_swapped_before_the_check_is_not_entered(tmp_path: Path) -> None:
+    # The race one step earlier: the path was resolved, then a folder on it became a symlink
+    # before the file was opened for the check. Opening part by part from the granted
+    # folder refuses to follow it, so the outside file is never opened.
+    from flopcast.token_files import _sniff
+
+    root, outside = _granted(tmp_path)
+    real = (root / "sub" / "notes.txt").resolve()
+    (root / "sub").rename(root / "old")
+    (root / "sub").symlink_to(outside, target_is_directory=True)
+    assert _sniff(real, [root.resolve()]) is None
+    assert _sniff((root / "old" / "notes.txt").resolve(), [root.resolve()]) is not None
