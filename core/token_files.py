@@ -266,6 +266,11 @@ def _open_inside(real: Path, roots: Sequence[Path] | None) -> int:
         os.close(folder)
 
 
+def open_inside(real: Path, roots: Sequence[Path] | None) -> BinaryIO:
+    """`real` opened for reading as `_open_inside` does, as a binary file object."""
+    return os.fdopen(_open_inside(real, roots), "rb")
+
+
 def _sniff(path: Path, roots: Sequence[Path] | None) -> tuple[bytes, os.stat_result] | None:
     """The first bytes of a regular file and its stat, opened as `_open_inside` does."""
     try:

@@ -33,9 +33,10 @@ import io
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from flopcast.errors import FlopcastError, InvalidInputError
 
@@ -173,8 +174,8 @@ def parse_tiktoken_bpe(data: bytes, *, origin: str) -> dict[bytes, int]:
 MAX_BPE_FILE_BYTES = 64_000_000
 
 
-def _read_maybe_gzip(path: Path) -> bytes:
-    with open(path, "rb") as f:
+def _read_maybe_gzip(path: Path, opener: Callable[[Path], BinaryIO] | None = None) -> bytes:
+    with (opener(path) if opener is not None else open(path, "rb")) as f:
         raw = f.read(MAX_BPE_FILE_BYTES + 1)
     if raw[:2] == b"\x1f\x8b":
         with gzip.GzipFile(fileobj=io.BytesIO(raw)) as z:
@@ -263,7 +264,8 @@ def _build(spec: EncodingSpec, data: bytes, digest: str, *, official: bool,
     return LoadedEncoding(encoding, name, official, digest, source, spec)
 
 
-def load_encoding(encoding: str, bpe_file: str | Path | None = None) -> LoadedEncoding:
+def load_encoding(encoding: str, bpe_file: str | Path | None = None, *,
+                  opener: Callable[[Path], BinaryIO] | None = None) -> LoadedEncoding:
     """Load an official encoding offline, or a BPE ranks file with `encoding`'s pattern.
 
     Args:
@@ -271,6 +273,8 @@ def load_encoding(encoding: str, bpe_file: str | Path | None = None) -> LoadedEn
         bpe_file: a tiktoken ranks file (optionally gzipped). If its sha256 is the official
             digest of `encoding`, it is that encoding; otherwise it is a custom vocabulary
             split with `encoding`'s pre-tokenizer pattern (named "custom:<file name>").
+        opener: how to open `bpe_file` (default `open(path, "rb")`); count_tokens passes
+            one that stays inside the granted folders (`token_files.open_inside`).
 
     Raises:
         InvalidInputError: unknown encoding; no verified offline data (the message says how
@@ -289,7 +293,7 @@ def load_encoding(encoding: str, bpe_file: str | Path | None = None) -> LoadedEn
     else:
         path = Path(bpe_file)
         try:
-            data = _read_maybe_gzip(path)
+            data = _read_maybe_gzip(path, opener)
         except (OSError, EOFError, gzip.BadGzipFile) as e:
             raise InvalidInputError("bpe_file", f"cannot read {str(path)!r}: {e}") from e
         digest = hashlib.sha256(data).hexdigest()

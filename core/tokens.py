@@ -42,7 +42,13 @@ from flopcast.token_engine import (
     count_exact,
     count_sample,
 )
-from flopcast.token_files import BINARY_SNIFF_BYTES, WalkResult, resolve_path, walk_files
+from flopcast.token_files import (
+    BINARY_SNIFF_BYTES,
+    WalkResult,
+    open_inside,
+    resolve_path,
+    walk_files,
+)
 from flopcast.tokenizer_data import EncodingName, LoadedEncoding, load_encoding
 from flopcast.validation import validate_args
 
@@ -225,7 +231,10 @@ def count_tokens(
         raise InvalidInputError(
             "max_bytes", f"the text to count is {total:,} bytes ({format_bytes(total)}), "
             f"over max_bytes = {cap:,}; {fix}, or use mode='sample'")
-    enc = load_encoding(args.encoding, bpe_path)
+    roots = None if allowed_roots is None else [Path(r).expanduser().resolve()
+                                                for r in allowed_roots]
+    enc = load_encoding(args.encoding, bpe_path,
+                        opener=lambda p: open_inside(p, roots))
     if args.mode == "exact":
         n_workers = args.workers or (min(2, os.cpu_count() or 1)
                                      if total >= PARALLEL_MIN_BYTES else 1)

@@ -69,3 +69,21 @@ def test_a_folder_swapped_before_the_check_is_not_entered(tmp_path: Path) -> Non
     (root / "sub").symlink_to(outside, target_is_directory=True)
     assert _sniff(real, [root.resolve()]) is None
     assert _sniff((root / "old" / "notes.txt").resolve(), [root.resolve()]) is not None
+
+
+def test_a_bpe_file_in_a_granted_folder_is_read_part_by_part(tmp_path: Path) -> None:
+    import base64
+
+    from flopcast.tokens import count_tokens
+
+    # A vocabulary of the 256 single bytes and no merges: one token per UTF-8 byte.
+    root, outside = _granted(tmp_path)
+    lines = [base64.b64encode(bytes([b])) + b" " + str(b).encode() for b in range(256)]
+    (root / "sub" / "bytes.tiktoken").write_bytes(b"\n".join(lines) + b"\n")
+    r = count_tokens(text="héllo", bpe_file="sub/bytes.tiktoken", allowed_roots=[root])
+    assert r.tokens == len("héllo".encode())
+    # A ranks file reached through a symlinked folder that leads outside is refused.
+    (outside / "bytes.tiktoken").write_bytes((root / "sub" / "bytes.tiktoken").read_bytes())
+    (root / "link").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(InvalidInputError, match="^bpe_file"):
+        count_tokens(text="x", bpe_file="link/bytes.tiktoken", allowed_roots=[root])
