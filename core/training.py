@@ -11,9 +11,11 @@ Utilization, as the papers define it:
 
 Both give the same answer when `achieved = peak × mfu × C_hardware / C_model`.
 Each figure lives in one function: `training_seconds`, `device_hours` and
-`devices_needed` here; `pick_peak`, `model_flops_utilization` and
-`achieved_flops_per_s` in `flopcast.utilization`; cost, energy and CO2 in
-`flopcast.cost`.
+`devices_needed` in `flopcast.training_time` (re-exported here), with the per-device
+rate and the deadline (devices or MFU needed); `pick_peak`, `model_flops_utilization`
+and `achieved_flops_per_s` in `flopcast.utilization`; cost, energy and CO2 in
+`flopcast.cost`; the Markdown summary in `flopcast.training_summary`. This module holds
+the tool: its input and output models, the order of the phases and the MFU scenario band.
 """
 
 from __future__ import annotations
@@ -25,30 +27,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from flopcast.cost import run_cost
 from flopcast.errors import InvalidInputError
 from flopcast.hardware import Peak, resolve_hardware
-from flopcast.quantities import (
-    SECONDS_PER_DAY,
-    SECONDS_PER_HOUR,
-    SECONDS_PER_YEAR,
-    Language,
-    format_count,
-    format_duration,
-    format_energy_kwh,
-    format_flops,
-    format_mass_kg,
-    format_number,
-    format_rate,
-    format_sci,
-    format_usd,
-    parse_duration_seconds,
-)
+from flopcast.quantities import SECONDS_PER_DAY, SECONDS_PER_YEAR, Language
 from flopcast.results import Assumption, Result, Step, make_step
-from flopcast.utilization import (
-    MFU_SCENARIOS,
-    achieved_flops_per_s,
-    default_mfu,
-    model_flops_utilization,
-    pick_peak,
+from flopcast.training_summary import training_summary
+from flopcast.training_time import (
+    count_and_deadline,
+    device_hours,
+    device_rate,
+    devices_needed,
+    training_seconds,
 )
+from flopcast.utilization import MFU_SCENARIOS, pick_peak
 from flopcast.validation import validate_args
 from flopcast.workload import Workload, WorkloadArgs, workload_of
 
@@ -62,45 +51,6 @@ __all__ = [
     "estimate_training",
     "training_seconds",
 ]
-
-
-# ------------------------------------------------------------------ formulas
-
-
-def training_seconds(flops: float, count: int, flops_per_s_per_device: float) -> float:
-    """Wall-clock seconds to do `flops` on `count` devices each sustaining a rate.
-
-    seconds = C / (n · X). Ignores start-up, checkpointing, failures and restarts,
-    which the Llama 3 paper (§3.3.4) reports as a few percent of a 54-day run.
-
-    Args:
-        flops: FLOPs to perform (model FLOPs with an MFU-derived rate, hardware
-            FLOPs with a logged achieved rate).
-        count: number of devices, ≥ 1.
-        flops_per_s_per_device: sustained FLOP/s per device.
-
-    >>> round(training_seconds(8 * 300e9 * 175e9, 1024, 140e12) / 86400, 1)
-    33.9
-    """
-    return flops / (count * flops_per_s_per_device)
-
-
-def device_hours(count: int, seconds: float) -> float:
-    """Device-hours = n · t / 3600 s.
-
-    >>> device_hours(1024, 34 * 86400)
-    835584.0
-    """
-    return count * seconds / SECONDS_PER_HOUR
-
-
-def devices_needed(flops: float, flops_per_s_per_device: float, seconds: float) -> int:
-    """Smallest device count that finishes `flops` within `seconds`: ⌈C / (X · t)⌉.
-
-    >>> devices_needed(6 * 70e9 * 15e12, 989.5e12 * 0.4, 90 * 86400)
-    2047
-    """
-    return max(1, math.ceil(flops / (flops_per_s_per_device * seconds) - 1e-9))
 
 
 # ------------------------------------------------------------------ inputs & outputs
@@ -238,44 +188,6 @@ class TrainingEstimate(Result):
     )
 
 
-# ------------------------------------------------------------------ helpers
-
-
-def _rate(
-    args: EstimateTrainingInput, peak: Peak, work: Workload
-) -> tuple[float, float, float, list[Step], list[Assumption]]:
-    """Return (mfu, hfu, achieved FLOP/s per device, steps, assumptions)."""
-    ratio = work.hardware_flops / work.flops
-    if args.achieved_tflops is not None:
-        achieved = args.achieved_tflops * 1e12
-        hfu = achieved / peak.flops_per_s
-        mfu = hfu / ratio
-        step = make_step(
-            "MFU implied by the achieved rate",
-            "MFU = X · (C_model / C_hw) / peak",
-            [("X", achieved, "FLOP/s"), ("C_model/C_hw", 1 / ratio, ""),
-             ("peak", peak.flops_per_s, "FLOP/s")],
-            mfu,
-            "",
-        )
-        return mfu, hfu, achieved, [step], []
-    assumptions = []
-    if args.mfu is None:
-        mfu, assumption = default_mfu()
-        assumptions.append(assumption)
-    else:
-        mfu = args.mfu
-    achieved = achieved_flops_per_s(peak.flops_per_s, mfu, ratio)
-    step = make_step(
-        "achieved rate per device (counts recomputation)",
-        "X = peak · MFU · C_hw / C_model",
-        [("peak", peak.flops_per_s, "FLOP/s"), ("MFU", mfu, ""), ("C_hw/C_model", ratio, "")],
-        achieved,
-        "FLOP/s",
-    )
-    return mfu, mfu * ratio, achieved, [step], assumptions
-
-
 # ------------------------------------------------------------------ the tool
 
 
@@ -332,52 +244,13 @@ def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
     assumptions: list[Assumption] = (
         list(work.assumptions) + hw_assumptions + precision_assumptions
     )
-    mfu, hfu, achieved, rate_steps, rate_assumptions = _rate(args, peak, work)
+    mfu, hfu, achieved, rate_steps, rate_assumptions = device_rate(args, peak, work)
     steps += rate_steps
     assumptions += rate_assumptions
 
-    target_seconds = None
-    if args.target_days is not None:
-        target_seconds = parse_duration_seconds(
-            args.target_days, argument="target_days", default_unit="days"
-        )
-    count = args.count
-    required_count = required_mfu = None
-    feasible = None
-    if count is None and target_seconds is not None:
-        required_count = devices_needed(work.hardware_flops, achieved, target_seconds)
-        steps.append(
-            make_step(
-                "devices needed for the deadline",
-                "n = ⌈C_hw / (X · t_target)⌉",
-                [("C_hw", work.hardware_flops, "FLOPs"), ("X", achieved, "FLOP/s"),
-                 ("t_target", target_seconds, "s")],
-                required_count,
-                "devices",
-            )
-        )
-        count = required_count
-        feasible = True
-    elif count is None:
-        count = 1
-        assumptions.append(
-            Assumption(name="count", value="1", source="not given: one device")
-        )
-    if args.count is not None and target_seconds is not None:
-        required_mfu = model_flops_utilization(
-            work.flops, args.count, peak.flops_per_s, target_seconds
-        )
-        feasible = required_mfu <= 1.0
-        steps.append(
-            make_step(
-                "MFU needed for the deadline",
-                "MFU = C_model / (n · peak · t_target)",
-                [("C_model", work.flops, "FLOPs"), ("n", args.count, ""),
-                 ("peak", peak.flops_per_s, "FLOP/s"), ("t_target", target_seconds, "s")],
-                required_mfu,
-                "",
-            )
-        )
+    count, target_seconds, required_count, required_mfu, feasible = count_and_deadline(
+        args, work, peak, achieved, steps, assumptions
+    )
 
     seconds = training_seconds(work.hardware_flops, count, achieved)
     steps.append(
@@ -407,15 +280,7 @@ def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
         raise InvalidInputError(culprit, "is so small that the figures overflow; give a "
                                 "realistic utilization (published runs reach 0.2 to 0.6)")
 
-    scenarios = []
-    if args.mfu is None and args.achieved_tflops is None:
-        for sc in MFU_SCENARIOS:
-            sc_seconds = training_seconds(work.flops, count, peak.flops_per_s * sc.mfu)
-            sc_cost = None if price is None else device_hours(count, sc_seconds) * price
-            scenarios.append(
-                ScenarioRow(name=sc.name, mfu=sc.mfu, days=sc_seconds / SECONDS_PER_DAY,
-                            cost_usd=sc_cost, source=sc.source)
-            )
+    scenarios = _scenarios(args, work, count, peak, price)
 
     result = TrainingEstimate(
         flops=work.flops,
@@ -454,102 +319,21 @@ def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
         assumptions=assumptions,
         language=args.language,
     )
-    result.summary = _summary(result)
+    result.summary = training_summary(result)
     return result
 
 
-def _summary(r: TrainingEstimate) -> str:
-    zh = r.language == "zh"
-    if r.model:
-        what = r.model
-    elif r.params:
-        what = f"{format_count(r.params, r.language)} {'参数' if zh else 'params'}"
-    else:
-        what = format_flops(r.flops, r.language)
-    duration = format_duration(r.seconds, r.language)
-    lines = []
-    if zh:
-        lines.append(
-            f"**{what}** 在 {r.count} 块 {r.hardware_name} 上训练："
-            f"约 **{duration}**"
-            + ("。" if "天" in duration else f"（{format_number(r.days)} 天）。")
-        )
-        lines.append(
-            f"- 训练计算量 {format_flops(r.flops, 'zh')}（方法 {r.method}，重计算 {r.recompute}；"
-            f"硬件实际执行 {format_sci(r.hardware_flops)}）"
-        )
-        lines.append(
-            f"- 单卡峰值 {format_rate(r.peak_tflops_per_device * 1e12)}（{r.precision}，"
-            f"{'稀疏' if r.sparsity else '稠密'}），MFU {format_number(r.mfu * 100)}%，"
-            f"单卡实际 {format_rate(r.achieved_tflops_per_device * 1e12)}"
-        )
-        lines.append(f"- 卡时 {format_number(r.device_hours)} 小时")
-        if r.cost_usd is not None:
-            lines.append(f"- 费用约 {format_usd(r.cost_usd, 'zh')}")
-        else:
-            lines.append(
-                "- 费用：目录里没有这款硬件的参考价格，请给出 price_per_device_hour（美元/卡时）"
+def _scenarios(
+    args: EstimateTrainingInput, work: Workload, count: int, peak: Peak, price: float | None
+) -> list[ScenarioRow]:
+    """Days and cost at the published MFU band, when neither mfu nor achieved_tflops is given."""
+    scenarios = []
+    if args.mfu is None and args.achieved_tflops is None:
+        for sc in MFU_SCENARIOS:
+            sc_seconds = training_seconds(work.flops, count, peak.flops_per_s * sc.mfu)
+            sc_cost = None if price is None else device_hours(count, sc_seconds) * price
+            scenarios.append(
+                ScenarioRow(name=sc.name, mfu=sc.mfu, days=sc_seconds / SECONDS_PER_DAY,
+                            cost_usd=sc_cost, source=sc.source)
             )
-        if r.energy_kwh is not None and r.co2_kg is not None:
-            lines.append(
-                f"- 耗电 {format_energy_kwh(r.energy_kwh, 'zh')}，"
-                f"碳排放 {format_mass_kg(r.co2_kg, 'zh')}"
-            )
-        if r.required_count is not None:
-            lines.append(
-                f"- 要在 {format_number(r.target_days or 0)} 天内完成，需要 {r.required_count} 块"
-            )
-        if r.required_mfu is not None:
-            verdict = "可行" if r.feasible else "不可能（超过 100% 峰值）"
-            lines.append(
-                f"- 要在 {format_number(r.target_days or 0)} 天内完成，需要 MFU "
-                f"{format_number(r.required_mfu * 100)}%：{verdict}"
-            )
-    else:
-        lines.append(
-            f"**{what}** on {r.count} × {r.hardware_name}: about **{duration}**"
-            + ("." if "days" in duration else f" ({format_number(r.days)} days).")
-        )
-        lines.append(
-            f"- Training compute {format_flops(r.flops)} (method {r.method}, recompute "
-            f"{r.recompute}; hardware executes {format_sci(r.hardware_flops)})"
-        )
-        lines.append(
-            f"- Peak {format_rate(r.peak_tflops_per_device * 1e12)} per device ({r.precision}, "
-            f"{'sparse' if r.sparsity else 'dense'}), MFU {format_number(r.mfu * 100)}%, "
-            f"achieved {format_rate(r.achieved_tflops_per_device * 1e12)} per device"
-        )
-        lines.append(f"- {format_number(r.device_hours)} device-hours")
-        if r.cost_usd is not None:
-            lines.append(
-                f"- Cost about {format_usd(r.cost_usd)} at "
-                f"${format_number(r.price_usd_per_device_hour or 0)} per device-hour"
-            )
-        else:
-            lines.append(
-                "- Cost: no reference price for this device in the catalog; give "
-                "price_per_device_hour (USD)"
-            )
-        if r.energy_kwh is not None and r.co2_kg is not None:
-            lines.append(
-                f"- Energy {format_energy_kwh(r.energy_kwh)} (PUE {format_number(r.pue)}), "
-                f"CO2 {format_mass_kg(r.co2_kg)}"
-            )
-        if r.required_count is not None:
-            lines.append(
-                f"- To finish in {format_number(r.target_days or 0)} days: "
-                f"{r.required_count} devices"
-            )
-        if r.required_mfu is not None:
-            verdict = "feasible" if r.feasible else "impossible (above 100% of peak)"
-            lines.append(
-                f"- To finish in {format_number(r.target_days or 0)} days on {r.count} devices "
-                f"needs MFU {format_number(r.required_mfu * 100)}%: {verdict}"
-            )
-    if r.scenarios:
-        band = ", ".join(
-            f"{s.name} {format_number(s.mfu * 100)}% → {format_number(s.days)}"
-            for s in r.scenarios
-        )
-        lines.append(f"- {'MFU 情景（天）' if zh else 'MFU scenarios (days)'}: {band}")
-    return "\n".join(lines)
+    return scenarios
