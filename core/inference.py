@@ -1,44 +1,34 @@
-"""Serving throughput and cost: a roofline per phase (prefill, decode) on given hardware.
+"""estimate_inference: serving throughput and cost per phase (prefill, decode) on given hardware.
 
-FLOPs per token, forward pass only (Kaplan et al. 2020, "Scaling Laws for Neural Language
-Models", arXiv:2001.08361, Table 1)::
-
-    C_forward = 2·N + 2·n_layer·n_ctx·d_attn        (d_attn = n_heads · d_head)
-
-N counts the parameters that do work per token (the active ones for a mixture of experts).
-The attention term uses the whole context n_ctx for every token, as Kaplan's table does; a
-causal prompt averages n_ctx/2, so prefill is slightly pessimistic at long contexts. The KV
-cache is 2·n_layer·n_kv_heads·d_head values per token; latent-attention models (DeepSeek-V3's
-MLA) cache a compressed vector instead, so for them it is an overestimate.
-
-Roofline (Williams, Waterman, Patterson 2009, "Roofline: an insightful visual performance
-model", CACM 52(4)): a phase runs no faster than its compute or its memory traffic allows,
-whichever binds.
-
-- Prefill (the prompt, batch × n_ctx tokens in one pass): compute-bound rate
-  n·P·MFU / C_forward; memory-bound rate batch·n_ctx·n·BW / weight bytes (weights read once
-  per pass).
-- Decode (one token per sequence per step): every step reads the weights and every
-  sequence's KV cache, so the memory-bound rate is batch·n·BW / (weight bytes + KV bytes);
-  the compute-bound rate is n·P·MFU / C_forward. For a mixture of experts a step reads each
-  sequence's active weights, at most all of them: min(N_total, batch·N_active) parameters
-  (exact at batch 1 and at large batches; in between, overlapping experts make it an upper
-  bound on the bytes, a lower bound on the rate).
-
-Ignored: communication between the n devices, kernel launch and scheduling overheads, the
-logits and sampling, speculative decoding, and prefix caching. The memory-bound figures
-take the datasheet bandwidth as reachable (an upper bound; kernels typically reach less).
+The formulas live in `flopcast.inference_roofline`: forward FLOPs per token (Kaplan et al.
+2020, "Scaling Laws for Neural Language Models", arXiv:2001.08361, Table 1) and a roofline per
+phase (Williams, Waterman, Patterson 2009, "Roofline: an insightful visual performance
+model", CACM 52(4)); its docstring says what they ignore. This module holds the tool: its
+input and output models, the shape from the arguments or a model preset, the defaults (the
+prefill MFU of Pope et al. 2022), the cost per million tokens, whether weights and KV cache
+fit, and the summary.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopcast.errors import InvalidInputError
-from flopcast.memory import BYTES_PER_VALUE, ValuePrecision, kv_cache_bytes
-from flopcast.memory_shape import kv_heads_assumption
+from flopcast.inference_roofline import (
+    Bound,
+    compute_roof,
+    decode_phase,
+    forward_flops,
+    forward_flops_per_token,
+    matmul_peak,
+    prefill_phase,
+    roofline_tokens_per_s,
+    weight_and_kv_bytes,
+)
+from flopcast.inference_shape import serving_shape
+from flopcast.memory import ValuePrecision
 from flopcast.quantities import (
     SECONDS_PER_HOUR,
     Language,
@@ -46,10 +36,12 @@ from flopcast.quantities import (
     format_count,
     format_number,
     format_usd,
-    parse_quantity,
 )
 from flopcast.results import Assumption, Result, Step, make_step
 from flopcast.validation import validate_args
+
+if TYPE_CHECKING:
+    from flopcast.hardware_device import Hardware
 
 __all__ = [
     "DEFAULT_PREFILL_MFU",
@@ -67,44 +59,6 @@ _PREFILL_MFU_SOURCE = (
     "76% MFU for large-batch prefill of PaLM 540B (Pope et al. 2022, Efficiently Scaling "
     "Transformer Inference, arXiv:2211.05102, abstract)"
 )
-#: Compute precision of the peak when weights are stored in a format the math is not done in
-#: (weight-only quantization dequantizes int8/int4 weights to 16 bits before the matmul).
-_COMPUTE_PRECISION = {
-    "fp32": "fp32",
-    "bf16": "bf16",
-    "fp16": "fp16",
-    "fp8": "fp8",
-    "int8": "bf16",
-    "int4": "bf16",
-    "fp4": "fp4",
-}
-Bound = Literal["compute", "memory"]
-
-
-def forward_flops_per_token(
-    params: float, layers: int = 0, context: float = 0, d_attn: int = 0
-) -> float:
-    """C_forward = 2·N + 2·n_layer·n_ctx·d_attn (Kaplan et al. 2020, Table 1).
-
-    >>> forward_flops_per_token(70e9)
-    140000000000.0
-    >>> forward_flops_per_token(70e9, 80, 4096, 8192)  # Llama 2 70B at 4k context
-    145368709120.0
-    """
-    return 2.0 * params + 2.0 * layers * context * d_attn
-
-
-def roofline_tokens_per_s(
-    compute_tokens_per_s: float, memory_tokens_per_s: float
-) -> tuple[float, Bound]:
-    """The attainable rate is the lower roof; say which one binds.
-
-    >>> roofline_tokens_per_s(1000.0, 23.9)
-    (23.9, 'memory')
-    """
-    if memory_tokens_per_s < compute_tokens_per_s:
-        return memory_tokens_per_s, "memory"
-    return compute_tokens_per_s, "compute"
 
 
 class EstimateInferenceInput(BaseModel):
@@ -174,60 +128,6 @@ class InferenceEstimate(Result):
     prefill_cost_usd_per_million_tokens: float | None
 
 
-def _resolve(args: EstimateInferenceInput, assumptions: list[Assumption]) -> dict[str, float]:
-    preset = None
-    if args.model is not None:
-        from flopcast.models import resolve_model
-
-        preset = resolve_model(args.model, argument="model")
-    if args.params is not None:
-        n = parse_quantity(args.params, argument="params")
-    elif preset is not None:
-        n = preset.params
-    else:
-        raise InvalidInputError("params", 'give params (e.g. "70B") or a model preset')
-    if args.active_params is not None:
-        active = parse_quantity(args.active_params, argument="active_params")
-    elif preset is not None and args.params is None:
-        active = preset.effective_params
-    else:
-        active = n
-    shape = {"params": n, "active": active}
-    for name in ("layers", "heads", "kv_heads", "head_dim"):
-        value = getattr(args, name)
-        if value is None and preset is not None:
-            value = getattr(preset, name)
-        shape[name] = float(value) if value is not None else 0.0
-    if not shape["kv_heads"] and shape["heads"]:
-        shape["kv_heads"] = shape["heads"]
-        assumptions.append(kv_heads_assumption(shape["heads"]))
-    missing = [k for k in ("layers", "heads", "head_dim") if not shape[k]]
-    context = args.context
-    if context is None and preset is not None:
-        context = preset.context
-        assumptions.append(
-            Assumption(
-                name="context",
-                value=f"{context} tokens",
-                source=f"training context of the preset {preset.id}",
-            )
-        )
-    if missing:
-        assumptions.append(
-            Assumption(
-                name="architecture",
-                value="not given",
-                source=f"no {', '.join(missing)}: attention FLOPs and KV cache left out",
-            )
-        )
-        context = context or 0
-        shape.update(layers=0.0, heads=0.0, kv_heads=0.0, head_dim=0.0)
-    elif context is None:
-        raise InvalidInputError("context", "needed for the attention FLOPs and the KV cache")
-    shape["context"] = float(context)
-    return shape
-
-
 def estimate_inference(
     *,
     hardware: str,
@@ -250,39 +150,24 @@ def estimate_inference(
 ) -> InferenceEstimate:
     """Tokens per second for prefill and decode on `count` devices, and the cost per token.
 
-    See the module docstring for the formulas and what they ignore.
+    See `flopcast.inference_roofline` for the formulas and what they ignore.
 
     Raises:
         InvalidInputError: malformed values, or a precision the device has no peak for.
         UnknownHardwareError / UnknownModelError: unknown device or preset.
     """
     args = validate_args(EstimateInferenceInput, locals())
-    from flopcast.cost import reference_price
     from flopcast.hardware import resolve_hardware
 
     steps: list[Step] = []
     assumptions: list[Assumption] = []
     hw, hw_assumptions = resolve_hardware(args.hardware, argument="hardware")
     assumptions.extend(hw_assumptions)
-    shape = _resolve(args, assumptions)
+    shape = serving_shape(args, assumptions)
     n_total, n_active, ctx = shape["params"], shape["active"], shape["context"]
     n = args.count
 
-    comp = args.compute_precision
-    if comp is None:
-        wanted = _COMPUTE_PRECISION[args.precision]
-        available = hw.precisions()
-        comp = next((c for c in (wanted, "bf16", "fp16", "fp32") if c in available), wanted)
-        if comp != args.precision:
-            why = (
-                f"{args.precision} weights are dequantized to {comp} for the matmuls "
-                "(weight-only quantization)"
-                if comp == wanted
-                else f"{hw.name} has no {wanted} peak; the matmuls run in {comp}"
-            )
-            assumptions.append(Assumption(name="compute_precision", value=comp, source=why))
-    peak = hw.peak(comp)
-    steps.append(peak.step)
+    peak = matmul_peak(args, hw, steps, assumptions)
     if hw.memory_bandwidth_gb_s is None or hw.memory_gb is None:
         raise InvalidInputError(
             "hardware",
@@ -304,147 +189,16 @@ def estimate_inference(
             )
         )
 
-    d_attn = int(shape["heads"] * shape["head_dim"])
-    c_fwd = forward_flops_per_token(n_active, int(shape["layers"]), ctx, d_attn)
-    steps.append(
-        make_step(
-            "forward FLOPs per token",
-            "C_forward = 2·N + 2·n_layer·n_ctx·d_attn",
-            [
-                ("N", n_active, "params"),
-                ("n_layer", shape["layers"], ""),
-                ("n_ctx", ctx, "tokens"),
-                ("d_attn", d_attn, ""),
-            ],
-            c_fwd,
-            "FLOPs/token",
-        )
-    )
-    w_bytes = BYTES_PER_VALUE[args.precision] * n_total
-    # A decode step reads each sequence's active weights; a batch touches at most all of them.
-    n_read = min(n_total, n_active * args.batch)
-    read_bytes = BYTES_PER_VALUE[args.precision] * n_read
-    steps.append(
-        make_step(
-            "weight bytes",
-            "W = bytes · N_total",
-            [
-                ("bytes", BYTES_PER_VALUE[args.precision], args.precision),
-                ("N_total", n_total, "params"),
-            ],
-            w_bytes,
-            "bytes",
-        )
-    )
-    kv_bytes = kv_cache_bytes(
-        int(shape["layers"]),
-        int(shape["kv_heads"]),
-        int(shape["head_dim"]),
-        ctx * args.batch,
-        BYTES_PER_VALUE[args.kv_precision],
-    )
-    steps.append(
-        make_step(
-            "KV cache of the batch",
-            "KV = 2·n_layer·n_kv·d_head·n_ctx·batch·bytes",
-            [
-                ("n_layer", shape["layers"], ""),
-                ("n_kv", shape["kv_heads"], ""),
-                ("d_head", shape["head_dim"], ""),
-                ("n_ctx", ctx, "tokens"),
-                ("batch", args.batch, ""),
-                ("bytes", BYTES_PER_VALUE[args.kv_precision], args.kv_precision),
-            ],
-            kv_bytes,
-            "bytes",
-        )
-    )
-
-    compute_rate = n * peak.flops_per_s * mfu_value / c_fwd
-    steps.append(
-        make_step(
-            "compute roof",
-            "R_c = n · P · MFU / C_forward",
-            [
-                ("n", n, "devices"),
-                ("P", peak.flops_per_s, "FLOP/s"),
-                ("MFU", mfu_value, ""),
-                ("C_forward", c_fwd, "FLOPs/token"),
-            ],
-            compute_rate,
-            "tokens/s",
-        )
-    )
-    prefill_memory = (args.batch * ctx * n * bandwidth / w_bytes) if ctx else float("inf")
-    if ctx:
-        steps.append(
-            make_step(
-                "prefill memory roof",
-                "R_m = batch · n_ctx · n · BW / W",
-                [
-                    ("batch", args.batch, ""),
-                    ("n_ctx", ctx, "tokens"),
-                    ("n", n, "devices"),
-                    ("BW", bandwidth, "bytes/s"),
-                    ("W", w_bytes, "bytes"),
-                ],
-                prefill_memory,
-                "tokens/s",
-            )
-        )
-    prefill, prefill_bound = roofline_tokens_per_s(compute_rate, prefill_memory)
-    if n_read < n_total:
-        steps.append(
-            make_step(
-                "weight bytes read per decode step (mixture of experts)",
-                "W_read = bytes · min(N_total, batch · N_active)",
-                [
-                    ("N_total", n_total, "params"),
-                    ("batch", args.batch, ""),
-                    ("N_active", n_active, "params"),
-                ],
-                read_bytes,
-                "bytes",
-            )
-        )
-    decode_memory = args.batch * n * bandwidth / (read_bytes + kv_bytes)
-    steps.append(
-        make_step(
-            "decode memory roof",
-            "R_m = batch · n · BW / (W_read + KV)",
-            [
-                ("batch", args.batch, ""),
-                ("n", n, "devices"),
-                ("BW", bandwidth, "bytes/s"),
-                ("W_read", read_bytes, "bytes"),
-                ("KV", kv_bytes, "bytes"),
-            ],
-            decode_memory,
-            "tokens/s",
-        )
-    )
-    decode, decode_bound = roofline_tokens_per_s(compute_rate, decode_memory)
+    c_fwd = forward_flops(shape, steps)
+    w_bytes, kv_bytes = weight_and_kv_bytes(args, shape, steps)
+    compute_rate = compute_roof(args, peak.flops_per_s, mfu_value, c_fwd, steps)
+    prefill, prefill_bound = prefill_phase(args, shape, compute_rate, bandwidth, w_bytes, steps)
+    decode, decode_bound = decode_phase(args, shape, compute_rate, bandwidth, kv_bytes, steps)
 
     capacity = n * hw.memory_gb * 1e9
-    price, price_assumptions = reference_price(hw, args.price_per_device_hour)
-    assumptions += price_assumptions
-    cost = prefill_cost = None
-    if price is not None:
-        cost = n * price / (decode * SECONDS_PER_HOUR) * 1e6
-        prefill_cost = n * price / (prefill * SECONDS_PER_HOUR) * 1e6
-        steps.append(
-            make_step(
-                "cost per million generated tokens",
-                "cost = n · price / (R_decode · 3600) · 10^6",
-                [
-                    ("n", n, "devices"),
-                    ("price", price, "USD/device-hour"),
-                    ("R_decode", decode, "tokens/s"),
-                ],
-                cost,
-                "USD",
-            )
-        )
+    price, cost, prefill_cost = _cost_per_million_tokens(
+        args, hw, prefill, decode, steps, assumptions
+    )
     result = InferenceEstimate(
         hardware=hw.id,
         count=n,
@@ -472,6 +226,44 @@ def estimate_inference(
     )
     result.summary = _summary(result, hw.name, args.language)
     return result
+
+
+def _cost_per_million_tokens(
+    args: EstimateInferenceInput,
+    hw: Hardware,
+    prefill: float,
+    decode: float,
+    steps: list[Step],
+    assumptions: list[Assumption],
+) -> tuple[float | None, float | None, float | None]:
+    """(USD per device-hour, USD per million generated tokens, USD per million prompt tokens).
+
+    The price is `args.price_per_device_hour`, else the catalog's dated reference price
+    (`flopcast.cost.reference_price`, said in an Assumption), else None and no cost.
+    """
+    from flopcast.cost import reference_price
+
+    n = args.count
+    price, price_assumptions = reference_price(hw, args.price_per_device_hour)
+    assumptions += price_assumptions
+    cost = prefill_cost = None
+    if price is not None:
+        cost = n * price / (decode * SECONDS_PER_HOUR) * 1e6
+        prefill_cost = n * price / (prefill * SECONDS_PER_HOUR) * 1e6
+        steps.append(
+            make_step(
+                "cost per million generated tokens",
+                "cost = n · price / (R_decode · 3600) · 10^6",
+                [
+                    ("n", n, "devices"),
+                    ("price", price, "USD/device-hour"),
+                    ("R_decode", decode, "tokens/s"),
+                ],
+                cost,
+                "USD",
+            )
+        )
+    return price, cost, prefill_cost
 
 
 def _summary(r: InferenceEstimate, device: str, language: Language) -> str:
