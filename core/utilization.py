@@ -110,8 +110,6 @@ def pick_peak(
     """
     if precision is not None:
         return hw.peak(precision, sparsity=sparsity), []
-    if "bf16" in hw.peak_tflops and hw.cpu is None:
-        return hw.peak("bf16", sparsity=sparsity), [_BF16_ASSUMPTION]
     available = hw.precisions()
     for candidate in _PRECISION_FALLBACK:
         if candidate in available:
