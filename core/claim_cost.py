@@ -12,7 +12,7 @@ run's measured energy where one is known (`MEASURED_ENERGY_KWH`: GPT-3, Patterso
 from __future__ import annotations
 
 from flopcast.claim_base import TOLERANCE, ClaimState, Verdict, close, ratio_factor
-from flopcast.cost import DEFAULT_PUE, energy_kwh
+from flopcast.cost import DEFAULT_PUE, energy_kwh, price_quote
 from flopcast.errors import InvalidInputError
 from flopcast.quantities import Language, format_energy_kwh, format_number, parse_quantity
 from flopcast.results import Source, make_step
@@ -80,9 +80,8 @@ class CostEnergyChecks(ClaimState):
     def _check_price(self, price: float, catalog: float) -> None:
         """Implied price vs the catalog's dated quote: consistent within PRICE_FACTOR, off
         beyond PRICE_OFF_FACTOR, unchecked between (prices vary by provider and date)."""
-        assert self.hw is not None and self.hw.price is not None
-        ref = self.hw.price
-        quote = f"{ref.provider}, {ref.date}"
+        assert self.hw is not None
+        quote = price_quote(self.hw)
         spread = max(price / catalog, catalog / price)
         verdict: Verdict = "consistent"
         if spread > PRICE_OFF_FACTOR:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from flopcast.cost import DEFAULT_PUE, energy_kwh
+from flopcast.cost import DEFAULT_PUE, energy_kwh, price_quote
 from flopcast.errors import FlopcastError, InvalidInputError
 from flopcast.hardware import Hardware, hardware_catalog, resolve_hardware
 from flopcast.memory import training_state_bytes
@@ -295,11 +295,11 @@ def _price_for(hw: Hardware, given: float | None) -> tuple[float | None, str | N
     """The price per device-hour for one row and where it comes from."""
     if given is not None:
         return given, "given"
-    ref = hw.price
-    if hw.price_usd_per_device_hour is None or ref is None:
+    quote = price_quote(hw)
+    if hw.price_usd_per_device_hour is None or quote is None:
         return None, None
     unverified = ", unverified" if "price" in hw.unverified else ""
-    return hw.price_usd_per_device_hour, f"{ref.provider}, {ref.date}{unverified}"
+    return hw.price_usd_per_device_hour, f"{quote}{unverified}"
 
 
 def _summary(r: GpuComparison) -> str:

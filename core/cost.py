@@ -24,6 +24,7 @@ __all__ = [
     "RunCost",
     "co2_kg",
     "energy_kwh",
+    "price_quote",
     "reference_price",
     "run_cost",
 ]
@@ -61,6 +62,12 @@ def co2_kg(energy_kwh_: float, carbon_kg_per_kwh: float) -> float:
     return energy_kwh_ * carbon_kg_per_kwh
 
 
+def price_quote(hw: Hardware) -> str | None:
+    """Whose catalog price this is and when it was read: "Lambda, 2026-05-07"; None if none."""
+    ref = hw.price
+    return None if ref is None else f"{ref.provider}, {ref.date}"
+
+
 def reference_price(
     hw: Hardware, given: float | None
 ) -> tuple[float | None, list[Assumption]]:
@@ -70,8 +77,8 @@ def reference_price(
     if given is not None or hw.price_usd_per_device_hour is None:
         return given, []
     price = hw.price_usd_per_device_hour
-    ref = hw.price
-    where = f"{ref.provider}, {ref.date}: {ref.source.title}" if ref is not None else "catalog"
+    quote = price_quote(hw)
+    where = "catalog" if hw.price is None else f"{quote}: {hw.price.source.title}"
     return price, [_price_assumption(price, where)]
 
 
