@@ -45,9 +45,12 @@ __all__ = [
     "TextFile",
     "WalkResult",
     "file_type",
+    "granted_roots",
     "is_binary",
     "iter_chunks",
     "last_safe_split",
+    "open_checked",
+    "open_inside",
     "resolve_path",
     "walk_files",
 ]
@@ -168,6 +171,12 @@ def _inside(path: Path, roots: Sequence[Path]) -> bool:
     return any(path == r or path.is_relative_to(r) for r in roots)
 
 
+def granted_roots(allowed_roots: Sequence[Path | str] | None) -> list[Path] | None:
+    """The granted folders, resolved (symlinks and `~` expanded); None: no restriction."""
+    return None if allowed_roots is None else [Path(r).expanduser().resolve()
+                                               for r in allowed_roots]
+
+
 def resolve_path(
     given: str, allowed_roots: Sequence[Path] | None, *, argument: str = "path"
 ) -> Path:
@@ -184,8 +193,7 @@ def resolve_path(
             "the text itself as `text`",
         )
     path = Path(given).expanduser()
-    roots = None if allowed_roots is None else [Path(r).expanduser().resolve()
-                                                for r in allowed_roots]
+    roots = granted_roots(allowed_roots)
     if not path.is_absolute() and roots:
         path = roots[0] / path
     try:
@@ -320,8 +328,7 @@ def walk_files(
     inside `allowed_roots` (when given). Binary files (NUL in the first 8000 bytes) and
     non-regular files are skipped and counted.
     """
-    roots = None if allowed_roots is None else [Path(r).expanduser().resolve()
-                                                for r in allowed_roots]
+    roots = granted_roots(allowed_roots)
     out = WalkResult(files=[])
     candidates: list[tuple[str, Path]] = []
     if root.is_file():  # a file named explicitly is counted whatever include/exclude say

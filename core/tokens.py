@@ -45,6 +45,7 @@ from flopcast.token_engine import (
 from flopcast.token_files import (
     BINARY_SNIFF_BYTES,
     WalkResult,
+    granted_roots,
     open_inside,
     resolve_path,
     walk_files,
@@ -231,8 +232,7 @@ def count_tokens(
         raise InvalidInputError(
             "max_bytes", f"the text to count is {total:,} bytes ({format_bytes(total)}), "
             f"over max_bytes = {cap:,}; {fix}, or use mode='sample'")
-    roots = None if allowed_roots is None else [Path(r).expanduser().resolve()
-                                                for r in allowed_roots]
+    roots = granted_roots(allowed_roots)
     enc = load_encoding(args.encoding, bpe_path,
                         opener=lambda p: open_inside(p, roots))
     if args.mode == "exact":
