@@ -192,20 +192,32 @@ def resolve_path(
             "the server with --allow-dir FOLDER (or grant the folder as an MCP root), or pass "
             "the text itself as `text`",
         )
+    if "\x00" in given:
+        raise InvalidInputError(argument, "a path cannot contain a NUL character")
     path = Path(given).expanduser()
     roots = granted_roots(allowed_roots)
     if not path.is_absolute() and roots:
         path = roots[0] / path
+    shown_given = given if len(given) <= 200 else f"{given[:200]}… ({len(given):,} characters)"
+    if roots is not None:
+        # Outside the granted folders, a missing path and an existing one get the same
+        # answer, so a caller cannot probe what exists there.
+        try:
+            where = path.resolve(strict=False)
+        except (OSError, RuntimeError, ValueError):
+            where = None
+        if where is None or not _inside(where, roots):
+            shown = ", ".join(str(r) for r in roots)
+            raise InvalidInputError(
+                argument, f"{shown_given!r} is not a file or folder below the folders granted "
+                f"({shown}); only those can be read (symlinks and '..' are resolved first)")
     try:
         resolved = path.resolve(strict=True)
-    except (OSError, RuntimeError) as e:
-        raise InvalidInputError(argument, f"no such file or folder: {given!r}") from e
-    if roots is not None and not _inside(resolved, roots):
-        shown = ", ".join(str(r) for r in roots)
-        raise InvalidInputError(
-            argument, f"{given!r} resolves outside the folders granted ({shown}); only files "
-            "below them can be read (symlinks and '..' are resolved first)",
-        )
+    except (OSError, RuntimeError, ValueError) as e:
+        raise InvalidInputError(argument, f"no such file or folder: {shown_given!r}") from e
+    if roots is not None and not _inside(resolved, roots):  # changed since the check above
+        raise InvalidInputError(argument, f"{shown_given!r} is not a file or folder below the "
+                                "folders granted")
     return resolved
 
 

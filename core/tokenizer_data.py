@@ -31,6 +31,7 @@ import hashlib
 import importlib.util
 import io
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Callable
@@ -42,9 +43,11 @@ from flopcast.errors import FlopcastError, InvalidInputError
 
 __all__ = [
     "ENCODINGS",
+    "LONG_BLANK_RUN",
     "EncodingName",
     "EncodingSpec",
     "LoadedEncoding",
+    "blank_run_pieces",
     "encoding_candidates",
     "load_encoding",
     "parse_tiktoken_bpe",
@@ -137,10 +140,104 @@ class LoadedEncoding:
     def count(self, text: str) -> int:
         """Tokens in `text` as `encode_ordinary` counts them (special tokens are text).
 
+        A run of blanks longer than `LONG_BLANK_RUN` characters never reaches tiktoken's
+        regex (see `blank_run_pieces`): its piece is handed to the BPE directly, the text on
+        either side is counted as usual, and the sum is the count of the whole text.
+
         (CoreBPE.encode_to_tiktoken_buffer avoids the list of ints but measured no faster
         on 1 MiB chunks here, so the public API is used.)
         """
-        return len(self.encoding.encode_ordinary(text))
+        encode = self.encoding.encode_ordinary
+        cuts = blank_run_pieces(text, self.spec.pat_str, LONG_BLANK_RUN)
+        if not cuts:
+            return len(encode(text))
+        total = 0
+        start = 0
+        for t, e in cuts:
+            total += len(encode(text[start:t]))
+            total += len(self.encoding._encode_single_piece(text[t:e].encode("utf-8")))
+            start = e
+        return total + len(encode(text[start:]))
+
+
+#: Runs of blanks at least this long are split off before tiktoken's regex sees them.
+#: tiktoken's pre-tokenizer (fancy-regex) keeps one backtracking state per character of
+#: `\s+(?!\S)` and panics (RuntimeError(StackOverflow), a pyo3 PanicException) past its
+#: limit of about a million states: measured here with tiktoken 0.14.0 and o200k_base,
+#: 999,998 spaces count and 999,999 panic, likewise tabs and U+3000. 65,536 leaves a
+#: 15× margin; below it nothing changes.
+LONG_BLANK_RUN = 1 << 16
+
+# The regex engine's `\s` is Unicode White_Space (U+0009–U+000D, U+0020, U+0085, U+00A0,
+# U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000), not Python's
+# str.isspace (which adds U+001C–U+001F). "Blank": White_Space except \r and \n.
+_BLANK = "\t\x0b\x0c \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + (
+    "\u2028\u2029\u202f\u205f\u3000")
+_NON_BLANK = {
+    False: re.compile(f"[^{re.escape(_BLANK)}]"),
+    True: re.compile(f"[^{re.escape(_BLANK)}\r\n]"),  # r50k/p50k: newlines are in the run
+}
+
+
+def blank_run_pieces(text: str, pat_str: str,
+                     limit: int = LONG_BLANK_RUN) -> list[tuple[int, int]]:
+    r"""The pieces [t, e) of `text` that are long runs of blanks, in order.
+
+    For each maximal run [t, j) of at least `limit` blanks that is followed by a
+    non-space character or by the end of the text (a run followed by a newline is part
+    of a `\s*[\r\n]+` piece, which the regex handles at any length), the pattern makes
+    [t, e) one piece, with e = j − 1 before a non-space (its last blank starts the next
+    piece, e.g. " word") and e = j at the end. Reading the patterns (tiktoken_ext/
+    openai_public.py, o200k_base and cl100k_base):
+
+    - a piece ends at t: the character before t is a non-space, which no alternative
+      continues into a blank (letter, digit and punctuation runs stop there; o200k's and
+      cl100k's punctuation may take trailing newlines only), or a newline, after which
+      `[\r\n]+` / `[\r\n]*` stop at the blank;
+    - at t, the letter, digit and punctuation alternatives need a non-space within two
+      characters, `\s*[\r\n]+` needs a newline, so `\s+(?!\S)` (cl100k: `\s++$` at the
+      end) matches [t, e);
+    - the pieces before t are those of text[:t] (no alternative looks behind, and the
+      only look-ahead, `(?!\S)`, sees a blank at t in the whole text and the end in the
+      prefix, both of which it accepts), and those from e on depend on text[e:] alone.
+
+    So the token count of `text` is the sum of the counts of the text between the
+    pieces and of each piece's BPE (tests/core/test_tokens.py checks it against
+    `encode_ordinary` on runs it can still take). r50k/p50k have no newline alternative;
+    there a run includes newlines and the same argument holds.
+
+    >>> from flopcast.tokenizer_data import ENCODINGS
+    >>> o200k = ENCODINGS["o200k_base"].pat_str
+    >>> blank_run_pieces("a" + " " * 5 + "b", o200k, limit=3)
+    [(1, 5)]
+    >>> blank_run_pieces("a\n" + "\t" * 4, o200k, limit=3)
+    [(2, 6)]
+    >>> blank_run_pieces("a" + " " * 5 + "\nb", o200k, limit=3)
+    []
+    """
+    if len(text) < limit:
+        return []
+    newline_in_run = pat_str == _R50K_PAT
+    blanks = _BLANK + ("\r\n" if newline_in_run else "")
+    non_blank = _NON_BLANK[newline_in_run]
+    size = len(text)
+    found: list[tuple[int, int]] = []
+    done = 0  # the text before `done` is settled
+    # A run of `limit` or more characters holds one of the probes p ≡ −1 (mod limit), so
+    # only those are looked at (a few per MB), and each run found is read once.
+    for p in range(limit - 1, size, limit):
+        if p < done or text[p] not in blanks:
+            continue
+        after = non_blank.search(text, p)
+        j = size if after is None else after.start()
+        # The run does not reach back to the previous probe (that probe would have found
+        # it), so its start is after p − limit.
+        lo = max(p - limit + 1, done)
+        t = lo + len(text[lo:p].rstrip(blanks))
+        done = j
+        if j - t >= limit and (j == size or text[j] not in "\r\n"):
+            found.append((t, j if j == size else j - 1))
+    return found
 
 
 def parse_tiktoken_bpe(data: bytes, *, origin: str) -> dict[bytes, int]:
@@ -212,12 +309,14 @@ def encoding_candidates(spec: EncodingSpec) -> list[tuple[Path, str]]:
         for folder in _package_dirs(package):
             path = folder / relative
             if path.is_file():
-                found.append((path, f"package {package!r}: {path}"))
+                # Named by package and file, never by folder: a reply must not show where
+                # the server is installed.
+                found.append((path, f"package {package!r} ({relative})"))
     cache_dir = _tiktoken_cache_dir()
     if str(cache_dir):
         cached = cache_dir / hashlib.sha1(spec.url.encode()).hexdigest()
         if cached.is_file():
-            found.append((cached, f"tiktoken cache: {cached}"))
+            found.append((cached, f"tiktoken's cache (file {cached.name})"))
     return found
 
 
@@ -241,6 +340,14 @@ def _unavailable(spec: EncodingSpec, rejected: list[str]) -> FlopcastError:
 
 _CACHE: dict[str, LoadedEncoding] = {}
 _CACHE_LOCK = threading.Lock()
+#: One lock per encoding (or bpe_file digest): concurrent first calls wait for one load
+#: instead of each building the encoding (o200k_base: ~80 MiB and ~0.8 s each).
+_LOAD_LOCKS: dict[str, threading.Lock] = {}
+
+
+def _load_lock(key: str) -> threading.Lock:
+    with _CACHE_LOCK:
+        return _LOAD_LOCKS.setdefault(key, threading.Lock())
 
 
 def _build(spec: EncodingSpec, data: bytes, digest: str, *, official: bool,
@@ -295,33 +402,44 @@ def load_encoding(encoding: str, bpe_file: str | Path | None = None, *,
         try:
             data = _read_maybe_gzip(path, opener)
         except (OSError, EOFError, gzip.BadGzipFile) as e:
-            raise InvalidInputError("bpe_file", f"cannot read {str(path)!r}: {e}") from e
+            reason = getattr(e, "strerror", None) or type(e).__name__
+            raise InvalidInputError("bpe_file", f"cannot read {path.name!r}: {reason}") from e
         digest = hashlib.sha256(data).hexdigest()
         official = digest == spec.sha256
         name = spec.name if official else f"custom:{path.name}"
         key = f"{encoding}:{name}:{digest}"  # keyed by content: an edited file is reparsed
+        with _load_lock(key):
+            with _CACHE_LOCK:
+                if key in _CACHE:
+                    return _CACHE[key]
+            loaded = _build(spec, data, digest, official=official, name=name,
+                            source=f"bpe_file {path.name!r}", origin=repr(path.name))
+            with _CACHE_LOCK:
+                _CACHE[key] = loaded
+            return loaded
+    with _load_lock(encoding):
         with _CACHE_LOCK:
-            if key in _CACHE:
-                return _CACHE[key]
-        loaded = _build(spec, data, digest, official=official, name=name,
-                        source=f"bpe_file {path}", origin=repr(path.name))
-        with _CACHE_LOCK:
-            _CACHE[key] = loaded
-        return loaded
+            if encoding in _CACHE:  # loaded by a concurrent call while this one waited
+                return _CACHE[encoding]
+        return _load_official(spec)
+
+
+def _load_official(spec: EncodingSpec) -> LoadedEncoding:
+    """The official data of `spec` from the first verified offline copy (cached)."""
     rejected: list[str] = []
     for path, source in encoding_candidates(spec):
         try:
             data = _read_maybe_gzip(path)
         except (OSError, EOFError, gzip.BadGzipFile, InvalidInputError) as e:
-            rejected.append(f"{path} (unreadable: {e})")
+            rejected.append(f"{source} (unreadable: {type(e).__name__})")
             continue
         digest = hashlib.sha256(data).hexdigest()
         if digest != spec.sha256:
-            rejected.append(f"{path} has sha256 {digest}, expected {spec.sha256}")
+            rejected.append(f"{source} has sha256 {digest}, expected {spec.sha256}")
             continue
         loaded = _build(spec, data, digest, official=True, name=spec.name, source=source,
                         origin=repr(path.name))
         with _CACHE_LOCK:
-            _CACHE[encoding] = loaded
+            _CACHE[spec.name] = loaded
         return loaded
     raise _unavailable(spec, rejected)

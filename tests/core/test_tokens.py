@@ -211,7 +211,8 @@ def test_tiktoken_cache_is_read_not_written(monkeypatch, tmp_path):
     monkeypatch.setattr(tokenizer_data, "_CACHE", {})
     _forbid_network(monkeypatch)
     loaded = load_encoding("cl100k_base")
-    assert loaded.official and "tiktoken cache" in loaded.source
+    assert loaded.official and "tiktoken's cache" in loaded.source
+    assert str(cache) not in loaded.source  # no server folder in what a reply shows
     assert sorted(p.name for p in cache.iterdir()) == before
 
 
@@ -532,7 +533,34 @@ def test_allowed_roots_refuse_escapes(tmp_path):
     for path in ["../private.txt", str(outside), str(inside / ".." / "private.txt")]:
         with pytest.raises(InvalidInputError) as info:
             count_tokens(path=path, allowed_roots=roots, encoding="cl100k_base")
-        assert info.value.argument == "path" and "outside" in str(info.value)
+        assert info.value.argument == "path" and "below the folders granted" in str(info.value)
+
+
+def test_outside_paths_get_one_answer_whether_or_not_they_exist(tmp_path):
+    # A caller must not learn what exists outside the granted folders: an existing file
+    # and a missing one there get the same words (only the name given differs).
+    inside = tmp_path / "granted"
+    inside.mkdir()
+    (tmp_path / "exists.txt").write_text("secret")
+    messages = []
+    for name in ["exists.txt", "missing.txt"]:
+        with pytest.raises(InvalidInputError) as info:
+            count_tokens(path=f"../{name}", allowed_roots=[inside], encoding="cl100k_base")
+        messages.append(str(info.value).replace(name, "NAME"))
+    assert messages[0] == messages[1]
+    # Inside the granted folders, a missing file is simply missing.
+    with pytest.raises(InvalidInputError, match="no such file or folder"):
+        count_tokens(path="nope.txt", allowed_roots=[inside], encoding="cl100k_base")
+
+
+def test_a_nul_byte_in_a_path_is_a_clean_error(tmp_path):
+    for roots in (None, [tmp_path]):
+        with pytest.raises(InvalidInputError, match="NUL") as info:
+            count_tokens(path="a\x00b.txt", allowed_roots=roots, encoding="cl100k_base")
+        assert info.value.argument == "path"
+    with pytest.raises(InvalidInputError, match="NUL") as info:
+        count_tokens(text="x", bpe_file="r\x00.tiktoken", encoding="cl100k_base")
+    assert info.value.argument == "bpe_file"
 
 
 def test_symlinks_out_of_a_root_are_refused(tmp_path):
