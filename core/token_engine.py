@@ -27,6 +27,7 @@ import io
 import math
 import os
 import random
+import time
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -35,18 +36,47 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from flopcast.errors import InvalidInputError
+from flopcast.errors import FlopcastError, InvalidInputError
 from flopcast.token_files import MAX_CHUNK_BYTES, iter_chunks, last_safe_split, open_checked
 from flopcast.tokenizer_data import LoadedEncoding, load_encoding
 
-__all__ = ["DEFAULT_SAMPLE_CHUNKS", "SAMPLE_BLOCK_BYTES", "Z_95", "Run", "Source", "Tally",
-           "count_exact", "count_sample"]
+__all__ = ["DEFAULT_SAMPLE_CHUNKS", "SAMPLE_BLOCK_BYTES", "SAMPLE_SECONDS", "Z_95", "Budget",
+           "CountStopped", "Run", "Source", "Tally", "count_exact", "count_sample"]
 
 #: Sample mode: the population unit, and the default number of units drawn.
 SAMPLE_BLOCK_BYTES = 8192
 DEFAULT_SAMPLE_CHUNKS = 600
 #: Two-sided 95 % quantile of the standard normal distribution.
 Z_95 = 1.959964
+#: Longest a sample-mode call may run, walk included. A sample exists to answer fast: the
+#: default 600 blocks of 8 KiB count in well under a second here, so 60 s leaves room for
+#: a slow disk and a large folder walk, and stops a call that would hold a worker longer.
+SAMPLE_SECONDS = 60.0
+
+
+class CountStopped(FlopcastError):
+    """A count stopped before its end: the caller cancelled it, or it ran out of time."""
+
+
+@dataclass
+class Budget:
+    """When a count must stop: `cancelled()` turned true (the client cancelled or left),
+    or `seconds` passed since the start (None: no time limit). The clock only ever stops a
+    count; it never changes a result."""
+
+    cancelled: Callable[[], bool] | None = None
+    seconds: float | None = None
+    started: float = field(default_factory=time.monotonic)
+
+    def check(self) -> None:
+        """Raise CountStopped if the count must stop now."""
+        if self.cancelled is not None and self.cancelled():
+            raise CountStopped("count_tokens: stopped, the request was cancelled")
+        if self.seconds is not None and time.monotonic() - self.started > self.seconds:
+            raise CountStopped(
+                f"mode: the sample took longer than its {self.seconds:g} s limit (walking and "
+                "reading); count a smaller folder, narrow it with include/exclude, or draw "
+                "fewer blocks")
 
 
 _WORKER: LoadedEncoding | None = None
@@ -124,26 +154,29 @@ def _pool_context() -> Any:
 
 def count_exact(sources: Sequence[Source], enc: LoadedEncoding, bpe_file: str | None,
                 workers: int, max_bytes: int, total: int,
-                progress: Callable[[int, int], None] | None) -> Run:
+                progress: Callable[[int, int], None] | None,
+                budget: Budget | None = None) -> Run:
     """Count every byte; with workers > 1 in a process pool, falling back to one process
     (and saying so in `Run.note`) if the pool cannot run."""
     if workers > 1:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            return _count_exact(sources, enc, bpe_file, workers, max_bytes, total, progress)
+            return _count_exact(sources, enc, bpe_file, workers, max_bytes, total, progress,
+                                budget)
         except (BrokenProcessPool, OSError, RuntimeError) as e:
-            run = _count_exact(sources, enc, bpe_file, 1, max_bytes, total, progress)
+            run = _count_exact(sources, enc, bpe_file, 1, max_bytes, total, progress, budget)
             run.note = (f"worker processes failed ({type(e).__name__}); counted in one "
                         "process (a script that starts workers needs an "
                         "`if __name__ == '__main__':` guard under the spawn start method)")
             return run
-    return _count_exact(sources, enc, bpe_file, 1, max_bytes, total, progress)
+    return _count_exact(sources, enc, bpe_file, 1, max_bytes, total, progress, budget)
 
 
 def _count_exact(sources: Sequence[Source], enc: LoadedEncoding, bpe_file: str | None,
                  workers: int, max_bytes: int, total: int,
-                 progress: Callable[[int, int], None] | None) -> Run:
+                 progress: Callable[[int, int], None] | None,
+                 budget: Budget | None = None) -> Run:
     run = Run()
     pool = None
     if workers > 1:
@@ -169,6 +202,8 @@ def _count_exact(sources: Sequence[Source], enc: LoadedEncoding, bpe_file: str |
             run.by_type.setdefault(source.kind, Tally()).files += 1
             with source.open() as stream:
                 for chunk, forced in iter_chunks(stream):
+                    if budget is not None:
+                        budget.check()
                     run.forced += forced
                     if run.done + sum(p[2] for p in pending) + len(chunk) > max_bytes:
                         raise InvalidInputError("max_bytes", f"the input holds more than "
@@ -218,7 +253,8 @@ def _boundary(stream: BinaryIO, size: int, x: int) -> tuple[int, bool]:
 
 def count_sample(sources: Sequence[Source], enc: LoadedEncoding, sample_fraction: float | None,
                  sample_chunks: int | None, seed: int, max_bytes: int,
-                 progress: Callable[[int, int], None] | None) -> Run:
+                 progress: Callable[[int, int], None] | None,
+                 budget: Budget | None = None) -> Run:
     """Estimate the count from a stratified random sample of blocks (module docstring)."""
     run = Run()
     strata: dict[str, list[tuple[int, int]]] = {}  # kind -> (source index, blocks)
@@ -261,6 +297,8 @@ def count_sample(sources: Sequence[Source], enc: LoadedEncoding, sample_fraction
     open_index = -1
     try:
         for step, (kind, _n, index, block) in enumerate(draws, start=1):
+            if budget is not None:
+                budget.check()
             source = sources[index]
             if index != open_index:  # draws are sorted by file within a type: open each once
                 if stream is not None:

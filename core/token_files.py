@@ -31,7 +31,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -332,8 +332,12 @@ def walk_files(
     include: Sequence[str] | None,
     exclude: Sequence[str] | None,
     allowed_roots: Sequence[Path] | None,
+    check: Callable[[], None] | None = None,
 ) -> WalkResult:
     """Text files below `root` (resolved), sorted, with include/exclude globs applied.
+
+    `check` is called once per folder and per 1,000 files; it raises to stop the walk
+    (a cancelled request, a time limit).
 
     Globs match the path relative to `root` (with "/") or the file name; "**/" matches any
     depth. Symlinked folders are not entered; a symlinked file is read only if it resolves
@@ -354,6 +358,8 @@ def walk_files(
             out.files.append(TextFile(root, st.st_size, file_type(root), (st.st_dev, st.st_ino)))
         return out
     for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        if check is not None:
+            check()
         base = Path(folder)
         rel_base = base.relative_to(root).as_posix()
         rel_base = "" if rel_base == "." else rel_base + "/"
@@ -363,7 +369,9 @@ def walk_files(
         )
         for name in sorted(filenames):
             candidates.append((rel_base + name, base / name))
-    for relative, path in candidates:
+    for number, (relative, path) in enumerate(candidates):
+        if check is not None and number % 1000 == 999:
+            check()
         left_out = include and not _matches(relative, include)
         if left_out or (exclude and _matches(relative, exclude)):
             out.excluded += 1

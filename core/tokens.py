@@ -36,7 +36,9 @@ from flopcast.results import Assumption, Result, Step, make_step
 from flopcast.token_engine import (
     DEFAULT_SAMPLE_CHUNKS,
     SAMPLE_BLOCK_BYTES,
+    SAMPLE_SECONDS,
     Z_95,
+    Budget,
     Run,
     Source,
     count_exact,
@@ -105,7 +107,8 @@ class CountTokensInput(BaseModel):
     seed: int = Field(0, description=(
         "Sample mode: random seed; the same seed gives the same sample."))
     workers: int | None = Field(None, ge=1, le=64, description=(
-        "Processes for exact counting. Default: 1 below 32 MB, else min(2, CPUs)."))
+        "Processes for exact counting. Default: 1 below 32 MB, else 2; never more than the "
+        "machine's CPUs or the server's limit (the result says how many were used)."))
     max_bytes: int = Field(DEFAULT_MAX_BYTES, ge=1, description=(
         "Refuse to read more than this many bytes (files in exact mode, the sample in sample "
         "mode). Default 2 GB."))
@@ -152,14 +155,14 @@ class TokenCount(Result):
     files_with_invalid_utf8: int = 0
     forced_splits: int = Field(0, description="Chunk cuts inside a >8 MiB run without any "
                                "safe boundary; each may shift the count by a few tokens.")
-    workers: int = 1
+    workers: int = Field(1, description="Worker processes used (after the caps).")
 
 
 # ---------------------------------------------------------------- the tool
 
 
-def _sources_for(args: CountTokensInput, allowed_roots: Sequence[Path] | None
-                 ) -> tuple[list[Source], WalkResult | None]:
+def _sources_for(args: CountTokensInput, allowed_roots: Sequence[Path] | None,
+                 budget: Budget) -> tuple[list[Source], WalkResult | None]:
     if args.text is not None:
         try:
             data = args.text.encode("utf-8")
@@ -171,7 +174,7 @@ def _sources_for(args: CountTokensInput, allowed_roots: Sequence[Path] | None
         return [Source("(text)", len(data), data=data)], None
     assert args.path is not None
     root = resolve_path(args.path, allowed_roots)
-    walk = walk_files(root, args.include, args.exclude, allowed_roots)
+    walk = walk_files(root, args.include, args.exclude, allowed_roots, check=budget.check)
     return [Source(f.kind, f.size, path=f.path, identity=f.identity) for f in walk.files], walk
 
 
@@ -193,6 +196,8 @@ def count_tokens(
     allowed_roots: Sequence[Path] | None = None,
     max_bytes_ceiling: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers_ceiling: int | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> TokenCount:
     """Count the tokens of `text`, or of the file or folder at `path`.
 
@@ -203,6 +208,11 @@ def count_tokens(
             min(max_bytes, max_bytes_ceiling), so a caller cannot raise it.
         progress: called as progress(done, total) — bytes in exact mode, blocks in sample
             mode — for a progress bar.
+        workers_ceiling: a front end's cap on worker processes; the processes used are at
+            most min(workers, this machine's CPUs, workers_ceiling), and the result says how
+            many.
+        cancelled: polled between chunks, blocks and folders; once it returns True the count
+            stops (CountStopped). Sample mode also stops after `SAMPLE_SECONDS`.
 
     Returns:
         TokenCount: `tokens` (exact, or the estimate with `interval_low`/`interval_high`),
@@ -224,7 +234,8 @@ def count_tokens(
     bpe_path = None
     if args.bpe_file is not None:
         bpe_path = str(resolve_path(args.bpe_file, allowed_roots, argument="bpe_file"))
-    sources, walk = _sources_for(args, allowed_roots)  # access and size errors come first
+    budget = Budget(cancelled, SAMPLE_SECONDS if args.mode == "sample" else None)
+    sources, walk = _sources_for(args, allowed_roots, budget)  # access, size errors first
     total = sum(s.size for s in sources)
     if args.mode == "exact" and total > cap:
         fix = ("raise max_bytes" if cap == args.max_bytes else
@@ -235,15 +246,23 @@ def count_tokens(
     roots = granted_roots(allowed_roots)
     enc = load_encoding(args.encoding, bpe_path,
                         opener=lambda p: open_inside(p, roots))
+    workers_cap = _workers_cap(workers_ceiling)
     if args.mode == "exact":
-        n_workers = args.workers or (min(2, os.cpu_count() or 1)
-                                     if total >= PARALLEL_MIN_BYTES else 1)
-        run = count_exact(sources, enc, bpe_path, n_workers, cap, total, progress)
+        wanted = args.workers or (2 if total >= PARALLEL_MIN_BYTES else 1)
+        n_workers = min(wanted, workers_cap)
+        run = count_exact(sources, enc, bpe_path, n_workers, cap, total, progress, budget)
     else:
         n_workers = 1
         run = count_sample(sources, enc, args.sample_fraction, args.sample_chunks, args.seed,
-                           cap, progress)
-    return _result(args, enc, run, walk, n_workers, cap, total)
+                           cap, progress, budget)
+    return _result(args, enc, run, walk, n_workers, cap, total, workers_cap)
+
+
+def _workers_cap(ceiling: int | None) -> int:
+    """The most worker processes a call may use: this machine's CPUs (more processes than
+    cores only add start-up cost), lowered by a front end's ceiling."""
+    cpus = os.cpu_count() or 1
+    return max(1, cpus if ceiling is None else min(cpus, ceiling))
 
 
 _TEXTS = {
@@ -308,7 +327,7 @@ def _steps(run: Run, tokens: int, total: int, mode: str) -> list[Step]:
 
 
 def _result(args: CountTokensInput, enc: LoadedEncoding, run: Run, walk: WalkResult | None,
-            workers: int, cap: int, total: int) -> TokenCount:
+            workers: int, cap: int, total: int, workers_cap: int) -> TokenCount:
     lang = args.language
     words = _TEXTS[lang]
     if args.mode == "exact":  # bytes actually read (a file may change after it was listed)
@@ -345,10 +364,13 @@ def _result(args: CountTokensInput, enc: LoadedEncoding, run: Run, walk: WalkRes
                     "(Cochran 1977, Sampling Techniques §5.2, §6.3); default "
                     f"{DEFAULT_SAMPLE_CHUNKS} blocks")))
     else:
+        asked = args.workers
+        capped = (f"; {asked} asked, capped at {workers_cap} (this machine's CPUs or the "
+                  "server's limit)" if asked is not None and asked > workers else "")
         assumptions.append(Assumption(
             name="workers", value=str(workers),
             source=f"processes counting; default 1 below {PARALLEL_MIN_BYTES:,} bytes, "
-                   "else min(2, CPUs)"))
+                   f"else 2, never more than {workers_cap}{capped}"))
     if walk is not None:
         assumptions.append(Assumption(
             name="files", value="UTF-8 text; binary = NUL byte in the first "

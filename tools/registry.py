@@ -339,7 +339,8 @@ def _build() -> tuple[ToolSpec, ...]:
             input_model=tokens.CountTokensInput,
             output_model=tokens.TokenCount,
             handler=tokens.count_tokens,
-            server_arguments=("allowed_roots", "max_bytes_ceiling", "progress"),
+            server_arguments=("allowed_roots", "max_bytes_ceiling", "progress", "workers_ceiling",
+                              "cancelled"),
             blocking=True,
         ),
         ToolSpec(

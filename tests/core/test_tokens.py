@@ -664,3 +664,52 @@ def test_sample_steps_reproduce_the_interval(corpus):
     r = count_tokens(path=str(root), encoding="cl100k_base", mode="sample", sample_chunks=60)
     se = next(s for s in r.steps if s.name == "standard error").value
     assert r.interval_high - r.interval_low == pytest.approx(2 * 1.959964 * se, abs=2)
+
+
+# ---------------------------------------------------------------- limits a caller cannot lift
+
+
+def test_workers_are_capped_at_the_cpus_and_the_server_ceiling(tmp_path, monkeypatch):
+    from flopcast import tokens as tokens_module
+
+    monkeypatch.setattr(tokens_module.os, "cpu_count", lambda: 2)
+    (tmp_path / "a.txt").write_text("hello world " * 10)
+    asked = count_tokens(path=str(tmp_path), workers=64, encoding="cl100k_base")
+    assert asked.workers == 2  # two CPUs: 64 processes would only cost start-up time
+    [used] = [a for a in asked.assumptions if a.name == "workers"]
+    assert used.value == "2" and "64 asked, capped at 2" in used.source
+    server = count_tokens(path=str(tmp_path), workers=2, encoding="cl100k_base",
+                          workers_ceiling=1)
+    assert server.workers == 1
+    # "hello", " world", then (" hello", " world") × 9, then the final " ": 21 tokens
+    assert server.tokens == asked.tokens == 21
+
+
+def test_a_cancelled_count_stops(tmp_path):
+    from flopcast.token_engine import CountStopped
+
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text("text " * 100)
+    polls = []
+
+    def cancelled():
+        polls.append(1)
+        return len(polls) > 2  # the client cancels after the walk has started
+
+    with pytest.raises(CountStopped, match="cancelled"):
+        count_tokens(path=str(tmp_path), encoding="cl100k_base", cancelled=cancelled)
+    with pytest.raises(CountStopped, match="cancelled"):
+        count_tokens(path=str(tmp_path), encoding="cl100k_base", mode="sample",
+                     cancelled=lambda: True)
+
+
+def test_sample_mode_stops_at_its_time_limit(tmp_path, monkeypatch):
+    from flopcast import tokens as tokens_module
+    from flopcast.token_engine import CountStopped
+
+    (tmp_path / "a.txt").write_text("text " * 10_000)
+    monkeypatch.setattr(tokens_module, "SAMPLE_SECONDS", -1.0)  # already past it
+    with pytest.raises(CountStopped, match="longer than its -1 s limit"):
+        count_tokens(path=str(tmp_path), encoding="cl100k_base", mode="sample")
+    # exact mode has no time limit (it is bounded by max_bytes, and can be cancelled)
+    assert count_tokens(path=str(tmp_path), encoding="cl100k_base").tokens > 0
