@@ -38,7 +38,7 @@ from flopcast.hardware import resolve_hardware
 from flopcast.quantities import Language, format_number
 from flopcast.results import Result
 from flopcast.typos import is_digit_typo
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 
 __all__ = [
     "CAUSES",
@@ -143,6 +143,7 @@ class ClaimCheck(Result):
     implied_tokens: float | None = None
 
 
+@reports_missing(CheckClaimInput)
 def check_claim(
     *,
     model: str | None = None,

@@ -27,7 +27,7 @@ from flopcast.quantities import (
 from flopcast.results import Assumption, Result, Step, make_step
 from flopcast.training import HardwareArgs, device_hours, devices_needed, training_seconds
 from flopcast.utilization import DEFAULT_MFU, achieved_flops_per_s, pick_peak
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 from flopcast.workload import WorkloadArgs, workload_of
 
 __all__ = ["CompareGpusInput", "ComparisonRow", "GpuComparison", "compare_gpus"]
@@ -123,6 +123,7 @@ class GpuComparison(Result):
     skipped: list[SkippedRow] = Field(default_factory=list)
 
 
+@reports_missing(CompareGpusInput)
 def compare_gpus(
     *,
     model: str | None = None,

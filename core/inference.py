@@ -38,7 +38,7 @@ from flopcast.quantities import (
     format_usd,
 )
 from flopcast.results import Assumption, Result, Step, make_step
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 
 if TYPE_CHECKING:
     from flopcast.hardware_device import Hardware
@@ -128,6 +128,7 @@ class InferenceEstimate(Result):
     prefill_cost_usd_per_million_tokens: float | None
 
 
+@reports_missing(EstimateInferenceInput)
 def estimate_inference(
     *,
     hardware: str,

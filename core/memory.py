@@ -28,7 +28,7 @@ from flopcast.memory_states import (
 )
 from flopcast.quantities import Language, format_bytes, format_count
 from flopcast.results import Assumption, Result, Step, make_step
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 
 __all__ = [
     "BYTES_PER_VALUE",
@@ -136,6 +136,7 @@ class MemoryEstimate(Result):
     )
 
 
+@reports_missing(EstimateMemoryInput)
 def estimate_memory(
     *,
     mode: Literal["training", "inference"] = "training",

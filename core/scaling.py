@@ -40,7 +40,7 @@ from flopcast.scaling_laws import (
     optimal_flops_for_tokens,
 )
 from flopcast.scaling_modes import place_on_frontier
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 
 __all__ = [
     "DEFAULT_FIT",
@@ -178,6 +178,7 @@ class ComputeOptimalPlan(Result):
     )
 
 
+@reports_missing(PlanComputeOptimalInput)
 def plan_compute_optimal(
     *,
     flops: float | str | None = None,

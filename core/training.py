@@ -38,7 +38,7 @@ from flopcast.training_time import (
     training_seconds,
 )
 from flopcast.utilization import MFU_SCENARIOS, pick_peak
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 from flopcast.workload import Workload, WorkloadArgs, workload_of
 
 __all__ = [
@@ -191,6 +191,7 @@ class TrainingEstimate(Result):
 # ------------------------------------------------------------------ the tool
 
 
+@reports_missing(EstimateTrainingInput)
 def estimate_training(
     *,
     hardware: str,

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, quote
 from flopcast.quantities import format_count, format_number
 from flopcast.validation import input_error
 
@@ -159,7 +159,7 @@ def _converter(annotation: Any) -> tuple[Callable[[str], Any], list[str] | None]
         def choose(text: str) -> Any:
             if text not in by_text:
                 raise argparse.ArgumentTypeError(
-                    f"invalid choice {text!r} (choose from {', '.join(by_text)})"
+                    f"invalid choice {quote(text)} (choose from {', '.join(by_text)})"
                 )
             return by_text[text]
 
