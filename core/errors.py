@@ -5,6 +5,7 @@ Hierarchy::
     FlopcastError
     ├── InvalidInputError(ValueError)      a value is malformed, out of range or inconsistent
     │   └── MissingArgumentError(TypeError)  a required argument was not given
+    ├── NonFiniteResultError(ArithmeticError)  a figure came out NaN or infinite
     ├── UnknownHardwareError(LookupError)  a hardware id or alias is not in the catalog
     └── UnknownModelError(LookupError)     a model preset id or alias is not in the catalog
 
@@ -23,6 +24,7 @@ __all__ = [
     "FlopcastError",
     "InvalidInputError",
     "MissingArgumentError",
+    "NonFiniteResultError",
     "UnknownHardwareError",
     "UnknownModelError",
     "closest_matches",
@@ -62,6 +64,24 @@ class MissingArgumentError(InvalidInputError, TypeError):
     Also a `TypeError`, what Python raises for a call without a required keyword, so code
     that caught that keeps working.
     """
+
+
+class NonFiniteResultError(ArithmeticError, FlopcastError):
+    """A figure of the result came out NaN or infinite: the inputs are too extreme to compute.
+
+    The argument bounds make this rare; it is raised before anything is serialized, so no
+    front end shows `inf` or writes invalid JSON.
+
+    Attributes:
+        field: the result field (dotted path) that is not finite.
+    """
+
+    def __init__(self, field: str, value: float) -> None:
+        self.field = field
+        super().__init__(
+            f"result: {field} came out {value} (not a finite number); the arguments are too "
+            "extreme to compute with: give realistic magnitudes"
+        )
 
 
 class _UnknownIdError(LookupError, FlopcastError):

@@ -37,7 +37,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from flopcast.errors import InvalidInputError, closest_matches, quote
-from flopcast.results import Result
+from flopcast.results import Result, check_finite
 from flopcast.validation import input_error
 
 __all__ = [
@@ -160,6 +160,8 @@ def call_tool(
 
     Raises:
         FlopcastError: the input is wrong (the message is one line, ready to show).
+        NonFiniteResultError: a figure of the result is NaN or infinite (a `FlopcastError`:
+            one line, no figure shown).
         TypeError: the handler returned something other than `spec.output_model` (a bug).
     """
     kwargs = normalize_arguments(spec, arguments)
@@ -171,6 +173,7 @@ def call_tool(
         raise TypeError(
             f"{spec.name} returned {type(result).__name__}, expected {spec.output_model.__name__}"
         )
+    check_finite(result)  # before any front end shows or serializes it
     return result
 
 
