@@ -173,7 +173,9 @@ def _converter(annotation: Any) -> tuple[Callable[[str], Any], list[str] | None]
     if annotation is str:
         return str, None
     if origin in (typing.Union, types.UnionType):
-        members = set(typing.get_args(annotation))
+        # A bounded number is `Annotated[float, Field(le=...)]`: its base type decides.
+        members = {typing.get_args(m)[0] if typing.get_origin(m) is typing.Annotated else m
+                   for m in typing.get_args(annotation)}
         if str in members and members & {int, float}:
             return _number_or_text, None
         if str in members:
