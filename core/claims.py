@@ -35,10 +35,25 @@ from flopcast.claim_flops import TRAINING_SET_TOKENS, FlopsChecks
 from flopcast.claim_utilization import UtilizationChecks
 from flopcast.errors import InvalidInputError
 from flopcast.hardware import resolve_hardware
+from flopcast.limits import (
+    MAX_COUNT,
+    MAX_TFLOPS,
+    MIN_MFU,
+    MIN_TFLOPS,
+    DaysArg,
+    DeviceHoursArg,
+    EnergyArg,
+    FlopsArg,
+    HoursArg,
+    ParamsArg,
+    TokensArg,
+    UsdArg,
+    YearsArg,
+)
 from flopcast.quantities import Language, format_number
 from flopcast.results import Result
 from flopcast.typos import is_digit_typo
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 
 __all__ = [
     "CAUSES",
@@ -65,11 +80,11 @@ class CheckClaimInput(BaseModel):
 
     model: str | None = Field(default=None, description=(
         "Model preset id or alias the claim is about, e.g. 'gpt-3-175b', 'gpt-2', 'mt-nlg'."))
-    params: float | str | None = Field(default=None, description=(
+    params: ParamsArg | None = Field(default=None, description=(
         "Parameters the claim states, e.g. '175B' or 1.5e9."))
-    tokens: float | str | None = Field(default=None, description=(
+    tokens: TokensArg | None = Field(default=None, description=(
         "Training tokens the claim states, e.g. '300B'."))
-    flops: float | str | None = Field(default=None, description=(
+    flops: FlopsArg | None = Field(default=None, description=(
         "Total training FLOPs the claim states (a count), e.g. 3.114e23 or '3640 PF-days'."))
     method: Literal["6nd", "kaplan", "chinchilla", "megatron", "palm"] = Field(
         default="6nd", description="How flopcast counts the reference FLOPs; default '6nd'.")
@@ -78,22 +93,22 @@ class CheckClaimInput(BaseModel):
         "'full' (8·N·D hardware FLOPs). Null: both 6·N·D and 8·N·D are tried."))
     hardware: str | None = Field(default=None, description=(
         "Device the claim names (list_hardware id or alias), e.g. 'a100', 'v100 pcie', 'h100'."))
-    count: int | None = Field(default=None, ge=1, le=10_000_000, description=(
+    count: int | None = Field(default=None, ge=1, le=MAX_COUNT, description=(
         "Number of devices the claim states; default 1 when a duration is given."))
-    days: float | str | None = Field(default=None, description="Claimed wall-clock days, e.g. 34.")
-    years: float | str | None = Field(default=None, description="Claimed years, e.g. 355.")
-    hours: float | str | None = Field(default=None, description="Claimed hours.")
-    device_hours: float | str | None = Field(default=None, description=(
+    days: DaysArg | None = Field(default=None, description="Claimed wall-clock days, e.g. 34.")
+    years: YearsArg | None = Field(default=None, description="Claimed years, e.g. 355.")
+    hours: HoursArg | None = Field(default=None, description="Claimed hours.")
+    device_hours: DeviceHoursArg | None = Field(default=None, description=(
         "Claimed device-hours (GPU-hours), e.g. 835584."))
-    cost_usd: float | str | None = Field(default=None, description=(
+    cost_usd: UsdArg | None = Field(default=None, description=(
         "Claimed cost in US dollars, e.g. 4.6e6 or '4.6M'."))
-    energy_kwh: float | str | None = Field(default=None, description=(
+    energy_kwh: EnergyArg | None = Field(default=None, description=(
         "Claimed energy in kWh, e.g. 284000."))
-    peak_tflops: float | None = Field(default=None, gt=0, description=(
+    peak_tflops: float | None = Field(default=None, ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
         "Claimed peak per device, TFLOP/s, e.g. 19.5 for 'A100 peak 19.5 TFLOPS'."))
-    achieved_tflops: float | None = Field(default=None, gt=0, description=(
+    achieved_tflops: float | None = Field(default=None, ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
         "Claimed achieved rate per device, TFLOP/s (as trainers log it), e.g. 140."))
-    mfu: float | None = Field(default=None, gt=0, le=1, description=(
+    mfu: float | None = Field(default=None, ge=MIN_MFU, le=1, description=(
         "Claimed utilization as a fraction of peak, e.g. 0.462."))
     precision: str | None = Field(default=None, description=(
         "Precision whose dense peak the claim refers to: fp64, fp32, tf32, bf16, fp16, fp8, "
@@ -143,6 +158,7 @@ class ClaimCheck(Result):
     implied_tokens: float | None = None
 
 
+@reports_missing(CheckClaimInput)
 def check_claim(
     *,
     model: str | None = None,

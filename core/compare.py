@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from flopcast.cost import DEFAULT_PUE, energy_kwh, price_quote
 from flopcast.errors import FlopcastError, InvalidInputError
 from flopcast.hardware import Hardware, hardware_catalog, resolve_hardware
+from flopcast.limits import MAX_COUNT, DaysArg
 from flopcast.memory import training_state_bytes
 from flopcast.quantities import (
     SECONDS_PER_DAY,
@@ -27,7 +28,7 @@ from flopcast.quantities import (
 from flopcast.results import Assumption, Result, Step, make_step
 from flopcast.training import HardwareArgs, device_hours, devices_needed, training_seconds
 from flopcast.utilization import DEFAULT_MFU, achieved_flops_per_s, pick_peak
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 from flopcast.workload import WorkloadArgs, workload_of
 
 __all__ = ["CompareGpusInput", "ComparisonRow", "GpuComparison", "compare_gpus"]
@@ -47,13 +48,11 @@ class _CompareDevices(BaseModel):
     )
     count: int | None = Field(
         default=None,
-        ge=1,
-        le=10_000_000,
-        description=(
+        ge=1, le=MAX_COUNT, description=(
             "Devices of each type. Default 1, or per type the number that meets target_days."
         ),
     )
-    target_days: float | str | None = Field(
+    target_days: DaysArg | None = Field(
         default=None,
         description=(
             "Deadline, e.g. 30 or '30 days'. Without count, each row gets the devices it needs; "
@@ -123,6 +122,7 @@ class GpuComparison(Result):
     skipped: list[SkippedRow] = Field(default_factory=list)
 
 
+@reports_missing(CompareGpusInput)
 def compare_gpus(
     *,
     model: str | None = None,

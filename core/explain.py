@@ -52,7 +52,7 @@ from flopcast.microarch import (
 )
 from flopcast.quantities import Language
 from flopcast.results import Result, Source
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 
 __all__ = [
     "PUBLISHED_UTILIZATION",
@@ -109,6 +109,7 @@ class Explanation(Result):
     sources: list[Source] = Field(default_factory=list)
 
 
+@reports_missing(ExplainFlopsInput)
 def explain_flops(*, topic: str, hardware: str | None = None,
                   language: Language = "en") -> Explanation:
     """Explain a compute topic with figures computed from the catalogs and core formulas.

@@ -35,7 +35,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopcast.architecture import Architecture
-from flopcast.errors import InvalidInputError
+from flopcast.errors import InvalidInputError, quote
 from flopcast.flops_methods import per_token_flops
 from flopcast.results import Assumption, Step, make_step
 
@@ -117,17 +117,17 @@ def training_flops(
     for name, value in (("params", params), ("tokens", tokens)):
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0 \
                 or value == float("inf"):
-            raise InvalidInputError(name, f"must be a finite number > 0, got {value!r}")
+            raise InvalidInputError(name, f"must be a finite number > 0, got {quote(value)}")
     if method not in METHODS:
         raise InvalidInputError("method",
-                                f"unknown method {method!r}; accepted: {', '.join(METHODS)}")
+                                f"unknown method {quote(method)}; accepted: {', '.join(METHODS)}")
     if recompute not in RECOMPUTES:
-        raise InvalidInputError("recompute",
-                                f"unknown mode {recompute!r}; accepted: {', '.join(RECOMPUTES)}")
+        raise InvalidInputError(
+            "recompute", f"unknown mode {quote(recompute)}; accepted: {', '.join(RECOMPUTES)}")
     if attention not in ("full", "causal"):
-        raise InvalidInputError("attention", f"unknown {attention!r}; accepted: full, causal")
+        raise InvalidInputError("attention", f"unknown {quote(attention)}; accepted: full, causal")
     if method != "6nd" and arch is None:
-        raise InvalidInputError("method", f"{method!r} needs {_DETAILED_NEEDS}; or use '6nd'")
+        raise InvalidInputError("method", f"{quote(method)} needs {_DETAILED_NEEDS}; or use '6nd'")
     causal = attention == "causal"
     n, d = float(params), float(tokens)
     per = per_token_flops(method, n, arch, causal, embedding_flops == "included")

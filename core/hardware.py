@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from flopcast.errors import InvalidInputError
+from flopcast.errors import InvalidInputError, quote
 from flopcast.hardware_device import Hardware, exact_number
 from flopcast.hardware_lookup import (
     HardwareCatalog,
@@ -46,7 +46,7 @@ from flopcast.hardware_spec import (
 )
 from flopcast.quantities import Language
 from flopcast.results import Result, Source, Step
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 
 __all__ = [
     "KINDS",
@@ -153,6 +153,7 @@ def _cell(x: float | None) -> str:
     return exact_number(round(x, 4 if abs(x) < 10 else 2))
 
 
+@reports_missing(ListHardwareInput)
 def list_hardware(*, vendor: str | None = None, kind: str | None = None,
                   training_only: bool = False, language: Language = "en") -> ListHardwareResult:
     """List catalog devices with their peaks, memory, power, price and sources.
@@ -166,7 +167,7 @@ def list_hardware(*, vendor: str | None = None, kind: str | None = None,
         vendors = sorted({hw.vendor for hw in devices})
         wanted = args.vendor.strip().lower()
         if wanted not in {v.lower() for v in vendors}:
-            raise InvalidInputError("vendor", f"unknown vendor {args.vendor!r}; "
+            raise InvalidInputError("vendor", f"unknown vendor {quote(args.vendor)}; "
                                     f"known: {', '.join(vendors)}")
         devices = tuple(hw for hw in devices if hw.vendor.lower() == wanted)
     if args.kind is not None:

@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from flopcast.errors import InvalidInputError
+from flopcast.errors import InvalidInputError, quote
 from flopcast.hardware_spec import (
     PEAK_KEYS,
     PRECISIONS,
@@ -193,7 +193,7 @@ class Hardware(BaseModel):
         """
         key = str(precision).strip().lower()
         if clock not in ("base", "turbo"):
-            raise InvalidInputError("clock", f"must be 'base' or 'turbo', got {clock!r}")
+            raise InvalidInputError("clock", f"must be 'base' or 'turbo', got {quote(clock)}")
         cache_key = (key, sparsity, clock if self.cpu is not None else "")
         found = self._peaks.get(cache_key)
         if found is not None:  # derived (and so checked) before
@@ -201,7 +201,7 @@ class Hardware(BaseModel):
         supported = self.precisions() + (["fp64_tensor"] if "fp64_tensor" in self.peak_tflops
                                          else [])
         if key not in supported:
-            known = "" if key in PEAK_KEYS else f"unknown precision {precision!r}; "
+            known = "" if key in PEAK_KEYS else f"unknown precision {quote(precision)}; "
             raise InvalidInputError(
                 "precision",
                 f"{known}{self.name} ({self.id}) has no {key} peak in the catalog; "

@@ -28,6 +28,17 @@ from flopcast.inference_roofline import (
     weight_and_kv_bytes,
 )
 from flopcast.inference_shape import serving_shape
+from flopcast.limits import (
+    MAX_BATCH,
+    MAX_CONTEXT,
+    MAX_COUNT,
+    MAX_HEADS,
+    MAX_LAYERS,
+    MAX_PRICE_PER_DEVICE_HOUR,
+    MAX_WIDTH,
+    MIN_MFU,
+    ParamsArg,
+)
 from flopcast.memory import ValuePrecision
 from flopcast.quantities import (
     SECONDS_PER_HOUR,
@@ -38,7 +49,7 @@ from flopcast.quantities import (
     format_usd,
 )
 from flopcast.results import Assumption, Result, Step, make_step
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 
 if TYPE_CHECKING:
     from flopcast.hardware_device import Hardware
@@ -67,18 +78,27 @@ class EstimateInferenceInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = Field(default=None, description="Model preset id, e.g. llama-2-70b.")
-    params: float | str | None = Field(
+    params: ParamsArg | None = Field(
         default=None, description='Parameters, e.g. "70B" (all experts for MoE); overrides model.'
     )
-    active_params: float | str | None = Field(
+    active_params: ParamsArg | None = Field(
         default=None, description="Parameters used per token (MoE); default params."
     )
-    layers: int | None = Field(default=None, ge=1, description="Transformer layers.")
-    heads: int | None = Field(default=None, ge=1, description="Attention (query) heads.")
-    kv_heads: int | None = Field(default=None, ge=1, description="Key/value heads; default heads.")
-    head_dim: int | None = Field(default=None, ge=1, description="Per-head width.")
+    layers: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description="Transformer layers.")
+    heads: int | None = Field(
+        default=None, ge=1, le=MAX_HEADS,
+        description="Attention (query) heads.",
+    )
+    kv_heads: int | None = Field(
+        default=None, ge=1, le=MAX_HEADS,
+        description="Key/value heads; default heads.",
+    )
+    head_dim: int | None = Field(default=None, ge=1, le=MAX_WIDTH, description="Per-head width.")
     hardware: str = Field(description="Accelerator id, e.g. h100 or nvidia-h200-sxm-141gb.")
-    count: int = Field(default=1, ge=1, description="Devices serving one model replica.")
+    count: int = Field(
+        default=1, ge=1, le=MAX_COUNT,
+        description="Devices serving one model replica.",
+    )
     precision: ValuePrecision = Field(
         default="bf16", description="Weight format: bf16, fp16, fp8, int8, int4, fp4, fp32."
     )
@@ -89,14 +109,17 @@ class EstimateInferenceInput(BaseModel):
     )
     kv_precision: ValuePrecision = Field(default="bf16", description="KV-cache format.")
     context: int | None = Field(
-        default=None, ge=1, description="Tokens of context per sequence (prompt + generated)."
+        default=None, ge=1, le=MAX_CONTEXT,
+        description="Tokens of context per sequence (prompt + generated)."
     )
-    batch: int = Field(default=1, ge=1, description="Sequences decoded together.")
+    batch: int = Field(default=1, ge=1, le=MAX_BATCH, description="Sequences decoded together.")
     mfu: float | None = Field(
-        default=None, gt=0, le=1, description="Fraction of the dense peak reached; default 0.76."
+        default=None, ge=MIN_MFU, le=1,
+        description="Fraction of the dense peak reached; default 0.76."
     )
     price_per_device_hour: float | None = Field(
-        default=None, gt=0, description="USD per device-hour; default the catalog's reference."
+        default=None, gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,
+        description="USD per device-hour; default the catalog's reference."
     )
     language: Language = Field(default="en", description="Language of the summary: en or zh.")
 
@@ -128,6 +151,7 @@ class InferenceEstimate(Result):
     prefill_cost_usd_per_million_tokens: float | None
 
 
+@reports_missing(EstimateInferenceInput)
 def estimate_inference(
     *,
     hardware: str,

@@ -17,6 +17,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopcast.errors import InvalidInputError
+from flopcast.limits import (
+    MAX_BATCH,
+    MAX_CONTEXT,
+    MAX_COUNT,
+    MAX_HEADS,
+    MAX_LAYERS,
+    MAX_WIDTH,
+    ParamsArg,
+)
 from flopcast.memory_activations import Recompute, activation_bytes_per_layer, activation_memory
 from flopcast.memory_kv import BYTES_PER_VALUE, ValuePrecision, inference_memory, kv_cache_bytes
 from flopcast.memory_shape import model_shape
@@ -28,7 +37,7 @@ from flopcast.memory_states import (
 )
 from flopcast.quantities import Language, format_bytes, format_count
 from flopcast.results import Assumption, Result, Step, make_step
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 
 __all__ = [
     "BYTES_PER_VALUE",
@@ -57,16 +66,23 @@ class EstimateMemoryInput(BaseModel):
     model: str | None = Field(
         default=None, description="Model preset id, e.g. llama-2-70b (gives the shape)."
     )
-    params: float | str | None = Field(
+    params: ParamsArg | None = Field(
         default=None, description='Parameters, e.g. "7B" (all experts for MoE); overrides model.'
     )
-    layers: int | None = Field(default=None, ge=1, description="Transformer layers (n_layer).")
-    d_model: int | None = Field(default=None, ge=1, description="Hidden size h.")
-    heads: int | None = Field(default=None, ge=1, description="Attention heads a.")
-    kv_heads: int | None = Field(
-        default=None, ge=1, description="Key/value heads (grouped-query attention); default heads."
+    layers: int | None = Field(
+        default=None, ge=1, le=MAX_LAYERS,
+        description="Transformer layers (n_layer).",
     )
-    head_dim: int | None = Field(default=None, ge=1, description="Per-head width; default h/a.")
+    d_model: int | None = Field(default=None, ge=1, le=MAX_WIDTH, description="Hidden size h.")
+    heads: int | None = Field(default=None, ge=1, le=MAX_HEADS, description="Attention heads a.")
+    kv_heads: int | None = Field(
+        default=None, ge=1, le=MAX_HEADS,
+        description="Key/value heads (grouped-query attention); default heads."
+    )
+    head_dim: int | None = Field(
+        default=None, ge=1, le=MAX_WIDTH,
+        description="Per-head width; default h/a.",
+    )
     precision: ValuePrecision = Field(
         default="bf16",
         description="Training: bf16/fp16 (mixed precision, fp32 master weights) or fp32. "
@@ -82,10 +98,16 @@ class EstimateMemoryInput(BaseModel):
     zero_stage: int = Field(
         default=0, ge=0, le=3, description="ZeRO stage 0-3 over the data-parallel ranks."
     )
-    tensor_parallel: int = Field(default=1, ge=1, description="Tensor-parallel degree t.")
-    pipeline_parallel: int = Field(default=1, ge=1, description="Pipeline-parallel degree p.")
+    tensor_parallel: int = Field(
+        default=1, ge=1, le=MAX_COUNT,
+        description="Tensor-parallel degree t.",
+    )
+    pipeline_parallel: int = Field(
+        default=1, ge=1, le=MAX_COUNT,
+        description="Pipeline-parallel degree p.",
+    )
     data_parallel: int = Field(
-        default=1, ge=1, description="Data-parallel degree N_d (ZeRO shards over it)."
+        default=1, ge=1, le=MAX_COUNT, description="Data-parallel degree N_d (ZeRO shards over it)."
     )
     sequence_parallel: bool = Field(
         default=False, description="Megatron sequence parallelism (with tensor_parallel > 1)."
@@ -97,13 +119,21 @@ class EstimateMemoryInput(BaseModel):
         default=True, description="Attention scores are not stored (FlashAttention)."
     )
     seq_len: int | None = Field(
-        default=None, ge=1, description="Training sequence length in tokens; default the preset's."
+        default=None, ge=1, le=MAX_CONTEXT,
+        description="Training sequence length in tokens; default the preset's."
     )
-    micro_batch: int = Field(default=1, ge=1, description="Training sequences per micro-batch.")
+    micro_batch: int = Field(
+        default=1, ge=1, le=MAX_BATCH,
+        description="Training sequences per micro-batch.",
+    )
     context: int | None = Field(
-        default=None, ge=1, description="Inference tokens held per sequence (e.g. 32768)."
+        default=None, ge=1, le=MAX_CONTEXT,
+        description="Inference tokens held per sequence (e.g. 32768)."
     )
-    batch: int = Field(default=1, ge=1, description="Inference sequences served at once.")
+    batch: int = Field(
+        default=1, ge=1, le=MAX_BATCH,
+        description="Inference sequences served at once.",
+    )
     hardware: str | None = Field(
         default=None, description="Accelerator id, e.g. a100-sxm-80gb, to check the fit."
     )
@@ -136,6 +166,7 @@ class MemoryEstimate(Result):
     )
 
 
+@reports_missing(EstimateMemoryInput)
 def estimate_memory(
     *,
     mode: Literal["training", "inference"] = "training",

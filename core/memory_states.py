@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from flopcast.errors import InvalidInputError
+from flopcast.errors import InvalidInputError, quote
 from flopcast.results import Assumption, Step, make_step
 
 if TYPE_CHECKING:  # pragma: no cover - flopcast.memory imports this module at run time
@@ -63,11 +63,13 @@ def model_state_bytes_per_param(
     """
     if optimizer not in _OPTIMIZER_STATE_BYTES:
         raise InvalidInputError(
-            "optimizer", f"unknown {optimizer!r}; accepted: {', '.join(_OPTIMIZER_STATE_BYTES)}"
+            "optimizer",
+            f"unknown {quote(optimizer)}; accepted: {', '.join(_OPTIMIZER_STATE_BYTES)}",
         )
     if precision not in ("bf16", "fp16", "fp32"):
         raise InvalidInputError(
-            "precision", f"training precision must be bf16, fp16 (mixed) or fp32, got {precision!r}"
+            "precision",
+            f"training precision must be bf16, fp16 (mixed) or fp32, got {quote(precision)}",
         )
     state = _OPTIMIZER_STATE_BYTES[optimizer][0]
     if precision == "fp32":

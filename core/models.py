@@ -17,10 +17,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from flopcast.errors import InvalidInputError, UnknownModelError, closest_matches
+from flopcast.errors import InvalidInputError, UnknownModelError, closest_matches, quote
 from flopcast.quantities import Language, format_count, format_flops
 from flopcast.results import Result, Source
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 
 __all__ = [
     "ListModelsInput",
@@ -269,6 +269,7 @@ def _entry(p: ModelPreset) -> ModelEntry:
     return ModelEntry.model_validate(data)
 
 
+@reports_missing(ListModelsInput)
 def list_models(*, family: str | None = None, language: Language = "en") -> ListModelsResult:
     """List the model presets (optionally one family) with their published figures.
 
@@ -283,7 +284,7 @@ def list_models(*, family: str | None = None, language: Language = "en") -> List
         presets = [p for p in presets if normalize_name(p.family) == key]
         if not presets:
             raise InvalidInputError(
-                "family", f"unknown family {args.family!r}; known: {', '.join(families)}"
+                "family", f"unknown family {quote(args.family)}; known: {', '.join(families)}"
             )
     lang = args.language
     if lang == "zh":

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 
-from flopcast.errors import InvalidInputError
+from flopcast.errors import InvalidInputError, quote
 from flopcast.formatting import (
     Language,
     format_bytes,
@@ -32,6 +32,7 @@ from flopcast.formatting import (
     format_sci,
     format_usd,
 )
+from flopcast.limits import DURATION_BOUND, QUANTITY_BOUNDS, Bound
 from flopcast.units import FLOPS_PER_PF_DAY, SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_YEAR
 
 __all__ = [
@@ -156,7 +157,9 @@ def _split(text: str) -> tuple[float, str] | None:
     cleaned = cleaned.lstrip("$")
     m = _SCI_TIMES.match(cleaned)
     if m:
-        return float(m.group(1)) * 10.0 ** int(m.group(2)), m.group(3)
+        # "9×10^999" read as the float "9e999" (inf, refused later) rather than computed as
+        # 9 · 10.0**999, which raises OverflowError.
+        return float(f"{m.group(1)}e{m.group(2)}"), m.group(3)
     m = _NUMBER.match(cleaned)
     if not m:
         return None
@@ -188,6 +191,7 @@ def parse_quantity(
     *,
     argument: str,
     allow_zero: bool = False,
+    bound: Bound | None = None,
 ) -> float:
     """Parse a non-negative count (FLOPs, parameters, tokens, dollars) from a number or text.
 
@@ -196,12 +200,15 @@ def parse_quantity(
             "70 billion", "1750亿", "3640 PF-days".
         argument: the public argument name, used in error messages.
         allow_zero: accept 0 (otherwise the value must be > 0).
+        bound: the range the value must fall in; default `QUANTITY_BOUNDS[argument]` for
+            the tools' quantity arguments (params, tokens, flops, ...), none otherwise.
 
     Returns:
         The value as a float in base units (FLOPs, parameters, tokens, USD).
 
     Raises:
-        InvalidInputError: empty, malformed, negative, zero (unless allowed), NaN or infinite.
+        InvalidInputError: empty, malformed, negative, zero (unless allowed), NaN, infinite
+            or outside `bound`.
 
     >>> parse_quantity("175B", argument="params")
     175000000000.0
@@ -219,13 +226,13 @@ def parse_quantity(
     if isinstance(value, bool):
         raise InvalidInputError(argument, f"expected {accepted}, got a boolean")
     if isinstance(value, int | float):
-        number = float(value)
+        number = _product(value, 1.0)
     elif isinstance(value, str):
         if not value.strip():
             raise InvalidInputError(argument, f"is empty; expected {accepted}")
         split = _split(value)
         if split is None:
-            raise InvalidInputError(argument, f"cannot read {value!r}; expected {accepted}")
+            raise InvalidInputError(argument, f"cannot read {quote(value)}; expected {accepted}")
         base, rest = split
         scale, unit = _scale_of(rest)
         unit_low = unit.lower().strip()
@@ -233,12 +240,14 @@ def parse_quantity(
             scale *= _UNIT_SCALE[unit_low]
         elif unit_low not in _UNIT_WORDS:
             raise InvalidInputError(
-                argument, f"cannot read {value!r} (unexpected {unit!r}); expected {accepted}"
+                argument,
+                f"cannot read {quote(value)} (unexpected {quote(unit)}); expected {accepted}",
             )
         number = base * scale
     else:
         raise InvalidInputError(argument, f"expected {accepted}, got {type(value).__name__}")
-    return _check_finite_positive(number, argument, allow_zero=allow_zero)
+    number = _check_finite_positive(number, argument, allow_zero=allow_zero)
+    return _check_bound(number, argument, QUANTITY_BOUNDS.get(argument) if bound is None else bound)
 
 
 def parse_duration_seconds(value: float | int | str, *, argument: str, default_unit: str) -> float:
@@ -251,7 +260,8 @@ def parse_duration_seconds(value: float | int | str, *, argument: str, default_u
         default_unit: the unit of a bare number ("days", "hours", "years" or "seconds").
 
     Raises:
-        InvalidInputError: malformed, unknown unit, non-positive, NaN or infinite.
+        InvalidInputError: malformed, unknown unit, non-positive, NaN, infinite, or
+            outside `DURATION_BOUND` (one second to a million years).
 
     >>> parse_duration_seconds("34 days", argument="days", default_unit="days")
     2937600.0
@@ -263,28 +273,64 @@ def parse_duration_seconds(value: float | int | str, *, argument: str, default_u
     if isinstance(value, bool):
         raise InvalidInputError(argument, f"expected {accepted}, got a boolean")
     if isinstance(value, int | float):
-        return _check_finite_positive(float(value) * unit_seconds, argument)
+        return _check_duration(_product(value, unit_seconds), argument, unit_seconds)
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError(argument, f"expected {accepted}, got {value!r}")
+        raise InvalidInputError(argument, f"expected {accepted}, got {quote(value)}")
     split = _split(value)
     if split is None:
-        raise InvalidInputError(argument, f"cannot read {value!r}; expected {accepted}")
+        raise InvalidInputError(argument, f"cannot read {quote(value)}; expected {accepted}")
     base, rest = split
     unit = rest.strip().lower()
     if unit:
         if unit not in _DURATION_UNITS:
             raise InvalidInputError(
-                argument, f"unknown time unit {rest!r} in {value!r}; expected {accepted}"
+                argument, f"unknown time unit {quote(rest)} in {quote(value)}; expected {accepted}"
             )
         unit_seconds = _DURATION_UNITS[unit]
-    return _check_finite_positive(base * unit_seconds, argument)
+    return _check_duration(base * unit_seconds, argument, unit_seconds)
+
+
+def _product(value: float | int, scale: float) -> float:
+    """`value · scale` as a float; inf when it (or `value` itself, a huge int) overflows."""
+    try:
+        return float(value) * scale
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _show(number: float) -> str:
+    """A bound or an offending value in a message: plain figures, scientific when tiny."""
+    return format_sci(number, 4) if number and abs(number) < 1e-3 else format_number(number)
+
+
+def _check_duration(seconds: float, argument: str, unit_seconds: float) -> float:
+    seconds = _check_finite_positive(seconds, argument)
+    low, high = DURATION_BOUND.minimum, DURATION_BOUND.maximum
+    if low <= seconds <= high:
+        return seconds
+    unit = next(k for k in ("seconds", "minutes", "hours", "days", "weeks", "years")
+                if _DURATION_UNITS[k] == unit_seconds)
+    raise InvalidInputError(
+        argument, f"must be between one second and a million years ({_show(low / unit_seconds)}"
+        f" to {_show(high / unit_seconds)} {unit}), got {_show(seconds / unit_seconds)} {unit}")
+
+
+def _check_bound(number: float, argument: str, bound: Bound | None) -> float:
+    if bound is None or bound.minimum <= number <= bound.maximum:
+        return number
+    if number < bound.minimum:
+        raise InvalidInputError(
+            argument, f"must be at least {_show(bound.minimum)} {bound.unit}, got {_show(number)}")
+    raise InvalidInputError(argument, f"must be at most {_show(bound.maximum)} {bound.unit} "
+                            f"({bound.reason}), got {_show(number)}")
 
 
 def _check_finite_positive(number: float, argument: str, *, allow_zero: bool = False) -> float:
     if math.isnan(number):
         raise InvalidInputError(argument, "is NaN; expected a finite number")
     if math.isinf(number):
-        raise InvalidInputError(argument, "is infinite; expected a finite number")
+        raise InvalidInputError(
+            argument, "is infinite or too large for a number; expected a finite number")
     if number < 0 or (number == 0 and not allow_zero):
         bound = "≥ 0" if allow_zero else "> 0"
         raise InvalidInputError(argument, f"must be {bound}, got {number:g}")

@@ -7,14 +7,25 @@ default flopcast chose because the caller did not say, with where it comes from.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from flopcast.errors import NonFiniteResultError
 from flopcast.quantities import Language, format_number
 
-__all__ = ["Assumption", "Result", "Source", "Step", "StepInput", "make_step"]
+__all__ = [
+    "Assumption",
+    "Result",
+    "Source",
+    "Step",
+    "StepInput",
+    "check_finite",
+    "make_step",
+]
 
 
 class Source(BaseModel):
@@ -137,3 +148,63 @@ def make_step(
         {"name": name, "formula": formula, "inputs": parsed, "value": value, "unit": unit,
          "text": text}
     )
+
+
+def _all_finite(root: Any) -> bool:
+    """Whether every float in a result (models, lists, dicts, nested) is finite.
+
+    An explicit stack and exact type tests: this runs on every tool call, and a recursive
+    walk building field paths cost more than the estimate itself.
+    """
+    stack = [root]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        value = pop()
+        kind = type(value)
+        if kind is float:
+            if value - value != 0.0:  # inf - inf and nan - nan are nan
+                return False
+        elif kind is str or kind is int or kind is bool or value is None:
+            continue
+        elif kind is list or kind is tuple:
+            push(value)
+        elif kind is dict:
+            push(value.values())
+        elif isinstance(value, BaseModel):
+            push(value.__dict__.values())
+        elif isinstance(value, float) and not math.isfinite(value):
+            return False
+    return True
+
+
+def _non_finite(value: Any, path: str) -> tuple[str, float] | None:
+    """The first field (as a dotted path) holding NaN or ±inf, and its value."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (path, value)
+    items: Any = ()
+    if isinstance(value, BaseModel):
+        items = ((f"{path}.{k}" if path else k, v) for k, v in value.__dict__.items())
+    elif isinstance(value, list | tuple):
+        items = ((f"{path}[{i}]", v) for i, v in enumerate(value))
+    elif isinstance(value, dict):
+        items = ((f"{path}.{k}" if path else str(k), v) for k, v in value.items())
+    for where, item in items:
+        found = _non_finite(item, where)
+        if found:
+            return found
+    return None
+
+
+def check_finite(result: BaseModel) -> None:
+    """Refuse a result holding NaN or infinity: JSON cannot carry it and no reader should.
+
+    The argument bounds (`flopcast.limits`) keep every figure finite; this is the last
+    check before a result is shown or serialized, so a gap in them is a clean error.
+
+    Raises:
+        NonFiniteResultError: naming the first such field.
+    """
+    if _all_finite(result):
+        return
+    found = _non_finite(result, "")
+    raise NonFiniteResultError(*(found or ("result", math.nan)))

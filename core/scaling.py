@@ -21,6 +21,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from flopcast.limits import (
+    MAX_COUNT,
+    MAX_PRICE_PER_DEVICE_HOUR,
+    MIN_MFU,
+    DaysArg,
+    FlopsArg,
+    ParamsArg,
+    TokensArg,
+    UsdArg,
+)
 from flopcast.quantities import Language, format_count, format_flops, format_number, parse_quantity
 from flopcast.results import Assumption, Result, Step, make_step
 from flopcast.scaling_budget import budget_flops, deliverable_flops
@@ -40,7 +50,7 @@ from flopcast.scaling_laws import (
     optimal_flops_for_tokens,
 )
 from flopcast.scaling_modes import place_on_frontier
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 
 __all__ = [
     "DEFAULT_FIT",
@@ -71,7 +81,7 @@ class PlanComputeOptimalInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    flops: float | str | None = Field(
+    flops: FlopsArg | None = Field(
         default=None, description='Training compute budget in FLOPs, e.g. 1e24 or "3640 PF-days".'
     )
     hardware: str | None = Field(
@@ -79,18 +89,18 @@ class PlanComputeOptimalInput(BaseModel):
         description="Accelerator id for a hardware-time or dollar budget, e.g. h100.",
     )
     count: int | None = Field(
-        default=None, ge=1, description="Number of devices (with hardware, days)."
+        default=None, ge=1, le=MAX_COUNT, description="Number of devices (with hardware, days)."
     )
-    days: float | str | None = Field(
+    days: DaysArg | None = Field(
         default=None, description='Wall-clock time of the budget, in days or text like "90 days".'
     )
-    budget_usd: float | str | None = Field(
+    budget_usd: UsdArg | None = Field(
         default=None,
         description="Dollar budget (with hardware): buys budget_usd / price device-hours.",
     )
     price_per_device_hour: float | None = Field(
         default=None,
-        gt=0,
+        gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,
         description="USD per device-hour; default: the catalog's reference price.",
     )
     precision: str | None = Field(
@@ -100,14 +110,15 @@ class PlanComputeOptimalInput(BaseModel):
     )
     sparsity: bool = Field(default=False, description="Use the 2:4-sparse peak (rarely reached).")
     mfu: float | None = Field(
-        default=None, gt=0, le=1, description="Model FLOPs utilization, fraction of the dense peak."
+        default=None, ge=MIN_MFU, le=1,
+        description="Model FLOPs utilization, fraction of the dense peak."
     )
-    params: float | str | None = Field(
+    params: ParamsArg | None = Field(
         default=None,
         description='Model parameters N, e.g. "70B": with no budget, returns the '
         "optimal tokens and compute; with tokens or a budget, how far from optimal the run is.",
     )
-    tokens: float | str | None = Field(
+    tokens: TokensArg | None = Field(
         default=None,
         description='Training tokens D, e.g. "1.4T": with no other input, returns '
         "the optimal model size for that much data.",
@@ -178,6 +189,7 @@ class ComputeOptimalPlan(Result):
     )
 
 
+@reports_missing(PlanComputeOptimalInput)
 def plan_compute_optimal(
     *,
     flops: float | str | None = None,

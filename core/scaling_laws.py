@@ -39,7 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from flopcast.errors import InvalidInputError
+from flopcast.errors import InvalidInputError, quote
 from flopcast.results import Step, make_step
 
 __all__ = [
@@ -156,7 +156,7 @@ def _fit(name: str, argument: str = "fit") -> Fit:
         return FITS[name]
     except KeyError as e:
         accepted = ", ".join(FITS)
-        raise InvalidInputError(argument, f"unknown fit {name!r}; accepted: {accepted}") from e
+        raise InvalidInputError(argument, f"unknown fit {quote(name)}; accepted: {accepted}") from e
 
 
 def frontier(fit: Fit) -> tuple[float, float, list[Step]]:
@@ -255,7 +255,7 @@ def chinchilla_loss(params: float, tokens: float, fit: str = DEFAULT_LOSS_FIT) -
     if not f.parametric:
         raise InvalidInputError(
             "loss_fit",
-            f"{fit!r} has no loss function; use one of "
+            f"{quote(fit)} has no loss function; use one of "
             "hoffmann_approach3, hoffmann_approach3_unrounded, besiroglu_2024",
         )
     assert f.E is not None and f.A and f.B and f.alpha and f.beta

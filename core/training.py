@@ -27,6 +27,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from flopcast.cost import run_cost
 from flopcast.errors import InvalidInputError
 from flopcast.hardware import Peak, resolve_hardware
+from flopcast.limits import (
+    MAX_COUNT,
+    MAX_POWER_WATTS,
+    MAX_PRICE_PER_DEVICE_HOUR,
+    MAX_TFLOPS,
+    MIN_MFU,
+    MIN_TFLOPS,
+    DaysArg,
+)
 from flopcast.quantities import SECONDS_PER_DAY, SECONDS_PER_YEAR, Language
 from flopcast.results import Assumption, Result, Step, make_step
 from flopcast.training_summary import training_summary
@@ -38,7 +47,7 @@ from flopcast.training_time import (
     training_seconds,
 )
 from flopcast.utilization import MFU_SCENARIOS, pick_peak
-from flopcast.validation import validate_args
+from flopcast.validation import reports_missing, validate_args
 from flopcast.workload import Workload, WorkloadArgs, workload_of
 
 __all__ = [
@@ -74,28 +83,26 @@ class HardwareArgs(BaseModel):
     )
     mfu: float | None = Field(
         default=None,
-        gt=0,
-        le=1,
-        description=(
+        ge=MIN_MFU, le=1, description=(
             "Model FLOPs utilization, a fraction of peak in (0, 1]. Default 0.40 (Llama 3 405B). "
             "Give either mfu or achieved_tflops."
         ),
     )
     achieved_tflops: float | None = Field(
         default=None,
-        gt=0,
-        description=(
+        ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
             "Achieved TFLOP/s per device as trainers log it (counts recomputation), e.g. 140 "
             "for Megatron-LM's GPT-3 on A100. Overrides mfu."
         ),
     )
     price_per_device_hour: float | None = Field(
         default=None,
-        ge=0,
+        ge=0, le=MAX_PRICE_PER_DEVICE_HOUR,
         description="USD per device-hour. Default: the catalog's dated reference on-demand price.",
     )
     power_watts: float | None = Field(
-        default=None, gt=0, description="Average power per device in W. Default: the TDP."
+        default=None, gt=0, le=MAX_POWER_WATTS,
+        description="Average power per device in W. Default: the TDP."
     )
     pue: float | None = Field(
         default=None, ge=1, le=3, description="Data-centre PUE ≥ 1. Default 1.1."
@@ -120,11 +127,10 @@ class _DeviceArgs(BaseModel):
     )
     count: int | None = Field(
         default=None,
-        ge=1,
-        le=10_000_000,
+        ge=1, le=MAX_COUNT,
         description="Number of devices. Default 1, or the number needed to meet target_days.",
     )
-    target_days: float | str | None = Field(
+    target_days: DaysArg | None = Field(
         default=None,
         description=(
             "Deadline, e.g. 30 or '30 days'. Without count: the device count needed. "
@@ -191,6 +197,7 @@ class TrainingEstimate(Result):
 # ------------------------------------------------------------------ the tool
 
 
+@reports_missing(EstimateTrainingInput)
 def estimate_training(
     *,
     hardware: str,

@@ -26,6 +26,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flopcast.errors import InvalidInputError
 from flopcast.flops import Architecture, Method, Recompute, training_flops
+from flopcast.limits import (
+    MAX_CONTEXT,
+    MAX_HEADS,
+    MAX_LAYERS,
+    MAX_VOCAB,
+    MAX_WIDTH,
+    FlopsArg,
+    ParamsArg,
+    TokensArg,
+)
 from flopcast.models import ModelPreset, resolve_model
 from flopcast.quantities import format_count, format_sci, parse_quantity
 from flopcast.results import Assumption, Step, make_step
@@ -53,18 +63,18 @@ class WorkloadArgs(BaseModel):
             "override it. The list_models tool lists the presets."
         ),
     )
-    params: float | str | None = Field(
+    params: ParamsArg | None = Field(
         default=None,
         description=(
             "Total parameters, e.g. 175e9 or '175B'. Overrides the preset. For a "
             "mixture-of-experts model give the parameters active per token."
         ),
     )
-    tokens: float | str | None = Field(
+    tokens: TokensArg | None = Field(
         default=None,
         description="Training tokens, e.g. 300e9 or '300B'. Overrides the preset.",
     )
-    flops: float | str | None = Field(
+    flops: FlopsArg | None = Field(
         default=None,
         description=(
             "Total training FLOPs, e.g. 3.14e23, '3.14e23 FLOPs' or '3640 PF-days'. When "
@@ -87,15 +97,22 @@ class WorkloadArgs(BaseModel):
             "scores only; needs the architecture). Changes hardware FLOPs, not model FLOPs."
         ),
     )
-    layers: int | None = Field(default=None, gt=0, description="Transformer layers (n_layer).")
-    d_model: int | None = Field(default=None, gt=0, description="Hidden size (d_model).")
-    heads: int | None = Field(default=None, gt=0, description="Attention heads.")
-    seq_len: int | None = Field(
-        default=None, gt=0, description="Training sequence length in tokens (context)."
+    layers: int | None = Field(
+        default=None, gt=0, le=MAX_LAYERS,
+        description="Transformer layers (n_layer).",
     )
-    vocab: int | None = Field(default=None, gt=0, description="Vocabulary size.")
+    d_model: int | None = Field(
+        default=None, gt=0, le=MAX_WIDTH,
+        description="Hidden size (d_model).",
+    )
+    heads: int | None = Field(default=None, gt=0, le=MAX_HEADS, description="Attention heads.")
+    seq_len: int | None = Field(
+        default=None, gt=0, le=MAX_CONTEXT,
+        description="Training sequence length in tokens (context)."
+    )
+    vocab: int | None = Field(default=None, gt=0, le=MAX_VOCAB, description="Vocabulary size.")
     d_ff: int | None = Field(
-        default=None, gt=0, description="Feed-forward width; default 4 × d_model."
+        default=None, gt=0, le=MAX_WIDTH, description="Feed-forward width; default 4 × d_model."
     )
 
 

@@ -14,9 +14,11 @@ MCP turns the line into a tool error (`isError`), LangChain into a `ToolExceptio
 
 from __future__ import annotations
 
+import sys
+
 from flopcast.errors import FlopcastError
 
-__all__ = ["MissingDependencyError", "error_message", "one_line"]
+__all__ = ["MissingDependencyError", "error_message", "one_line", "propagates"]
 
 
 def one_line(text: str) -> str:
@@ -59,3 +61,25 @@ class MissingDependencyError(ImportError, FlopcastError):
         super().__init__(
             f"{package} is not installed; install it with: pip install 'flopcast[{extra}]'"
         )
+
+
+def propagates(exc: BaseException) -> bool:
+    """Whether `exc` must pass through a front end's catch-all instead of becoming a message.
+
+    A front end that promises one line per failure catches `BaseException`, because a
+    compiled library can fail with one that is not an `Exception` (tiktoken's Rust panics
+    surface as `pyo3_runtime.PanicException`, a direct subclass of BaseException). What it
+    must not swallow are requests to stop: Ctrl-C (`KeyboardInterrupt`), `SystemExit`,
+    `GeneratorExit`, and task cancellation (asyncio's, or the running async library's).
+
+    >>> propagates(KeyboardInterrupt()), propagates(ValueError()), propagates(BaseException())
+    (True, False, False)
+    """
+    if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+        return True
+    # Looked up, not imported: if the async library is not loaded, nothing was cancelled.
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is not None and isinstance(exc, asyncio.CancelledError):
+        return True
+    trio = sys.modules.get("trio")  # anyio on trio cancels with trio.Cancelled
+    return trio is not None and isinstance(exc, trio.Cancelled)

@@ -13,7 +13,8 @@ runs as for MCP, LangChain and `dispatch`.
 
 Output: the summary, the main figures, the derivation steps and the assumptions as tables (rich
 when installed, plain text otherwise); `--json` prints the structured result instead. Bad input
-exits with status 2 and one line on stderr.
+exits with status 2 and one line on stderr; a failure inside flopcast or a library with status 1
+and one line; Ctrl-C with status 130 and "flopcast: interrupted".
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, quote
 from flopcast.quantities import format_count, format_number
+from flopcast.tools._errors import error_message, propagates
 from flopcast.validation import input_error
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main", "render"]
@@ -159,7 +161,7 @@ def _converter(annotation: Any) -> tuple[Callable[[str], Any], list[str] | None]
         def choose(text: str) -> Any:
             if text not in by_text:
                 raise argparse.ArgumentTypeError(
-                    f"invalid choice {text!r} (choose from {', '.join(by_text)})"
+                    f"invalid choice {quote(text)} (choose from {', '.join(by_text)})"
                 )
             return by_text[text]
 
@@ -171,7 +173,9 @@ def _converter(annotation: Any) -> tuple[Callable[[str], Any], list[str] | None]
     if annotation is str:
         return str, None
     if origin in (typing.Union, types.UnionType):
-        members = set(typing.get_args(annotation))
+        # A bounded number is `Annotated[float, Field(le=...)]`: its base type decides.
+        members = {typing.get_args(m)[0] if typing.get_origin(m) is typing.Annotated else m
+                   for m in typing.get_args(annotation)}
         if str in members and members & {int, float}:
             return _number_or_text, None
         if str in members:
@@ -503,13 +507,30 @@ def _run_tool(spec: ToolSpecLike, options: dict[str, Any]) -> BaseModel:
             stack[0][0].stop()
 
 
+#: Exit status after Ctrl-C: 128 + SIGINT, what shells report for an interrupted command.
+EXIT_INTERRUPTED = 130
+#: Exit status when flopcast itself failed (a bug, or a library's panic), not the input.
+EXIT_INTERNAL = 1
+
+
 def main(argv: list[str] | None = None, *, specs: Iterable[ToolSpecLike] | None = None) -> int:
-    """Run the `flopcast` command line; return the exit status (0 ok, 2 bad input).
+    """Run the `flopcast` command line; return the exit status.
+
+    0: done; 2: bad input (one line on stderr naming the argument); 1: a bug in flopcast or
+    a library (one line, no traceback); 130: interrupted with Ctrl-C (one line).
 
     Args:
         argv: the arguments after the program name (default: `sys.argv[1:]`).
         specs: the tools to expose (default: the registry's); tests pass their own.
     """
+    try:
+        return _main(argv, specs)
+    except KeyboardInterrupt:
+        sys.stderr.write("flopcast: interrupted\n")
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: list[str] | None, specs: Iterable[ToolSpecLike] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["serve"]:
         from flopcast.tools.mcp_server import main as serve
@@ -537,9 +558,16 @@ def main(argv: list[str] | None = None, *, specs: Iterable[ToolSpecLike] | None 
         return _fail(str(e))
     except ValidationError as e:
         return _fail(str(input_error(spec.input_model, e)))
+    except BaseException as e:  # a bug or a library's panic: one line, no traceback
+        if propagates(e):  # Ctrl-C (→ "interrupted" in main), exit, cancellation
+            raise
+        sys.stderr.write(f"flopcast: error: {error_message(e, spec.name)}\n")
+        return EXIT_INTERNAL
     try:
         if values.get("_json"):
-            text = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2)
+            # allow_nan=False: JSON has no NaN / Infinity (call_tool refuses them already)
+            text = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2,
+                              allow_nan=False)
             sys.stdout.write(text + "\n")
         else:
             render(result, title=spec.title, language=language, file=sys.stdout)

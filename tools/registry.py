@@ -36,8 +36,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from flopcast.errors import InvalidInputError, closest_matches
-from flopcast.results import Result
+from flopcast.errors import InvalidInputError, closest_matches, quote
+from flopcast.results import Result, check_finite
 from flopcast.validation import input_error
 
 __all__ = [
@@ -109,8 +109,9 @@ def normalize_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | None) -> 
     `None` values of optional arguments are dropped (null means "use the default"). The
     values returned are the caller's own, not pydantic's coerced copies: the handler
     validates them through the same model (the convention), exactly as a Python caller's,
-    so they are validated here only when a key is not a field — to turn the stray key into
-    the model's own "is not an argument" error instead of a Python TypeError.
+    so they are validated here only when a key is not a field or a required argument is
+    missing — to turn either into the model's own one-line error ("is not an argument",
+    "is required") instead of a Python TypeError from the call.
 
     Raises:
         InvalidInputError: not an object, an unknown key, or a value the model rejects;
@@ -127,12 +128,16 @@ def normalize_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | None) -> 
     kept: dict[str, Any] = {}
     for key, value in arguments.items():
         if not isinstance(key, str):
-            raise InvalidInputError("arguments", f"argument names must be strings, got {key!r}")
+            raise InvalidInputError(
+                "arguments", f"argument names must be strings, got {quote(key)}")
         field = fields.get(key)
         if value is None and field is not None and not field.is_required():
             continue
         kept[key] = value
-    if any(key not in fields for key in kept):
+    missing = any(f.is_required() and name not in kept for name, f in fields.items())
+    if missing or any(key not in fields for key in kept):
+        # pydantic names the stray key or the missing argument: the same one-line error
+        # the Python API gives, instead of a TypeError from calling the handler.
         try:
             spec.input_model.model_validate(kept)
         except ValidationError as e:
@@ -155,6 +160,8 @@ def call_tool(
 
     Raises:
         FlopcastError: the input is wrong (the message is one line, ready to show).
+        NonFiniteResultError: a figure of the result is NaN or infinite (a `FlopcastError`:
+            one line, no figure shown).
         TypeError: the handler returned something other than `spec.output_model` (a bug).
     """
     kwargs = normalize_arguments(spec, arguments)
@@ -166,6 +173,7 @@ def call_tool(
         raise TypeError(
             f"{spec.name} returned {type(result).__name__}, expected {spec.output_model.__name__}"
         )
+    check_finite(result)  # before any front end shows or serializes it
     return result
 
 
@@ -187,7 +195,7 @@ def get_tool(name: str, tools: Sequence[ToolSpec] | None = None) -> ToolSpec:
     names = [s.name for s in pool]
     near = closest_matches(str(name), names)
     hint = f"did you mean {', '.join(repr(n) for n in near)}? " if near else ""
-    raise InvalidInputError("name", f"unknown tool {name!r}; {hint}tools: {', '.join(names)}")
+    raise InvalidInputError("name", f"unknown tool {quote(name)}; {hint}tools: {', '.join(names)}")
 
 
 def _build() -> tuple[ToolSpec, ...]:

@@ -31,7 +31,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from flopcast.errors import InvalidInputError
-from flopcast.tools._errors import error_message
+from flopcast.tools._errors import error_message, propagates
 from flopcast.tools.registry import ToolSpec, call_tool, get_tool, structured
 
 __all__ = [
@@ -252,6 +252,10 @@ def _parse_arguments(arguments: Mapping[str, Any] | str | bytes | None) -> Any:
             raise InvalidInputError(
                 "arguments", f"is not valid JSON ({e.msg} at character {e.pos}); send an object"
             ) from e
+        except (ValueError, RecursionError) as e:  # an integer past 4,300 digits; deep nesting
+            raise InvalidInputError(
+                "arguments", f"cannot be read ({type(e).__name__}); send a plain JSON object"
+            ) from e
     return arguments
 
 
@@ -262,7 +266,10 @@ def dispatch(
     tools: Sequence[ToolSpec] | None = None,
     allowed_roots: Sequence[str | Path] = (),
 ) -> dict[str, Any]:
-    """Run tool `name` with `arguments` (a dict or a JSON string); never raises for bad input.
+    """Run tool `name` with `arguments` (a dict or a JSON string); never raises.
+
+    Every failure (bad input, a bug, a library's panic) comes back as `{"error": ...}`;
+    only requests to stop (Ctrl-C, `SystemExit`, task cancellation) pass through.
 
     Args:
         name: a tool name as the model sent it.
@@ -282,7 +289,9 @@ def dispatch(
         parsed = _parse_arguments(arguments)
         context = {"allowed_roots": [Path(r) for r in allowed_roots]}
         data = structured(call_tool(spec, parsed, context))
-        json.dumps(data, allow_nan=False)  # JSON has no NaN / infinity: a bug, not a result
+        json.dumps(data, allow_nan=False)  # anything JSON cannot carry: a bug, not a result
         return data
-    except Exception as e:  # every failure becomes one line for the model to read
-        return {"error": error_message(e, str(name))}
+    except BaseException as e:  # every failure, a library's panic too, is one line
+        if propagates(e):  # Ctrl-C, exit, cancellation: not failures of this call
+            raise
+        return {"error": error_message(e, str(name)[:64])}  # a tool name is ≤ 64 characters

@@ -282,7 +282,7 @@ async def test_a_result_json_cannot_carry_is_a_tool_error():
     async with Client(build_server(tools=[spec])) as client:
         result = await client.call_tool("overflow", {"path": "a"}, raise_on_error=False)
     assert result.is_error
-    assert result.content[0].text.startswith("overflow: internal error (ToolError: ")
+    assert result.content[0].text.startswith("result: value came out inf (not a finite number)")
     assert "\n" not in result.content[0].text
 
 
