@@ -69,6 +69,14 @@ __all__ = [
 MAX_TEXT_BYTES = 10_000_000
 #: Default cap on the bytes one call may read (files, or the sample in sample mode).
 DEFAULT_MAX_BYTES = 2_000_000_000
+#: Most 8 KiB blocks a sample may draw: 10 million blocks is 82 GB, past which exact mode
+#: (bounded by max_bytes) is the tool to use.
+MAX_SAMPLE_CHUNKS = 10_000_000
+#: Seeds are taken as 64-bit unsigned integers, as numpy's and most tools' seeds are.
+MAX_SEED = 2**64 - 1
+#: Most bytes any call may be allowed to read: 1 PB, about 1000× the largest public text
+#: corpora (FineWeb: ~15T tokens, tens of TB).
+MAX_READ_BYTES = 10**15
 #: Below this many bytes, `workers=None` counts in-process (starting workers costs ~1 s).
 PARALLEL_MIN_BYTES = 32_000_000
 
@@ -101,15 +109,15 @@ class CountTokensInput(BaseModel):
         "8 KiB blocks and gives a 95% interval (fast on huge corpora)."))
     sample_fraction: float | None = Field(None, gt=0, le=1, description=(
         "Sample mode: fraction of the 8 KiB blocks to draw (0 < f ≤ 1)."))
-    sample_chunks: int | None = Field(None, ge=2, description=(
+    sample_chunks: int | None = Field(None, ge=2, le=MAX_SAMPLE_CHUNKS, description=(
         "Sample mode: number of 8 KiB blocks to draw. Default 600 when neither this nor "
         "sample_fraction is given."))
-    seed: int = Field(0, description=(
+    seed: int = Field(0, ge=0, le=MAX_SEED, description=(
         "Sample mode: random seed; the same seed gives the same sample."))
     workers: int | None = Field(None, ge=1, le=64, description=(
         "Processes for exact counting. Default: 1 below 32 MB, else 2; never more than the "
         "machine's CPUs or the server's limit (the result says how many were used)."))
-    max_bytes: int = Field(DEFAULT_MAX_BYTES, ge=1, description=(
+    max_bytes: int = Field(DEFAULT_MAX_BYTES, ge=1, le=MAX_READ_BYTES, description=(
         "Refuse to read more than this many bytes (files in exact mode, the sample in sample "
         "mode). Default 2 GB."))
     language: Language = Field("en", description="Language of the summary: 'en' or 'zh'.")

@@ -713,3 +713,12 @@ def test_sample_mode_stops_at_its_time_limit(tmp_path, monkeypatch):
         count_tokens(path=str(tmp_path), encoding="cl100k_base", mode="sample")
     # exact mode has no time limit (it is bounded by max_bytes, and can be cancelled)
     assert count_tokens(path=str(tmp_path), encoding="cl100k_base").tokens > 0
+
+
+@pytest.mark.parametrize(("argument", "value"), [
+    ("sample_chunks", 10**400), ("max_bytes", 10**400), ("seed", 2**64), ("seed", -1),
+    ("max_bytes", 10**15 + 1), ("sample_chunks", 10_000_001)])
+def test_sample_and_cap_arguments_are_bounded(argument, value):
+    with pytest.raises(InvalidInputError) as info:
+        count_tokens(text="x", mode="sample", encoding="cl100k_base", **{argument: value})
+    assert info.value.argument == argument and len(str(info.value)) < 300
