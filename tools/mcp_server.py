@@ -5,7 +5,8 @@ Run it with the console script::
     flopcast-mcp                                   # stdio (Claude Desktop, Cursor, VS Code, ...)
     flopcast-mcp --allow-dir ~/corpus              # let count_tokens read files below ~/corpus
     flopcast-mcp --transport http --port 8765      # streamable HTTP on 127.0.0.1:8765/mcp
-    flopcast-mcp --transport http --host 0.0.0.0 --allow-remote --token "$SECRET"
+    FLOPCAST_MCP_TOKEN=... flopcast-mcp --transport http --host 0.0.0.0 --allow-remote \
+        --allowed-host mcp.lan     # the Host name clients use
 
 What it serves:
 
@@ -19,8 +20,24 @@ What it serves:
 - prompts: the texts shipped in `flopcast.prompts`.
 
 It makes no network call: fastmcp's banner and update check are off (the check would fetch
-PyPI and write a cache file). HTTP binds 127.0.0.1 unless `--allow-remote` is given together
-with a bearer token, which is then checked on every request.
+PyPI and write a cache file).
+
+Security (README, "Security"):
+
+- files: a tool reads files only below the folders the operator granted (`--allow-dir`).
+  A client's MCP roots only narrow that grant, never widen it (`allowed_folders`: the
+  intersection); with no `--allow-dir` nothing is readable, whatever roots a client declares.
+- containment: whatever a tool, prompt or resource raises, a library's panic (a
+  `BaseException`) included, is one error for that request; only interrupts, exits and
+  cancellations propagate (`flopcast.tools._errors.must_propagate`).
+- client mistakes are answered with one line and not logged above DEBUG: a bad tool
+  argument is a tool error (`isError`), a stray or missing prompt argument an MCP error
+  -32602, an unknown catalog id -32002 (-32602 for a 2026-07-28 client, SEP-2164).
+- HTTP binds 127.0.0.1 unless `--allow-remote` is given together with a bearer token, which
+  is then checked on every request (`Bearer`, in any case). `RequestGuard` answers only the
+  `Host` values `127.0.0.1:PORT`, `localhost:PORT`, `[::1]:PORT` and `--allowed-host` (DNS
+  rebinding) and refuses any `Origin` but `http://` + those three and `--allowed-origin`; bodies are
+  capped at the SDK's 4 MiB; a request must arrive within `--request-timeout` seconds.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -292,6 +293,8 @@ def http_server():
         found = re.fullmatch(r"flopcast MCP server on http://127\.0\.0\.1:(\d+)/mcp\n", line)
         assert found, f"first stderr line: {line!r}"
         port = int(found.group(1))
+        # keep reading stderr: a full pipe would block the server
+        threading.Thread(target=process.stderr.read, daemon=True).start()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:  # the line is written just before uvicorn starts
             with socket.socket() as s:
