@@ -412,3 +412,38 @@ def test_http_a_body_over_the_cap_is_a_clean_413(http_server):
 def test_http_answers_normally_after_the_attacks(http_server):
     assert _post(http_server).status_code == 200
 
+
+
+# ---------------------------------------------------------------- the real panic (issue 14)
+
+#: About a million spaces once made tiktoken's o200k_base panic (a Rust stack overflow).
+WHITESPACE_RUN = {"text": " " * 1_000_000, "encoding": "o200k_base"}
+
+
+def _answered_in_one_line(result) -> bool:
+    return not result.is_error or "\n" not in result.content[0].text
+
+
+async def test_the_whitespace_payload_leaves_the_server_serving():
+    async with Client(build_server()) as client:
+        result = await client.call_tool("count_tokens", WHITESPACE_RUN, raise_on_error=False)
+        after = await client.call_tool("count_tokens", {"text": "hello world"})
+    assert _answered_in_one_line(result)
+    assert after.is_error is False and after.structured_content["tokens"] == 2
+
+
+@pytest.mark.slow
+async def test_the_whitespace_payload_over_http_leaves_the_server_serving(http_server):
+    import httpx
+    from mcp import Client as SDKClient
+    from mcp.client.streamable_http import streamable_http_client
+
+    url = f"http://127.0.0.1:{http_server}/mcp"
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"},
+                                 timeout=60) as http:
+        async with SDKClient(streamable_http_client(url, http_client=http)) as client:
+            result = await client.call_tool("count_tokens", WHITESPACE_RUN)
+            after = await client.call_tool("count_tokens", {"text": "hello world"})
+    assert _answered_in_one_line(result)
+    assert after.is_error is False and after.structured_content["tokens"] == 2
+    assert _post(http_server).status_code == 200
