@@ -21,7 +21,7 @@ from fastmcp.exceptions import MCPError
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopcast.results import Result
-from flopcast.tools import mcp_server
+from flopcast.tools import mcp_http, mcp_server
 from flopcast.tools.mcp_server import allowed_folders, build_server, main
 from flopcast.tools.registry import ToolSpec
 
@@ -29,8 +29,9 @@ BIN = Path(sys.executable).parent
 SERVER_ENV = {"FASTMCP_CHECK_FOR_UPDATES": "off", "PYTHONUNBUFFERED": "1"}
 
 
-def test_doctests_of_the_server_module():
-    assert doctest.testmod(mcp_server).failed == 0
+@pytest.mark.parametrize("module", [mcp_server, mcp_http], ids=lambda m: m.__name__)
+def test_doctests_of_the_server_modules(module):
+    assert doctest.testmod(module).failed == 0
 
 
 # ---------------------------------------------------------------- a panic is one failed call
@@ -265,7 +266,7 @@ def test_refused_http_flags(argv, message, monkeypatch, capsys):
 
 
 def test_bearer_scheme_is_case_insensitive_and_the_token_exact():
-    auth = mcp_server.BearerAuth(lambda *a: None, token="s3cret")
+    auth = mcp_http.BearerAuth(lambda *a: None, token="s3cret")
     assert auth._authorized(b"Bearer s3cret") and auth._authorized(b"bearer s3cret")
     assert auth._authorized(b"BEARER  s3cret")
     assert not auth._authorized(b"Bearer s3cre") and not auth._authorized(b"Basic s3cret")
