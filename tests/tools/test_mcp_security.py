@@ -211,6 +211,8 @@ async def test_client_mistakes_get_mcp_error_codes_and_no_log(warnings_logged, m
             await client.read_resource("flopcast://hardware/a1000")
         with pytest.raises(MCPError) as unknown_model:
             await client.read_resource("flopcast://models/gpt-9")
+        with pytest.raises(MCPError) as no_such_uri:  # fastmcp's answer: -32602 (SEP-2164)
+            await client.read_resource("flopcast://nothing/here")
         tool = await client.call_tool("estimate_training",
                                       {"model": "gpt-3-175b", "hardware": "a1000"},
                                       raise_on_error=False)
@@ -218,6 +220,7 @@ async def test_client_mistakes_get_mcp_error_codes_and_no_log(warnings_logged, m
     assert stray.value.message.startswith("zz: ")
     assert missing.value.message.startswith("question: ")
     assert (unknown.value.code, unknown_model.value.code) == (not_found, not_found)
+    assert no_such_uri.value.code == -32602
     assert unknown.value.message.startswith("hardware: unknown hardware 'a1000'")
     assert "\n" not in unknown.value.message
     assert tool.is_error and tool.content[0].text.startswith("hardware: ")
