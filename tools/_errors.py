@@ -10,6 +10,10 @@ A tool call fails in one of two ways:
 
 MCP turns the line into a tool error (`isError`), LangChain into a `ToolException`,
 `dispatch` into `{"error": line}`, so an assistant sees the same words everywhere.
+
+"Any other exception" includes `BaseException`s that are not `Exception`s, such as the
+`pyo3_runtime.PanicException` a Rust library (tiktoken) raises when it panics: a front
+end catches `BaseException` and lets through only what `must_propagate` names.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ import sys
 
 from flopcast.errors import FlopcastError
 
-__all__ = ["MissingDependencyError", "error_message", "one_line", "propagates"]
+__all__ = ["MissingDependencyError", "error_message", "must_propagate", "one_line"]
+
+#: Exceptions that stop the work rather than report on it (see `must_propagate`).
+_ALWAYS_PROPAGATE = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 
 def one_line(text: str) -> str:
@@ -28,6 +35,44 @@ def one_line(text: str) -> str:
     'count: must be ≥ 1 (number of devices)'
     """
     return " ".join(text.split())
+
+
+def must_propagate(exc: BaseException) -> bool:
+    """True if `exc` must be re-raised, not turned into a one-line tool error.
+
+    That is an interrupt or exit (KeyboardInterrupt, SystemExit), a generator being closed
+    (GeneratorExit) and the cancellation of an async task (asyncio's CancelledError, or
+    whatever `anyio.get_cancelled_exc_class()` names in the running event loop: trio's
+    Cancelled). Anything else, a library's panic included, is one failed call: the front
+    end reports it and keeps serving.
+
+    >>> must_propagate(KeyboardInterrupt()), must_propagate(SystemExit(2))
+    (True, True)
+    >>> class PanicException(BaseException):  # what pyo3 raises when Rust code panics
+    ...     pass
+    >>> must_propagate(PanicException("attempt to add with overflow"))
+    False
+    >>> must_propagate(ValueError("count: must be ≥ 1"))
+    False
+    >>> import asyncio
+    >>> must_propagate(asyncio.CancelledError())
+    True
+    """
+    if isinstance(exc, _ALWAYS_PROPAGATE):
+        return True
+    # Only look at async libraries already imported: no cancellation can come from one
+    # that is not, and importing them here would slow down every front end's start.
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is not None and isinstance(exc, asyncio.CancelledError):
+        return True
+    anyio = sys.modules.get("anyio")
+    if anyio is not None:
+        try:
+            cancelled = anyio.get_cancelled_exc_class()
+        except Exception:  # no event loop in this thread: nothing of anyio's to cancel
+            return False
+        return isinstance(exc, cancelled)
+    return False
 
 
 def error_message(exc: BaseException, tool: str) -> str:
@@ -61,25 +106,3 @@ class MissingDependencyError(ImportError, FlopcastError):
         super().__init__(
             f"{package} is not installed; install it with: pip install 'flopcast[{extra}]'"
         )
-
-
-def propagates(exc: BaseException) -> bool:
-    """Whether `exc` must pass through a front end's catch-all instead of becoming a message.
-
-    A front end that promises one line per failure catches `BaseException`, because a
-    compiled library can fail with one that is not an `Exception` (tiktoken's Rust panics
-    surface as `pyo3_runtime.PanicException`, a direct subclass of BaseException). What it
-    must not swallow are requests to stop: Ctrl-C (`KeyboardInterrupt`), `SystemExit`,
-    `GeneratorExit`, and task cancellation (asyncio's, or the running async library's).
-
-    >>> propagates(KeyboardInterrupt()), propagates(ValueError()), propagates(BaseException())
-    (True, False, False)
-    """
-    if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
-        return True
-    # Looked up, not imported: if the async library is not loaded, nothing was cancelled.
-    asyncio = sys.modules.get("asyncio")
-    if asyncio is not None and isinstance(exc, asyncio.CancelledError):
-        return True
-    trio = sys.modules.get("trio")  # anyio on trio cancels with trio.Cancelled
-    return trio is not None and isinstance(exc, trio.Cancelled)

@@ -35,7 +35,7 @@ from pydantic_core import PydanticUndefined
 
 from flopcast.errors import FlopcastError, quote
 from flopcast.quantities import format_count, format_number
-from flopcast.tools._errors import error_message, propagates
+from flopcast.tools._errors import error_message, must_propagate
 from flopcast.validation import input_error
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main", "render"]
@@ -559,7 +559,7 @@ def _main(argv: list[str] | None, specs: Iterable[ToolSpecLike] | None) -> int:
     except ValidationError as e:
         return _fail(str(input_error(spec.input_model, e)))
     except BaseException as e:  # a bug or a library's panic: one line, no traceback
-        if propagates(e):  # Ctrl-C (→ "interrupted" in main), exit, cancellation
+        if must_propagate(e):  # Ctrl-C (→ "interrupted" in main), exit, cancellation
             raise
         sys.stderr.write(f"flopcast: error: {error_message(e, spec.name)}\n")
         return EXIT_INTERNAL

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from flopcast.tools._errors import MissingDependencyError, error_message, propagates
+from flopcast.tools._errors import MissingDependencyError, error_message, must_propagate
 from flopcast.tools.registry import ToolSpec, call_tool, structured
 from flopcast.validation import input_error
 
@@ -72,7 +72,7 @@ def _make_tool(spec: ToolSpec, context: dict[str, Any], structured_tool: Any,
         try:
             result = call_tool(spec, arguments, context)
         except BaseException as e:  # a library's panic too; Ctrl-C and cancellation pass
-            if propagates(e):
+            if must_propagate(e):
                 raise
             raise tool_exception(error_message(e, spec.name)) from e
         return spec.text_of(result), structured(result)

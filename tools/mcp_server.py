@@ -5,7 +5,8 @@ Run it with the console script::
     flopcast-mcp                                   # stdio (Claude Desktop, Cursor, VS Code, ...)
     flopcast-mcp --allow-dir ~/corpus              # let count_tokens read files below ~/corpus
     flopcast-mcp --transport http --port 8765      # streamable HTTP on 127.0.0.1:8765/mcp
-    flopcast-mcp --transport http --host 0.0.0.0 --allow-remote --token "$SECRET"
+    FLOPCAST_MCP_TOKEN=... flopcast-mcp --transport http --host 0.0.0.0 --allow-remote \
+        --allowed-host mcp.lan     # the Host name clients use
 
 What it serves:
 
@@ -19,8 +20,24 @@ What it serves:
 - prompts: the texts shipped in `flopcast.prompts`.
 
 It makes no network call: fastmcp's banner and update check are off (the check would fetch
-PyPI and write a cache file). HTTP binds 127.0.0.1 unless `--allow-remote` is given together
-with a bearer token, which is then checked on every request.
+PyPI and write a cache file).
+
+Security (README, "Security"):
+
+- files: a tool reads files only below the folders the operator granted (`--allow-dir`).
+  A client's MCP roots only narrow that grant, never widen it (`allowed_folders`: the
+  intersection); with no `--allow-dir` nothing is readable, whatever roots a client declares.
+- containment: whatever a tool, prompt or resource raises, a library's panic (a
+  `BaseException`) included, is one error for that request; only interrupts, exits and
+  cancellations propagate (`flopcast.tools._errors.must_propagate`).
+- client mistakes are answered with one line and not logged above DEBUG: a bad tool
+  argument is a tool error (`isError`), a stray or missing prompt argument an MCP error
+  -32602, an unknown catalog id -32002 (-32602 for a 2026-07-28 client, SEP-2164).
+- HTTP binds 127.0.0.1 unless `--allow-remote` is given together with a bearer token, which
+  is then checked on every request (`Bearer`, in any case). `RequestGuard` answers only the
+  `Host` values `127.0.0.1:PORT`, `localhost:PORT`, `[::1]:PORT` and `--allowed-host` (DNS
+  rebinding) and refuses any `Origin` but `http://` + those three and `--allowed-origin`; bodies are
+  capped at the SDK's 4 MiB; a request must arrive within `--request-timeout` seconds.
 """
 
 from __future__ import annotations
@@ -32,36 +49,48 @@ os.environ["FASTMCP_CHECK_FOR_UPDATES"] = "off"
 os.environ["FASTMCP_SHOW_SERVER_BANNER"] = "false"
 
 import argparse  # noqa: E402
-import hmac  # noqa: E402
-import ipaddress  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
-from functools import partial  # noqa: E402
+from functools import partial, wraps  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 from urllib.parse import unquote, urlparse  # noqa: E402
 
 import anyio  # noqa: E402
 from fastmcp import FastMCP  # noqa: E402
+from fastmcp.exceptions import FastMCPError, MCPError, PromptError, ResourceError  # noqa: E402
 from fastmcp.prompts import Prompt  # noqa: E402
 from fastmcp.prompts.base import PromptArgument  # noqa: E402
 from fastmcp.tools import Tool  # noqa: E402
 from fastmcp.tools.base import ToolResult  # noqa: E402
-from mcp_types import TextContent, ToolAnnotations  # noqa: E402
+from mcp_types import INVALID_PARAMS, TextContent, ToolAnnotations  # noqa: E402
 from pydantic import PrivateAttr  # noqa: E402
 
 import flopcast  # noqa: E402
 from flopcast.errors import FlopcastError  # noqa: E402
 from flopcast.results import Result  # noqa: E402
-from flopcast.tools._errors import error_message  # noqa: E402
+from flopcast.tools._errors import error_message, must_propagate, one_line  # noqa: E402
+from flopcast.tools.mcp_http import (  # noqa: E402
+    DEFAULT_REQUEST_TIMEOUT_S,
+    KEEP_ALIVE_TIMEOUT_S,
+    BearerAuth,
+    RequestGuard,
+    allowed_hosts,
+    bind,
+    is_loopback,
+    origin_problem,
+    timed_h11_protocol,
+    token_problem,
+    url_host,
+)
 from flopcast.tools.registry import TOOLS, ToolSpec, call_tool, structured  # noqa: E402
 from flopcast.tools.schemas import input_schema, output_schema  # noqa: E402
 
-__all__ = ["INSTRUCTIONS", "build_server", "main"]
+__all__ = ["INSTRUCTIONS", "allowed_folders", "build_server", "main"]
 
 logger = logging.getLogger("flopcast.mcp")
 
@@ -75,7 +104,6 @@ Quantities accept suffixes ("175B", "300B tokens", "3.14e23 FLOPs", "1750亿"). 
 language="zh" for a Chinese answer. list_hardware and list_models give the catalog ids; \
 unknown ids fail with the closest matches."""
 
-_LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 #: Default cap on the bytes one count_tokens call may read over MCP (2 GB, the core default).
 DEFAULT_MAX_BYTES = 2_000_000_000
 
@@ -113,8 +141,42 @@ def _file_uri_to_path(uri: str) -> Path | None:
     return Path(unquote(parsed.path))
 
 
+def allowed_folders(granted: Sequence[Path], client_roots: Sequence[Path]) -> list[Path]:
+    """The folders a tool may read: the operator's grant, narrowed by the client's roots.
+
+    A client's MCP roots never widen what the operator granted with `--allow-dir`: the
+    result is the intersection of the two sets of folder trees. A client root inside a
+    granted folder narrows the grant to it; a granted folder inside a client root stays as
+    it is; a client root outside every granted folder adds nothing. A client that declares
+    no roots gets the operator's grant; with no grant nothing is readable. Both lists
+    hold absolute, resolved paths (the caller resolves symlinks first).
+
+    >>> P = Path
+    >>> allowed_folders([P("/data")], [])            # no client roots: the grant
+    [PosixPath('/data')]
+    >>> allowed_folders([], [P("/")])                 # no grant: nothing, whatever the client says
+    []
+    >>> allowed_folders([P("/data")], [P("/")])       # a wider client root: the grant
+    [PosixPath('/data')]
+    >>> allowed_folders([P("/data")], [P("/data/corpus"), P("/etc")])
+    [PosixPath('/data/corpus')]
+    >>> allowed_folders([P("/data")], [P("/home")])   # disjoint: nothing
+    []
+    """
+    if not client_roots:
+        return list(granted)
+    kept: dict[Path, None] = {}
+    for root in client_roots:
+        for folder in granted:
+            if root.is_relative_to(folder):
+                kept[root] = None
+            elif folder.is_relative_to(root):
+                kept[folder] = None
+    return list(kept)
+
+
 async def _client_roots() -> list[Path]:
-    """The folders the client exposes as MCP roots (empty when it declares none).
+    """The folders the client exposes as MCP roots (empty when it declares none), resolved.
 
     roots/list is a server-to-client request of the handshake-era protocol (up to
     2025-11-25, which Claude Desktop, Cursor and VS Code speak); the 2026-07-28 protocol
@@ -137,7 +199,7 @@ async def _client_roots() -> list[Path]:
         logger.debug("client roots unavailable", exc_info=True)
         return []
     paths = [_file_uri_to_path(str(root.uri)) for root in listed.roots]
-    return [p for p in paths if p is not None]
+    return [p.resolve() for p in paths if p is not None and p.is_absolute()]
 
 
 def _progress_reporter(min_interval_s: float = 0.25) -> Callable[[int, int], None] | None:
@@ -201,7 +263,7 @@ class RegistryTool(Tool):
         wanted = self._spec.server_arguments
         context: dict[str, Any] = {}
         if "allowed_roots" in wanted:
-            context["allowed_roots"] = [*self._allow_dirs, *await _client_roots()]
+            context["allowed_roots"] = allowed_folders(self._allow_dirs, await _client_roots())
         if "max_bytes_ceiling" in wanted and self._max_bytes is not None:
             context["max_bytes_ceiling"] = self._max_bytes
         if "progress" in wanted and self._spec.blocking:
@@ -223,9 +285,11 @@ class RegistryTool(Tool):
                 content=[TextContent(type="text", text=render_text(result, spec.text_of(result)))],
                 structured_content=structured(result),
             )
-        except Exception as e:
+        except BaseException as e:  # a library's panic too (pyo3's PanicException)
+            if must_propagate(e):
+                raise
             if not isinstance(e, FlopcastError):
-                logger.exception("tool %s failed", spec.name)
+                logger.error("tool %s failed", spec.name, exc_info=e)
             text = error_message(e, spec.name)
             return ToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
@@ -234,17 +298,50 @@ class RegistryTool(Tool):
 # Prompts
 
 
+class ClientMistake(FastMCPError, MCPError):
+    """A request the client got wrong (a stray prompt argument, an unknown resource id).
+
+    It reaches the client as a JSON-RPC error with `code` and a one-line message, and the
+    server logs it at DEBUG only: a user's mistake is not the server's problem.
+    """
+
+    def __init__(self, code: int, message: str) -> None:
+        MCPError.__init__(self, code, message)
+        self.log_level = logging.DEBUG
+
+
+#: "Resource not found" in the MCP spec up to 2025-11-25 (server/resources, error handling).
+RESOURCE_NOT_FOUND = -32002
+
+
+def _resource_not_found_code() -> int:
+    """-32002, or -32602 (invalid params) for a 2026-07-28 client, where SEP-2164 moved it.
+
+    fastmcp itself answers a URI that matches no resource at all with -32602 in both eras.
+    """
+    try:
+        from fastmcp.server.dependencies import get_context
+        from mcp_types.version import MODERN_PROTOCOL_VERSIONS
+
+        version = get_context().request_context.protocol_version
+    except Exception:  # no request context (a direct call): the handshake-era code
+        return RESOURCE_NOT_FOUND
+    return INVALID_PARAMS if version in MODERN_PROTOCOL_VERSIONS else RESOURCE_NOT_FOUND
+
+
 class ShippedPrompt(Prompt):
     """One text from `flopcast.prompts`, its `{placeholders}` as prompt arguments."""
 
     async def render(self, arguments: dict[str, Any] | None = None) -> str:
-        from fastmcp.exceptions import PromptError
-
         from flopcast.prompts import load_prompt
 
         try:
             return load_prompt(self.name, **(arguments or {}))
         except FlopcastError as e:  # a missing or stray argument: say which, on one line
+            raise ClientMistake(INVALID_PARAMS, error_message(e, self.name)) from e
+        except BaseException as e:
+            if must_propagate(e):
+                raise
             raise PromptError(error_message(e, self.name)) from e
 
 
@@ -294,10 +391,29 @@ def _one(entries: list[dict[str, Any]], wanted_id: str) -> dict[str, Any]:
     return next(entry for entry in entries if entry["id"] == wanted_id)
 
 
-def _resource_error(e: FlopcastError) -> Exception:
-    from fastmcp.exceptions import ResourceError
+def _contained(read: Callable[..., str]) -> Callable[..., str]:
+    """`read`, with any failure but a cancellation or exit turned into a `ResourceError`.
 
-    return ResourceError(error_message(e, "resource"))
+    fastmcp catches `Exception` only; a library's panic (a `BaseException`) would otherwise
+    end the session. fastmcp logs the `ResourceError` (with its cause) as a server error.
+    """
+
+    @wraps(read)
+    def guarded(*args: Any, **kwargs: Any) -> str:
+        try:
+            return read(*args, **kwargs)
+        except FastMCPError:
+            raise
+        except BaseException as e:
+            if must_propagate(e):
+                raise
+            raise ResourceError(error_message(e, read.__name__)) from e
+
+    return guarded
+
+
+def _unknown_id(e: FlopcastError) -> ClientMistake:
+    return ClientMistake(_resource_not_found_code(), error_message(e, "resource"))
 
 
 def _add_resources(server: FastMCP) -> None:
@@ -312,6 +428,7 @@ def _add_resources(server: FastMCP) -> None:
         "each figure (the entries list_hardware returns).",
         mime_type="application/json",
     )
+    @_contained
     def hardware_catalog() -> str:
         return _json(_hardware_entries())
 
@@ -323,13 +440,14 @@ def _add_resources(server: FastMCP) -> None:
         "with its sources.",
         mime_type="application/json",
     )
+    @_contained
     def hardware_entry(hardware_id: str) -> str:
         from flopcast.hardware import get_hardware
 
         try:
             found = get_hardware(hardware_id).id
         except FlopcastError as e:
-            raise _resource_error(e) from e
+            raise _unknown_id(e) from e
         return _json(_one(_hardware_entries(), found))
 
     @server.resource(
@@ -340,6 +458,7 @@ def _add_resources(server: FastMCP) -> None:
         "training FLOPs and the paper behind each figure (the entries list_models returns).",
         mime_type="application/json",
     )
+    @_contained
     def model_presets() -> str:
         return _json(_model_entries())
 
@@ -351,13 +470,14 @@ def _add_resources(server: FastMCP) -> None:
         "its sources.",
         mime_type="application/json",
     )
+    @_contained
     def model_preset(model_id: str) -> str:
         from flopcast.models import get_model
 
         try:
             found = get_model(model_id).id
         except FlopcastError as e:
-            raise _resource_error(e) from e
+            raise _unknown_id(e) from e
         return _json(_one(_model_entries(), found))
 
 
@@ -394,46 +514,6 @@ def build_server(
     return server
 
 
-class BearerAuth:
-    """ASGI middleware: every HTTP request must carry `Authorization: Bearer <token>`."""
-
-    def __init__(self, app: Callable[..., Any], token: str) -> None:
-        self.app = app
-        self._expected = f"Bearer {token}".encode()
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] in ("http", "websocket"):
-            given = dict(scope.get("headers") or []).get(b"authorization", b"")
-            if not hmac.compare_digest(given, self._expected):
-                body = b'{"error": "missing or wrong bearer token"}'
-                await send({
-                    "type": "http.response.start",
-                    "status": 401,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"www-authenticate", b'Bearer realm="flopcast"'),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                })
-                await send({"type": "http.response.body", "body": body})
-                return
-        await self.app(scope, receive, send)
-
-
-def is_loopback(host: str) -> bool:
-    """True for localhost / 127.0.0.0/8 / ::1.
-
-    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0")
-    (True, True, False)
-    """
-    if host in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="flopcast-mcp",
@@ -454,6 +534,16 @@ def _parser() -> argparse.ArgumentParser:
                    help="a folder count_tokens may read (repeatable); none by default")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
                    help="most bytes one count_tokens call may read (default 2e9)")
+    p.add_argument("--allowed-host", action="append", default=[], metavar="HOST",
+                   help="another Host header value to serve over HTTP, HOST or HOST:PORT "
+                        "(repeatable; default: 127.0.0.1, localhost and [::1] with the port)")
+    p.add_argument("--allowed-origin", action="append", default=[], metavar="ORIGIN",
+                   help="a browser origin allowed to call over HTTP, e.g. https://app.example "
+                        "(repeatable; default: the loopback origins with the port)")
+    p.add_argument("--request-timeout", type=float, default=DEFAULT_REQUEST_TIMEOUT_S,
+                   metavar="SECONDS",
+                   help="HTTP: close a connection whose request (headers and body) is not in "
+                        f"within this time (default {DEFAULT_REQUEST_TIMEOUT_S:g})")
     p.add_argument("--version", action="version", version=f"flopcast {flopcast.__version__}")
     return p
 
@@ -462,10 +552,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `flopcast-mcp`. Returns the exit code (2 for bad flags)."""
     parser = _parser()
     args = parser.parse_args(argv)
-    token = args.token or os.environ.get("FLOPCAST_MCP_TOKEN") or None
+    from_flag = args.token is not None
+    token = args.token if from_flag else os.environ.get("FLOPCAST_MCP_TOKEN")
+    if token is not None and (from_flag or args.transport == "http"):
+        problem = token_problem(token)
+        if problem:
+            parser.error(f"{'--token' if from_flag else '$FLOPCAST_MCP_TOKEN'}: the token "
+                         f"{problem}")
     for folder in args.allow_dir:
         if not Path(folder).expanduser().is_dir():
             parser.error(f"--allow-dir: {folder!r} is not a folder")
+    for origin in args.allowed_origin:
+        problem = origin_problem(origin)
+        if problem:
+            parser.error(f"--allowed-origin: {origin!r} {problem}")
     if args.transport == "http" and not is_loopback(args.host):
         if not args.allow_remote:
             parser.error(f"--host {args.host} is not a loopback address; "
@@ -474,15 +574,44 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--allow-remote needs a bearer token: --token or $FLOPCAST_MCP_TOKEN")
     if args.max_bytes < 1:
         parser.error("--max-bytes must be ≥ 1")
+    if not 0 < args.request_timeout <= 3600:
+        parser.error("--request-timeout must be > 0 and ≤ 3600 seconds")
     server = build_server(args.allow_dir, max_bytes=args.max_bytes)
     if args.transport == "stdio":
         server.run("stdio", show_banner=False, log_level="WARNING")
         return 0
+    return _serve_http(server, args, token, parser)
+
+
+def _serve_http(server: FastMCP, args: argparse.Namespace, token: str | None,
+                parser: argparse.ArgumentParser) -> int:
+    from mcp.server.transport_security import DEFAULT_MAX_REQUEST_BODY_SIZE
     from starlette.middleware import Middleware
 
-    middleware = [Middleware(BearerAuth, token=token)] if token else None
-    server.run("http", show_banner=False, host=args.host, port=args.port, path=args.path,
-               middleware=middleware, log_level="WARNING")
+    try:
+        sock = bind(args.host, args.port)
+    except (OSError, UnicodeError) as e:  # in use, not an address of this machine, ...
+        reason = getattr(e, "strerror", None) or one_line(str(e))
+        parser.error(f"--host/--port: cannot listen on {args.host} port {args.port} ({reason})")
+    port = sock.getsockname()[1]
+    hosts = allowed_hosts(args.host, port, args.allowed_host)
+    origins = [f"http://{h}" for h in hosts[:3]] + list(args.allowed_origin)
+    middleware = [Middleware(RequestGuard, allowed_hosts=hosts, allowed_origins=origins,
+                             max_body_bytes=DEFAULT_MAX_REQUEST_BODY_SIZE)]
+    if token:
+        middleware.append(Middleware(BearerAuth, token=token))
+    path = "/" + args.path.lstrip("/")
+    sys.stderr.write(f"flopcast MCP server on http://{url_host(args.host)}:{port}{path}\n")
+    sys.stderr.flush()
+    uvicorn_config = {
+        "http": timed_h11_protocol(args.request_timeout),
+        "timeout_keep_alive": KEEP_ALIVE_TIMEOUT_S,
+        "access_log": False,
+    }
+    # fastmcp's Host/Origin guard stays off: RequestGuard is stricter (see its docstring).
+    server.run("http", show_banner=False, host=args.host, port=port, path=path,
+               middleware=middleware, log_level="WARNING", sockets=[sock],
+               uvicorn_config=uvicorn_config, host_origin_protection=False)
     return 0
 
 

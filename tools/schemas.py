@@ -31,7 +31,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from flopcast.errors import InvalidInputError
-from flopcast.tools._errors import error_message, propagates
+from flopcast.tools._errors import error_message, must_propagate
 from flopcast.tools.registry import ToolSpec, call_tool, get_tool, structured
 
 __all__ = [
@@ -292,6 +292,6 @@ def dispatch(
         json.dumps(data, allow_nan=False)  # anything JSON cannot carry: a bug, not a result
         return data
     except BaseException as e:  # every failure, a library's panic too, is one line
-        if propagates(e):  # Ctrl-C, exit, cancellation: not failures of this call
+        if must_propagate(e):  # Ctrl-C, exit, cancellation: not failures of this call
             raise
         return {"error": error_message(e, str(name)[:64])}  # a tool name is ≤ 64 characters

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from flopcast.limits import QUANTITY_BOUNDS
 from flopcast.results import Result
-from flopcast.tools._errors import propagates
+from flopcast.tools._errors import must_propagate
 from flopcast.tools.cli import main
 from flopcast.tools.mcp_server import build_server
 from flopcast.tools.registry import TOOLS, ToolSpec
@@ -206,7 +206,7 @@ def test_dispatch_lets_requests_to_stop_through(stop):
 
 
 def test_propagates_tells_stops_from_failures():
-    assert [propagates(e) for e in (KeyboardInterrupt(), asyncio.CancelledError(), Panic(),
+    assert [must_propagate(e) for e in (KeyboardInterrupt(), asyncio.CancelledError(), Panic(),
                                     ValueError())] == [True, True, False, False]
 
 

@@ -238,15 +238,17 @@ def broken(*, path: str) -> EchoResult:
 BROKEN = ToolSpec("broken", "Broken", "Test tool.", EchoInput, EchoResult, broken)
 
 
-async def test_allowed_roots_come_from_flags_and_client_roots(tmp_path):
+async def test_allowed_roots_come_from_flags_narrowed_by_client_roots(tmp_path):
     server = build_server([tmp_path], tools=[ECHO])
     async with Client(server) as client:
         result = await client.call_tool("echo_roots", {"path": "a"})
     assert result.structured_content["roots"] == [str(tmp_path.resolve())]
     # a handshake-era client (Claude Desktop, VS Code) lists its roots on request
-    async with Client(server, roots=["file:///work/data%20set"], mode="legacy") as client:
+    inner = tmp_path / "data set"
+    inner.mkdir()
+    async with Client(server, roots=[inner.resolve().as_uri()], mode="legacy") as client:
         result = await client.call_tool("echo_roots", {"path": "a"})
-    assert result.structured_content["roots"] == [str(tmp_path.resolve()), "/work/data set"]
+    assert result.structured_content["roots"] == [str(inner.resolve())]
 
 
 async def test_no_roots_granted_means_an_empty_list():
