@@ -52,6 +52,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
@@ -236,10 +237,12 @@ class RegistryTool(Tool):
     _spec: ToolSpec = PrivateAttr()
     _allow_dirs: tuple[Path, ...] = PrivateAttr(default=())
     _max_bytes: int | None = PrivateAttr(default=None)
+    _max_workers: int | None = PrivateAttr(default=None)
 
     @classmethod
     def from_spec(cls, spec: ToolSpec, allow_dirs: Sequence[Path] = (),
-                  max_bytes: int | None = None) -> RegistryTool:
+                  max_bytes: int | None = None,
+                  max_workers: int | None = None) -> RegistryTool:
         tool = cls(
             name=spec.name,
             title=spec.title,
@@ -257,6 +260,7 @@ class RegistryTool(Tool):
         tool._spec = spec
         tool._allow_dirs = tuple(allow_dirs)
         tool._max_bytes = max_bytes
+        tool._max_workers = max_workers
         return tool
 
     async def _context(self) -> dict[str, Any]:
@@ -268,6 +272,8 @@ class RegistryTool(Tool):
             context["max_bytes_ceiling"] = self._max_bytes
         if "progress" in wanted and self._spec.blocking:
             context["progress"] = _progress_reporter()
+        if "workers_ceiling" in wanted and self._max_workers is not None:
+            context["workers_ceiling"] = self._max_workers
         return context
 
     async def run(self, arguments: dict[str, Any]) -> ToolResult:
@@ -275,8 +281,17 @@ class RegistryTool(Tool):
         try:
             context = await self._context()
             if spec.blocking:
+                # The handler polls `cancelled` between chunks: when the request is cancelled
+                # (the client sent notifications/cancelled, or went away) the await below
+                # stops waiting at once and the worker thread ends at its next poll.
+                stop = threading.Event()
+                if "cancelled" in spec.server_arguments:
+                    context["cancelled"] = stop.is_set
                 work = partial(call_tool, spec, arguments, context)
-                result = await anyio.to_thread.run_sync(work)
+                try:
+                    result = await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
+                finally:
+                    stop.set()  # done, failed or cancelled: nothing more to compute
             else:
                 result = call_tool(spec, arguments, context)
             # A dict, not the model: for a dict fastmcp refuses NaN / infinity (raising a
@@ -489,6 +504,7 @@ def build_server(
     allow_dirs: Sequence[str | Path] = (),
     *,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_workers: int | None = None,
     tools: Sequence[ToolSpec] | None = None,
 ) -> FastMCP:
     """The flopcast MCP server.
@@ -497,6 +513,8 @@ def build_server(
         allow_dirs: folders `count_tokens` may read below (besides the client's MCP roots).
         max_bytes: the most bytes one `count_tokens` call may read, whatever `max_bytes` the
             caller sends (None: the caller's value, itself defaulting to 2 GB).
+        max_workers: the most worker processes one `count_tokens` call may start, whatever
+            `workers` the caller sends (None: the machine's CPUs, core's own cap).
         tools: the specs to serve (default: every registered tool).
     """
     roots = tuple(Path(d).expanduser().resolve() for d in allow_dirs)
@@ -508,7 +526,7 @@ def build_server(
         on_duplicate="error",
     )
     for spec in TOOLS if tools is None else tools:
-        server.add_tool(RegistryTool.from_spec(spec, roots, max_bytes))
+        server.add_tool(RegistryTool.from_spec(spec, roots, max_bytes, max_workers))
     _add_resources(server)
     _add_prompts(server)
     return server
@@ -534,6 +552,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="a folder count_tokens may read (repeatable); none by default")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
                    help="most bytes one count_tokens call may read (default 2e9)")
+    p.add_argument("--max-workers", type=int, default=None, metavar="N",
+                   help="most worker processes one count_tokens call may start (default: "
+                        "the machine's CPUs)")
     p.add_argument("--allowed-host", action="append", default=[], metavar="HOST",
                    help="another Host header value to serve over HTTP, HOST or HOST:PORT "
                         "(repeatable; default: 127.0.0.1, localhost and [::1] with the port)")
@@ -574,9 +595,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--allow-remote needs a bearer token: --token or $FLOPCAST_MCP_TOKEN")
     if args.max_bytes < 1:
         parser.error("--max-bytes must be ≥ 1")
+    if args.max_workers is not None and args.max_workers < 1:
+        parser.error("--max-workers must be ≥ 1")
     if not 0 < args.request_timeout <= 3600:
         parser.error("--request-timeout must be > 0 and ≤ 3600 seconds")
-    server = build_server(args.allow_dir, max_bytes=args.max_bytes)
+    server = build_server(args.allow_dir, max_bytes=args.max_bytes, max_workers=args.max_workers)
     if args.transport == "stdio":
         server.run("stdio", show_banner=False, log_level="WARNING")
         return 0

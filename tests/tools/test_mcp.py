@@ -394,3 +394,44 @@ async def test_streamable_http_on_a_loopback_port_with_a_token():
         process.wait(timeout=10)
         if process.stderr is not None:
             process.stderr.close()
+
+
+# ---------------------------------------------------------------- limits and cancellation
+
+
+async def test_the_server_caps_count_tokens_workers(tmp_path):
+    (tmp_path / "a.txt").write_text("hello world")
+    server = build_server([tmp_path], max_workers=1)
+    async with Client(server) as client:
+        result = await client.call_tool("count_tokens", {"path": str(tmp_path), "workers": 8,
+                                                         "encoding": "cl100k_base"})
+    assert result.structured_content["workers"] == 1
+    [workers] = [a for a in result.structured_content["assumptions"] if a["name"] == "workers"]
+    assert "8 asked, capped at 1" in workers["source"]
+
+
+async def test_a_cancelled_call_stops_its_worker_thread():
+    import threading
+
+    import anyio
+
+    from flopcast.tools.mcp_server import RegistryTool
+
+    started, stopped = threading.Event(), threading.Event()
+
+    def slow(*, path: str, cancelled=None) -> EchoResult:
+        started.set()
+        for _ in range(500):  # at most 5 s, polled the way count_tokens polls
+            if cancelled():
+                stopped.set()
+                break
+            threading.Event().wait(0.01)
+        return EchoResult(summary="done")
+
+    spec = ToolSpec("slow", "Slow", "Test tool.", EchoInput, EchoResult, slow,
+                    server_arguments=("cancelled",), blocking=True)
+    tool = RegistryTool.from_spec(spec)
+    with anyio.move_on_after(0.3) as scope:  # the client cancels after 0.3 s
+        await tool.run({"path": "a"})
+    assert scope.cancelled_caught and started.is_set()
+    assert await anyio.to_thread.run_sync(stopped.wait, 5.0)  # the thread saw it and ended
