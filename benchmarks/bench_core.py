@@ -39,14 +39,14 @@ def main() -> None:
     args = parser.parse_args()
 
     import flopcast
-    from flopcast.compare import compare_gpus
-    from flopcast.hardware import hardware_catalog
-    from flopcast.training import estimate_training
+    from flopcast.catalog.hardware import hardware_catalog
+    from flopcast.training.compare import compare_gpus
+    from flopcast.training.estimate import estimate_training
 
     hardware_catalog()  # load once: the benchmark measures calls, not the first parse
     estimate_training(model="gpt-3-175b", hardware="a100", count=1024)
 
-    from flopcast.training import EstimateTrainingInput
+    from flopcast.training.estimate import EstimateTrainingInput
 
     kwargs = dict(model="gpt-3-175b", hardware="a100", count=1024)
     # Baseline in the same run: pydantic validating the same arguments, no estimate.
@@ -58,8 +58,8 @@ def main() -> None:
     )
     # The same call with the memoized lookups emptied first (workload derivation, hardware
     # lookup): what the first question about a model costs.
-    from flopcast.hardware_lookup import _cached_lookup
-    from flopcast.workload import _cached_workload
+    from flopcast.catalog.lookup import _cached_lookup
+    from flopcast.workload.resolve import _cached_workload
 
     def first_call() -> None:
         _cached_workload.cache_clear()

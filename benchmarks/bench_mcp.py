@@ -61,7 +61,7 @@ import dataclasses
 
 from flopcast.tools.mcp_server import build_server
 from flopcast.tools.registry import get_tool
-from flopcast.training import estimate_training
+from flopcast.training.estimate import estimate_training
 
 result = estimate_training(**{GPT3!r})
 spec = dataclasses.replace(get_tool("estimate_training"), handler=lambda **kwargs: result)
@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def core_call_seconds(calls: int) -> list[float]:
     """Seconds per in-process estimate_training call (what the MCP layer cannot avoid)."""
-    from flopcast.training import estimate_training
+    from flopcast.training.estimate import estimate_training
 
     for _ in range(20):
         estimate_training(**GPT3)

@@ -29,8 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from flopcast.tokenizer_data import load_encoding
-from flopcast.tokens import TokenCount, count_tokens
+from flopcast.tokens.count import TokenCount, count_tokens
+from flopcast.tokens.encodings import load_encoding
 
 MB = 1_000_000
 
@@ -142,7 +142,7 @@ def measure(fn) -> tuple[float, float, object]:
 # which counts the pages a forked worker shares with its parent.
 _PEAK_CHILD = """
 import json, resource, sys, time
-from flopcast.tokens import count_tokens
+from flopcast.tokens.count import count_tokens
 start = time.perf_counter()
 r = count_tokens(path=sys.argv[1], encoding=sys.argv[2], workers=int(sys.argv[3]))
 seconds = time.perf_counter() - start

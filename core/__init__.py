@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from flopcast.errors import (
+from flopcast.numbers.errors import (
     FlopcastError,
     InvalidInputError,
     UnknownHardwareError,
@@ -29,37 +29,37 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _LAZY: dict[str, str] = {
-    "Assumption": "flopcast.results",
-    "Result": "flopcast.results",
-    "Source": "flopcast.results",
-    "Step": "flopcast.results",
-    "parse_duration_seconds": "flopcast.quantities",
-    "parse_quantity": "flopcast.quantities",
-    "Hardware": "flopcast.hardware",
-    "get_hardware": "flopcast.hardware",
-    "hardware_catalog": "flopcast.hardware",
-    "list_hardware": "flopcast.hardware",
-    "Peak": "flopcast.hardware",
-    "unverified_figures": "flopcast.hardware",
-    "resolve_hardware": "flopcast.hardware",
-    "ModelPreset": "flopcast.models",
-    "get_model": "flopcast.models",
-    "list_models": "flopcast.models",
-    "model_catalog": "flopcast.models",
-    "resolve_model": "flopcast.models",
-    "training_flops": "flopcast.flops",
-    "resolve_workload": "flopcast.workload",
-    "TrainingEstimate": "flopcast.training",
-    "estimate_training": "flopcast.training",
-    "GpuComparison": "flopcast.compare",
-    "compare_gpus": "flopcast.compare",
-    "plan_compute_optimal": "flopcast.scaling",
-    "estimate_memory": "flopcast.memory",
-    "training_state_bytes": "flopcast.memory",
-    "estimate_inference": "flopcast.inference",
-    "count_tokens": "flopcast.tokens",
-    "explain_flops": "flopcast.explain",
-    "check_claim": "flopcast.claims",
+    "Assumption": "flopcast.numbers.results",
+    "Result": "flopcast.numbers.results",
+    "Source": "flopcast.numbers.results",
+    "Step": "flopcast.numbers.results",
+    "parse_duration_seconds": "flopcast.numbers.quantities",
+    "parse_quantity": "flopcast.numbers.quantities",
+    "Hardware": "flopcast.catalog.hardware",
+    "get_hardware": "flopcast.catalog.hardware",
+    "hardware_catalog": "flopcast.catalog.hardware",
+    "list_hardware": "flopcast.catalog.hardware",
+    "Peak": "flopcast.catalog.hardware",
+    "unverified_figures": "flopcast.catalog.hardware",
+    "resolve_hardware": "flopcast.catalog.hardware",
+    "ModelPreset": "flopcast.catalog.models",
+    "get_model": "flopcast.catalog.models",
+    "list_models": "flopcast.catalog.models",
+    "model_catalog": "flopcast.catalog.models",
+    "resolve_model": "flopcast.catalog.models",
+    "training_flops": "flopcast.workload.flops",
+    "resolve_workload": "flopcast.workload.resolve",
+    "TrainingEstimate": "flopcast.training.estimate",
+    "estimate_training": "flopcast.training.estimate",
+    "GpuComparison": "flopcast.training.compare",
+    "compare_gpus": "flopcast.training.compare",
+    "plan_compute_optimal": "flopcast.planning.optimal",
+    "estimate_memory": "flopcast.memory.estimate",
+    "training_state_bytes": "flopcast.memory.estimate",
+    "estimate_inference": "flopcast.inference.estimate",
+    "count_tokens": "flopcast.tokens.count",
+    "explain_flops": "flopcast.explain.flops",
+    "check_claim": "flopcast.claims.check",
 }
 
 __all__ = sorted(
@@ -88,8 +88,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from flopcast.compare import GpuComparison, compare_gpus
-    from flopcast.hardware import (
+    from flopcast.catalog.hardware import (
         Hardware,
         Peak,
         get_hardware,
@@ -98,13 +97,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         resolve_hardware,
         unverified_figures,
     )
-    from flopcast.models import (
+    from flopcast.catalog.models import (
         ModelPreset,
         get_model,
         list_models,
         model_catalog,
         resolve_model,
     )
-    from flopcast.quantities import parse_duration_seconds, parse_quantity
-    from flopcast.results import Assumption, Result, Source, Step
-    from flopcast.training import TrainingEstimate, estimate_training
+    from flopcast.numbers.quantities import parse_duration_seconds, parse_quantity
+    from flopcast.numbers.results import Assumption, Result, Source, Step
+    from flopcast.training.compare import GpuComparison, compare_gpus
+    from flopcast.training.estimate import TrainingEstimate, estimate_training

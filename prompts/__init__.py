@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from flopcast.errors import InvalidInputError
+from flopcast.numbers.errors import InvalidInputError
 
 __all__ = ["PromptInfo", "list_prompts", "load_prompt"]
 

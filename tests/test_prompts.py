@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flopcast.errors import InvalidInputError
+from flopcast.numbers.errors import InvalidInputError
 from flopcast.prompts import list_prompts, load_prompt
 
 TOOL_NAMES = [

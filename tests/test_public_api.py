@@ -24,7 +24,7 @@ def test_private_names_are_not_exported():
 def test_import_is_light():
     code = (
         "import sys, flopcast; "
-        "heavy = ('fastmcp', 'langchain_core', 'tiktoken', 'rich', 'flopcast.hardware'); "
+        "heavy = ('fastmcp', 'langchain_core', 'tiktoken', 'rich', 'flopcast.catalog.hardware'); "
         "print(','.join(m for m in heavy if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -14,13 +14,13 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def _fmt(x: float | None, digits: int = 3) -> str:
-    from flopcast.quantities import format_number
+    from flopcast.numbers.quantities import format_number
 
     return "—" if x is None else format_number(x, digits)
 
 
 def hardware_table() -> str:
-    from flopcast.hardware import hardware_catalog
+    from flopcast.catalog.hardware import hardware_catalog
 
     lines = [
         "| id | name | kind | BF16 dense TFLOP/s | FP32 TFLOP/s | memory GB | GB/s | TDP W | "
@@ -45,7 +45,7 @@ def hardware_table() -> str:
 
 
 def unverified_list() -> str:
-    from flopcast.hardware import unverified_figures
+    from flopcast.catalog.hardware import unverified_figures
 
     rows: dict[str, list[str]] = {}
     for hw_id, field in unverified_figures():
@@ -56,8 +56,8 @@ def unverified_list() -> str:
 
 
 def models_table() -> str:
-    from flopcast.models import model_catalog
-    from flopcast.quantities import format_sci
+    from flopcast.catalog.models import model_catalog
+    from flopcast.numbers.quantities import format_sci
 
     lines = [
         "| id | params | active | tokens | layers | d_model | published FLOPs | 6·N·D |",
@@ -76,11 +76,11 @@ def models_table() -> str:
 
 
 def seed_table() -> str:
-    from flopcast.claims import check_claim
-    from flopcast.cost import energy_kwh
-    from flopcast.hardware import get_hardware
-    from flopcast.quantities import SECONDS_PER_DAY, format_number, format_sci
-    from flopcast.training import device_hours, estimate_training
+    from flopcast.catalog.hardware import get_hardware
+    from flopcast.claims.check import check_claim
+    from flopcast.numbers.quantities import SECONDS_PER_DAY, format_number, format_sci
+    from flopcast.training.cost import energy_kwh
+    from flopcast.training.estimate import device_hours, estimate_training
 
     two_v100 = estimate_training(flops=3.14e23, hardware="v100 pcie", count=2,
                                  precision="fp32", mfu=1.0)
@@ -135,10 +135,10 @@ def seed_table() -> str:
 
 
 def planning_table() -> str:
-    from flopcast.inference import estimate_inference
-    from flopcast.memory import estimate_memory
-    from flopcast.quantities import format_bytes, format_count, format_number, format_usd
-    from flopcast.scaling import plan_compute_optimal
+    from flopcast.inference.estimate import estimate_inference
+    from flopcast.memory.estimate import estimate_memory
+    from flopcast.numbers.quantities import format_bytes, format_count, format_number, format_usd
+    from flopcast.planning.optimal import plan_compute_optimal
 
     budget = plan_compute_optimal(flops=1e24)
     run = plan_compute_optimal(params="1B", tokens="1T")

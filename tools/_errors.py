@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sys
 
-from flopcast.errors import FlopcastError
+from flopcast.numbers.errors import FlopcastError
 
 __all__ = ["MissingDependencyError", "error_message", "must_propagate", "one_line"]
 
@@ -78,7 +78,7 @@ def must_propagate(exc: BaseException) -> bool:
 def error_message(exc: BaseException, tool: str) -> str:
     """The one-line message a client sees when calling `tool` raised `exc`.
 
-    >>> from flopcast.errors import InvalidInputError
+    >>> from flopcast.numbers.errors import InvalidInputError
     >>> error_message(InvalidInputError("count", "must be ≥ 1, got 0"), "estimate_training")
     'count: must be ≥ 1, got 0'
     >>> error_message(ZeroDivisionError("division by zero"), "estimate_training")[:62]

@@ -33,10 +33,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from flopcast.errors import FlopcastError, quote
-from flopcast.quantities import format_count, format_number
+from flopcast.numbers.errors import FlopcastError, quote
+from flopcast.numbers.quantities import format_count, format_number
+from flopcast.numbers.validation import input_error
 from flopcast.tools._errors import error_message, must_propagate
-from flopcast.validation import input_error
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main", "render"]
 

@@ -26,9 +26,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from flopcast.numbers.validation import input_error
 from flopcast.tools._errors import MissingDependencyError, error_message, must_propagate
 from flopcast.tools.registry import ToolSpec, call_tool, structured
-from flopcast.validation import input_error
 
 __all__ = ["langchain_tools"]
 

@@ -72,8 +72,8 @@ from mcp_types import INVALID_PARAMS, TextContent, ToolAnnotations  # noqa: E402
 from pydantic import PrivateAttr  # noqa: E402
 
 import flopcast  # noqa: E402
-from flopcast.errors import FlopcastError  # noqa: E402
-from flopcast.results import Result  # noqa: E402
+from flopcast.numbers.errors import FlopcastError  # noqa: E402
+from flopcast.numbers.results import Result  # noqa: E402
 from flopcast.tools._errors import error_message, must_propagate, one_line  # noqa: E402
 from flopcast.tools.mcp_http import (  # noqa: E402
     DEFAULT_REQUEST_TIMEOUT_S,
@@ -338,9 +338,10 @@ def _resource_not_found_code() -> int:
         from fastmcp.server.dependencies import get_context
         from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
-        version = get_context().request_context.protocol_version
+        request = get_context().request_context
     except Exception:  # no request context (a direct call): the handshake-era code
         return RESOURCE_NOT_FOUND
+    version = getattr(request, "protocol_version", None)
     return INVALID_PARAMS if version in MODERN_PROTOCOL_VERSIONS else RESOURCE_NOT_FOUND
 
 
@@ -391,13 +392,13 @@ def _json(data: Any) -> str:
 
 
 def _hardware_entries() -> list[dict[str, Any]]:
-    from flopcast.hardware import list_hardware
+    from flopcast.catalog.hardware import list_hardware
 
     return [entry.model_dump(mode="json") for entry in list_hardware().entries]
 
 
 def _model_entries() -> list[dict[str, Any]]:
-    from flopcast.models import list_models
+    from flopcast.catalog.models import list_models
 
     return [entry.model_dump(mode="json") for entry in list_models().entries]
 
@@ -457,7 +458,7 @@ def _add_resources(server: FastMCP) -> None:
     )
     @_contained
     def hardware_entry(hardware_id: str) -> str:
-        from flopcast.hardware import get_hardware
+        from flopcast.catalog.hardware import get_hardware
 
         try:
             found = get_hardware(hardware_id).id
@@ -487,7 +488,7 @@ def _add_resources(server: FastMCP) -> None:
     )
     @_contained
     def model_preset(model_id: str) -> str:
-        from flopcast.models import get_model
+        from flopcast.catalog.models import get_model
 
         try:
             found = get_model(model_id).id

@@ -36,9 +36,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from flopcast.errors import InvalidInputError, closest_matches, quote
-from flopcast.results import Result, check_finite
-from flopcast.validation import input_error
+from flopcast.numbers.errors import InvalidInputError, closest_matches, quote
+from flopcast.numbers.results import Result, check_finite
+from flopcast.numbers.validation import input_error
 
 __all__ = [
     "TOOLS",
@@ -200,18 +200,15 @@ def get_tool(name: str, tools: Sequence[ToolSpec] | None = None) -> ToolSpec:
 
 def _build() -> tuple[ToolSpec, ...]:
     """The shipped tools, in the order a client lists them (most used first)."""
-    from flopcast import (
-        claims,
-        compare,
-        explain,
-        hardware,
-        inference,
-        memory,
-        models,
-        scaling,
-        tokens,
-        training,
-    )
+    from flopcast.catalog import hardware, models
+    from flopcast.claims import check as claims
+    from flopcast.explain import flops as explain
+    from flopcast.inference import estimate as inference
+    from flopcast.memory import estimate as memory
+    from flopcast.planning import optimal as scaling
+    from flopcast.tokens import count as tokens
+    from flopcast.training import compare
+    from flopcast.training import estimate as training
 
     return (
         ToolSpec(

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from flopcast.errors import InvalidInputError
+from flopcast.numbers.errors import InvalidInputError
 from flopcast.tools._errors import error_message, must_propagate
 from flopcast.tools.registry import ToolSpec, call_tool, get_tool, structured
 

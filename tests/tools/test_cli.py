@@ -14,11 +14,11 @@ from typing import Literal
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from flopcast.quantities import parse_quantity
-from flopcast.results import Assumption, Result, make_step
+from flopcast.numbers.quantities import parse_quantity
+from flopcast.numbers.results import Assumption, Result, make_step
+from flopcast.numbers.validation import validate_args
 from flopcast.tools.cli import main
 from flopcast.tools.registry import ToolSpec
-from flopcast.validation import validate_args
 
 # ---------------------------------------------------------------- a test-only tool
 
@@ -233,7 +233,7 @@ def test_estimate_prints_days_steps_and_assumptions(capsys: pytest.CaptureFixtur
 
 
 def test_estimate_json_equals_the_core_result(capsys: pytest.CaptureFixture[str]) -> None:
-    from flopcast.training import estimate_training
+    from flopcast.training.estimate import estimate_training
 
     code, out, _ = real(capsys, "estimate", *GPT3_ARGV, "--json")
     assert code == 0
@@ -266,7 +266,7 @@ def test_estimate_mfu_out_of_range_is_one_line(capsys: pytest.CaptureFixture[str
 
 
 def test_compare_takes_repeated_hardware(capsys: pytest.CaptureFixture[str]) -> None:
-    from flopcast.compare import compare_gpus
+    from flopcast.training.compare import compare_gpus
 
     argv = ["--params", "7B", "--tokens", "2T", "--hardware", "h100", "--hardware", "a100",
             "--count", "256", "--mfu", "0.4"]
@@ -379,7 +379,7 @@ def test_serve_delegates_to_the_mcp_server(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_claim_flags_the_seed_figures(capsys: pytest.CaptureFixture[str]) -> None:
-    from flopcast.claims import check_claim
+    from flopcast.claims.check import check_claim
 
     # The seed's 3.114e23 vs the GPT-3 paper's 3.14e23 (Table D.1): 0.83% apart, a digit typo.
     code, out, _ = real(capsys, "claim", "--model", "gpt-3-175b", "--flops", "3.114e23", "--json")

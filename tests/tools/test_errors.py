@@ -14,8 +14,8 @@ import pytest
 from fastmcp import Client
 from pydantic import BaseModel, ConfigDict, Field
 
-from flopcast.limits import QUANTITY_BOUNDS
-from flopcast.results import Result
+from flopcast.numbers.limits import QUANTITY_BOUNDS
+from flopcast.numbers.results import Result
 from flopcast.tools._errors import must_propagate
 from flopcast.tools.cli import main
 from flopcast.tools.mcp_server import build_server

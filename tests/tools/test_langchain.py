@@ -36,7 +36,7 @@ def test_one_structured_tool_per_registered_tool(tools):
 def test_tool_call_returns_a_tool_message_with_the_structured_artifact(tools):
     from langchain_core.messages import ToolMessage
 
-    from flopcast.scaling import plan_compute_optimal
+    from flopcast.planning.optimal import plan_compute_optimal
 
     expected = plan_compute_optimal(flops="1e24", language="zh")
     message = _call(tools["plan_compute_optimal"], {"flops": "1e24", "language": "zh"})
@@ -64,7 +64,7 @@ def test_validation_error_has_the_same_words_as_dispatch(tools):
 
 
 def test_plain_invoke_returns_the_summary(tools):
-    from flopcast.models import list_models
+    from flopcast.catalog.models import list_models
 
     assert tools["list_models"].invoke({"family": "gpt-3"}) == list_models(family="gpt-3").summary
 

@@ -15,7 +15,7 @@ from fastmcp import Client
 from pydantic import BaseModel, ConfigDict, Field
 
 import flopcast
-from flopcast.results import Result
+from flopcast.numbers.results import Result
 from flopcast.tools.mcp_server import build_server, is_loopback, main, render_text
 from flopcast.tools.registry import TOOLS, ToolSpec, structured
 from flopcast.tools.schemas import input_schema, output_schema
@@ -141,8 +141,8 @@ async def test_prompts_listed_and_rendered(server):
 async def test_catalog_resources_whole_and_by_id(server):
     import json
 
-    from flopcast.hardware import list_hardware
-    from flopcast.models import list_models
+    from flopcast.catalog.hardware import list_hardware
+    from flopcast.catalog.models import list_models
 
     async with Client(server) as client:
         uris = sorted(str(r.uri) for r in await client.list_resources())
@@ -163,7 +163,7 @@ async def test_catalog_resources_whole_and_by_id(server):
 
 
 async def test_count_tokens_reads_only_below_granted_folders(tmp_path):
-    from flopcast.tokens import count_tokens
+    from flopcast.tokens.count import count_tokens
 
     granted = tmp_path / "granted"
     granted.mkdir()
@@ -289,7 +289,7 @@ async def test_a_result_json_cannot_carry_is_a_tool_error():
 
 
 def test_render_text_in_chinese():
-    from flopcast.results import Assumption, make_step
+    from flopcast.numbers.results import Assumption, make_step
 
     result = Result(
         summary="**答案**",

@@ -20,7 +20,7 @@ from fastmcp import Client
 from fastmcp.exceptions import MCPError
 from pydantic import BaseModel, ConfigDict, Field
 
-from flopcast.results import Result
+from flopcast.numbers.results import Result
 from flopcast.tools import mcp_http, mcp_server
 from flopcast.tools.mcp_server import allowed_folders, build_server, main
 from flopcast.tools.registry import ToolSpec
@@ -81,14 +81,14 @@ async def test_a_panic_is_a_tool_error_and_the_next_call_works(name):
 
 async def test_a_panic_in_a_resource_or_prompt_is_an_error_and_the_server_keeps_serving(
         monkeypatch):
-    import flopcast.hardware
+    import flopcast.catalog.hardware
     import flopcast.prompts
 
     def boom(*args, **kwargs):
         raise PanicException("attempt to add with overflow")
 
     server = build_server()
-    monkeypatch.setattr(flopcast.hardware, "get_hardware", boom)
+    monkeypatch.setattr(flopcast.catalog.hardware, "get_hardware", boom)
     monkeypatch.setattr(flopcast.prompts, "load_prompt", boom)
     async with Client(server) as client:
         with pytest.raises(MCPError, match="PanicException"):
@@ -101,7 +101,7 @@ async def test_a_panic_in_a_resource_or_prompt_is_an_error_and_the_server_keeps_
 
 PANIC_SERVER = """
 from pydantic import BaseModel, ConfigDict
-from flopcast.results import Result
+from flopcast.numbers.results import Result
 from flopcast.tools.mcp_server import build_server
 from flopcast.tools.registry import TOOLS, ToolSpec
 

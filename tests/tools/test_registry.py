@@ -12,8 +12,8 @@ import sys
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from flopcast.errors import FlopcastError, InvalidInputError
-from flopcast.results import Result
+from flopcast.numbers.errors import FlopcastError, InvalidInputError
+from flopcast.numbers.results import Result
 from flopcast.tools import _errors
 from flopcast.tools.registry import (
     TOOL_NAME_PATTERN,
@@ -26,20 +26,21 @@ from flopcast.tools.registry import (
 
 # The tool-function convention: tool name -> (core module, function, input model, output model).
 CONVENTION = {
-    "estimate_training": ("training", "estimate_training", "EstimateTrainingInput",
+    "estimate_training": ("training.estimate", "estimate_training", "EstimateTrainingInput",
                           "TrainingEstimate"),
-    # The convention table says flopcast.training; the function landed in flopcast.compare.
-    "compare_gpus": ("compare", "compare_gpus", "CompareGpusInput", "GpuComparison"),
-    "list_hardware": ("hardware", "list_hardware", "ListHardwareInput", "ListHardwareResult"),
-    "list_models": ("models", "list_models", "ListModelsInput", "ListModelsResult"),
-    "explain_flops": ("explain", "explain_flops", "ExplainFlopsInput", "Explanation"),
-    "check_claim": ("claims", "check_claim", "CheckClaimInput", "ClaimCheck"),
-    "plan_compute_optimal": ("scaling", "plan_compute_optimal", "PlanComputeOptimalInput",
+    "compare_gpus": ("training.compare", "compare_gpus", "CompareGpusInput", "GpuComparison"),
+    "list_hardware": ("catalog.hardware", "list_hardware", "ListHardwareInput",
+                      "ListHardwareResult"),
+    "list_models": ("catalog.models", "list_models", "ListModelsInput", "ListModelsResult"),
+    "explain_flops": ("explain.flops", "explain_flops", "ExplainFlopsInput", "Explanation"),
+    "check_claim": ("claims.check", "check_claim", "CheckClaimInput", "ClaimCheck"),
+    "plan_compute_optimal": ("planning.optimal", "plan_compute_optimal", "PlanComputeOptimalInput",
                              "ComputeOptimalPlan"),
-    "estimate_memory": ("memory", "estimate_memory", "EstimateMemoryInput", "MemoryEstimate"),
-    "estimate_inference": ("inference", "estimate_inference", "EstimateInferenceInput",
+    "estimate_memory": ("memory.estimate", "estimate_memory", "EstimateMemoryInput",
+                        "MemoryEstimate"),
+    "estimate_inference": ("inference.estimate", "estimate_inference", "EstimateInferenceInput",
                            "InferenceEstimate"),
-    "count_tokens": ("tokens", "count_tokens", "CountTokensInput", "TokenCount"),
+    "count_tokens": ("tokens.count", "count_tokens", "CountTokensInput", "TokenCount"),
 }
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -74,8 +75,8 @@ class ToyResult(Result):
 
 def toy(*, n: float | str, count: int = 1, method: str = "6nd",
         allowed_roots: list | None = None) -> ToyResult:
-    from flopcast.quantities import parse_quantity
-    from flopcast.validation import validate_args
+    from flopcast.numbers.quantities import parse_quantity
+    from flopcast.numbers.validation import validate_args
 
     args = validate_args(ToyInput, locals())
     value = 6 * parse_quantity(args.n, argument="n") * args.count

@@ -18,7 +18,7 @@ from typing import Any, Literal
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from flopcast.results import Result
+from flopcast.numbers.results import Result
 from flopcast.tools.registry import TOOLS, ToolSpec, structured
 from flopcast.tools.schemas import (
     anthropic_tools,
@@ -206,14 +206,14 @@ def _plan_spec() -> ToolSpec:
 
 
 def test_dispatch_with_a_dict_equals_the_core_function():
-    from flopcast.scaling import plan_compute_optimal
+    from flopcast.planning.optimal import plan_compute_optimal
 
     expected = structured(plan_compute_optimal(flops="1e24"))
     assert dispatch("plan_compute_optimal", {"flops": "1e24"}) == expected
 
 
 def test_dispatch_with_a_json_string_and_strict_nulls():
-    from flopcast.scaling import plan_compute_optimal
+    from flopcast.planning.optimal import plan_compute_optimal
 
     expected = structured(plan_compute_optimal(flops=1e24))
     # What a strict-mode model sends: every argument present, null for those it leaves out.

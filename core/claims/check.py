@@ -1,0 +1,261 @@
+"""check_claim: audit the figures a training claim states against what flopcast computes.
+
+A claim gives some of: a workload (`model`/`params`/`tokens`/`flops`), a device and
+count, a duration, device-hours, a cost, an energy, a per-device peak, an achieved
+rate or an MFU. Each figure that can be checked becomes a `FigureCheck`:
+
+* ``consistent`` — within `TOLERANCE` (5%) of what flopcast computes from the other
+  figures, or for utilization, inside the band of published large runs;
+* ``off`` — by a factor, with the likely cause: a digit typo (3.114 vs 3.14), 2:4
+  sparse vs dense peak (2×), FP32 vs tensor peak (A100: 312 / 19.5 = 16×), 6·N·D vs
+  8·N·D (activation recompute, 4/3), a total quoted as per-device, or a utilization
+  outside what published runs reach;
+* ``impossible`` — the claim needs more than 100% of the device's peak;
+* ``unchecked`` — nothing to compare with; the implied figure is still reported.
+
+The formulas are the core ones: time = C / (n · X) (`flopcast.training.estimate`) and
+MFU = C / (n · peak · t) (`flopcast.training.utilization`); nothing is re-derived here.
+
+The checks live by concept: `flopcast.claims.flops` (FLOPs, implied tokens; digit typos in
+`flopcast.claims.typos`), `flopcast.claims.peaks` (per-device peak), `flopcast.claims.utilization`
+(achieved rate, MFU, utilization band) and `flopcast.claims.cost` (price, energy); the
+verdicts, causes and tolerance are in `flopcast.claims.base`. This module holds the tool:
+its input and output models, `check_claim`, the order of the checks and the summary.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from flopcast.catalog.hardware import resolve_hardware
+from flopcast.claims.base import CAUSES, TOLERANCE, Cause, Verdict, ratio_factor
+from flopcast.claims.cost import MEASURED_ENERGY_KWH, CostEnergyChecks
+from flopcast.claims.flops import TRAINING_SET_TOKENS, FlopsChecks
+from flopcast.claims.typos import is_digit_typo
+from flopcast.claims.utilization import UtilizationChecks
+from flopcast.numbers.errors import InvalidInputError
+from flopcast.numbers.limits import (
+    MAX_COUNT,
+    MAX_TFLOPS,
+    MIN_MFU,
+    MIN_TFLOPS,
+    DaysArg,
+    DeviceHoursArg,
+    EnergyArg,
+    FlopsArg,
+    HoursArg,
+    ParamsArg,
+    TokensArg,
+    UsdArg,
+    YearsArg,
+)
+from flopcast.numbers.quantities import Language, format_number
+from flopcast.numbers.results import Result
+from flopcast.numbers.validation import reports_missing, validate_args
+
+__all__ = [
+    "CAUSES",
+    "MEASURED_ENERGY_KWH",
+    "TOLERANCE",
+    "TRAINING_SET_TOKENS",
+    "CheckClaimInput",
+    "ClaimCheck",
+    "FigureCheck",
+    "Verdict",
+    "check_claim",
+    "is_digit_typo",
+]
+
+_ZH_FIGURES = {"flops": "计算量", "tokens": "训练 token 数", "peak_tflops": "峰值",
+               "utilization": "利用率", "achieved_tflops": "单卡实际速率", "mfu": "MFU",
+               "device_hours": "卡时", "cost_usd": "费用", "energy_kwh": "耗电量"}
+
+
+class CheckClaimInput(BaseModel):
+    """Arguments of check_claim: the figures a claim states."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = Field(default=None, description=(
+        "Model preset id or alias the claim is about, e.g. 'gpt-3-175b', 'gpt-2', 'mt-nlg'."))
+    params: ParamsArg | None = Field(default=None, description=(
+        "Parameters the claim states, e.g. '175B' or 1.5e9."))
+    tokens: TokensArg | None = Field(default=None, description=(
+        "Training tokens the claim states, e.g. '300B'."))
+    flops: FlopsArg | None = Field(default=None, description=(
+        "Total training FLOPs the claim states (a count), e.g. 3.114e23 or '3640 PF-days'."))
+    method: Literal["6nd", "kaplan", "chinchilla", "megatron", "palm"] = Field(
+        default="6nd", description="How flopcast counts the reference FLOPs; default '6nd'.")
+    recompute: Literal["none", "selective", "full"] | None = Field(default=None, description=(
+        "Activation recomputation of the run, if the claim says: 'none', 'selective', "
+        "'full' (8·N·D hardware FLOPs). Null: both 6·N·D and 8·N·D are tried."))
+    hardware: str | None = Field(default=None, description=(
+        "Device the claim names (list_hardware id or alias), e.g. 'a100', 'v100 pcie', 'h100'."))
+    count: int | None = Field(default=None, ge=1, le=MAX_COUNT, description=(
+        "Number of devices the claim states; default 1 when a duration is given."))
+    days: DaysArg | None = Field(default=None, description="Claimed wall-clock days, e.g. 34.")
+    years: YearsArg | None = Field(default=None, description="Claimed years, e.g. 355.")
+    hours: HoursArg | None = Field(default=None, description="Claimed hours.")
+    device_hours: DeviceHoursArg | None = Field(default=None, description=(
+        "Claimed device-hours (GPU-hours), e.g. 835584."))
+    cost_usd: UsdArg | None = Field(default=None, description=(
+        "Claimed cost in US dollars, e.g. 4.6e6 or '4.6M'."))
+    energy_kwh: EnergyArg | None = Field(default=None, description=(
+        "Claimed energy in kWh, e.g. 284000."))
+    peak_tflops: float | None = Field(default=None, ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
+        "Claimed peak per device, TFLOP/s, e.g. 19.5 for 'A100 peak 19.5 TFLOPS'."))
+    achieved_tflops: float | None = Field(default=None, ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
+        "Claimed achieved rate per device, TFLOP/s (as trainers log it), e.g. 140."))
+    mfu: float | None = Field(default=None, ge=MIN_MFU, le=1, description=(
+        "Claimed utilization as a fraction of peak, e.g. 0.462."))
+    precision: str | None = Field(default=None, description=(
+        "Precision whose dense peak the claim refers to: fp64, fp32, tf32, bf16, fp16, fp8, "
+        "int8, fp4. Default bf16 (fp16, then fp32, where the device lacks it)."))
+    language: Language = Field(default="en", description="Language of the summary: 'en' or 'zh'.")
+
+
+class FigureCheck(BaseModel):
+    """One figure of the claim, compared with what flopcast computes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    figure: str = Field(description="Which figure: flops, tokens, peak_tflops, utilization, "
+                        "achieved_tflops, mfu, device_hours, cost_usd, energy_kwh, ...")
+    claimed: float | None = Field(description="The value the claim states (None: implied only).")
+    computed: float | None = Field(description="What flopcast computes or the reference value.")
+    unit: str
+    reference: str = Field(description="What `computed` is.")
+    ratio: float | None = Field(description="claimed / computed.")
+    verdict: Verdict
+    factor: float | None = Field(description="How far off, ≥ 1 (max of ratio and 1/ratio).")
+    cause: Cause | None = None
+    explanation: str
+
+
+class ClaimCheck(Result):
+    """The check_claim result: each figure's verdict, the implied figures, an overall verdict."""
+
+    verdict: Verdict = Field(description="Worst of the figure verdicts.")
+    tolerance: float = Field(description="Relative tolerance for 'consistent'.")
+    figures: list[FigureCheck] = Field(default_factory=list)
+    flops: float | None = Field(description="Workload FLOPs used (the claim's, else computed).")
+    reference_flops: float | None = Field(description="Published or computed FLOPs.")
+    hardware: str | None = None
+    count: int | None = None
+    precision: str | None = None
+    peak_tflops_per_device: float | None = None
+    seconds: float | None = None
+    device_hours: float | None = None
+    implied_achieved_tflops: float | None = Field(
+        default=None, description="Model FLOPs per second per device the claim implies.")
+    implied_hardware_tflops: float | None = Field(
+        default=None, description="With recompute (8·N·D) when recompute is full or unstated.")
+    implied_mfu: float | None = None
+    implied_price_per_device_hour: float | None = None
+    implied_power_watts: float | None = None
+    implied_tokens: float | None = None
+
+
+@reports_missing(CheckClaimInput)
+def check_claim(
+    *,
+    model: str | None = None,
+    params: float | str | None = None,
+    tokens: float | str | None = None,
+    flops: float | str | None = None,
+    method: str = "6nd",
+    recompute: str | None = None,
+    hardware: str | None = None,
+    count: int | None = None,
+    days: float | str | None = None,
+    years: float | str | None = None,
+    hours: float | str | None = None,
+    device_hours: float | str | None = None,
+    cost_usd: float | str | None = None,
+    energy_kwh: float | str | None = None,
+    peak_tflops: float | None = None,
+    achieved_tflops: float | None = None,
+    mfu: float | None = None,
+    precision: str | None = None,
+    language: Language = "en",
+) -> ClaimCheck:
+    """Check a training claim's figures against each other and against flopcast.
+
+    Returns:
+        ClaimCheck with a verdict per figure, the implied MFU / achieved rate / price /
+        power, the derivation in `steps` and a summary in `language`.
+
+    Raises:
+        InvalidInputError: malformed numbers, several durations at once, or nothing
+            to check.
+        UnknownHardwareError / UnknownModelError: ids not in the catalogs.
+    """
+    args = validate_args(CheckClaimInput, locals())
+    return _Checker(args).run()
+
+
+class _Checker(FlopsChecks, UtilizationChecks, CostEnergyChecks):
+    """Works through a claim figure by figure."""
+
+    def add(self, figure: str, claimed: float | None, computed: float | None, unit: str,
+            reference: str, verdict: Verdict, explanation: str,
+            cause: Cause | None = None) -> None:
+        ratio = factor = None
+        if claimed is not None and computed:
+            ratio, factor = ratio_factor(claimed, computed)
+        self.figures.append(FigureCheck(figure=figure, claimed=claimed, computed=computed,
+                                        unit=unit, reference=reference, ratio=ratio,
+                                        verdict=verdict, factor=factor, cause=cause,
+                                        explanation=explanation))
+
+    # ---------------------------------------------------------------- driver
+
+    def run(self) -> ClaimCheck:
+        a = self.a
+        if a.hardware is not None:
+            self.hw, assumed = resolve_hardware(a.hardware)
+            self.assumptions += assumed
+            self.assumptions_from_family = bool(assumed)
+        self._workload()
+        self._peak()
+        self._duration()
+        self._utilization()
+        self._money_and_energy()
+        if not self.figures:
+            raise InvalidInputError("arguments", "nothing to check: give the figures the claim "
+                                    "states (flops with model or params/tokens; hardware, count "
+                                    "and days; peak_tflops with hardware; cost_usd or energy_kwh "
+                                    "with a duration or device_hours)")
+        order = {"impossible": 3, "off": 2, "consistent": 1, "unchecked": 0}
+        worst = max(self.figures, key=lambda f: order[f.verdict]).verdict
+        result = ClaimCheck(
+            verdict=worst, tolerance=TOLERANCE, figures=self.figures, flops=self.flops,
+            reference_flops=self.reference_flops, hardware=self.hw.id if self.hw else None,
+            count=self.count, precision=self.precision,
+            peak_tflops_per_device=self.peak / 1e12 if self.peak else None,
+            seconds=self.seconds, device_hours=self.dev_hours,
+            implied_achieved_tflops=self.out.get("achieved"),
+            implied_hardware_tflops=self.out.get("hw_achieved"),
+            implied_mfu=self.out.get("mfu"), implied_price_per_device_hour=self.out.get("price"),
+            implied_power_watts=self.out.get("power"), implied_tokens=self.out.get("tokens"),
+            steps=self.steps, assumptions=self.assumptions, language=a.language)
+        result.summary = self._summary(result)
+        return result
+
+    # ---------------------------------------------------------------- summary
+
+    def _summary(self, r: ClaimCheck) -> str:
+        words = {"consistent": self.t("consistent", "一致"), "off": self.t("off", "有误"),
+                 "impossible": self.t("impossible", "不可能"),
+                 "unchecked": self.t("not checkable", "无法核对")}
+        tol = format_number(TOLERANCE * 100)
+        head = self.t(f"**Verdict: {words[r.verdict]}** (tolerance {tol}%)",
+                      f"**结论：{words[r.verdict]}**（容差 {tol}%）")
+        lines = [head]
+        for f in r.figures:
+            name = _ZH_FIGURES.get(f.figure, f.figure) if self.zh else f.figure
+            lines.append(f"- **{name}** — {words[f.verdict]}"
+                         + (f" ({f.cause})" if f.cause else "") + f": {f.explanation}")
+        return "\n".join(lines)

@@ -1,0 +1,181 @@
+"""check_claim's money and energy figures: price per device-hour and average power.
+
+A claimed cost divided by the device-hours gives a price per device-hour, compared with
+the catalog's dated on-demand list price: consistent within `PRICE_FACTOR`, off beyond
+`PRICE_OFF_FACTOR`, unchecked between (list prices vary that much by provider and date).
+A claimed energy divided by the device-hours gives an average power per device, compared
+with TDP × PUE (`flopcast.training.cost`; the band is `POWER_FLOOR`–1 of it), and with a published
+run's measured energy where one is known (`MEASURED_ENERGY_KWH`: GPT-3, Patterson et al.
+2021 Table 4).
+"""
+
+from __future__ import annotations
+
+from flopcast.claims.base import TOLERANCE, ClaimState, Verdict, close, ratio_factor
+from flopcast.numbers.errors import InvalidInputError
+from flopcast.numbers.quantities import Language, format_energy_kwh, format_number, parse_quantity
+from flopcast.numbers.results import Source, make_step
+from flopcast.training.cost import DEFAULT_PUE, energy_kwh, price_quote
+
+__all__ = [
+    "MEASURED_ENERGY_KWH", "POWER_FLOOR", "PRICE_FACTOR", "PRICE_OFF_FACTOR", "CostEnergyChecks",
+]
+
+#: A claimed price is "consistent" within this factor of the catalog's dated on-demand
+#: list price: reserved, spot and negotiated prices differ from it by up to ~2×.
+PRICE_FACTOR = 2.0
+#: Beyond this factor a claimed price is "off"; between PRICE_FACTOR and it, "unchecked".
+#: List prices for one device differ ~5× between providers at one date (this catalog's
+#: V100: Lambda $0.79 and AWS p3dn $3.90 per GPU-hour, 2026) and move with time, so a
+#: price outside 2× of one quote is not by itself an error; 5 × PRICE_FACTOR is.
+PRICE_OFF_FACTOR = 5 * PRICE_FACTOR
+#: Average power per device "consistent" with a TDP-based estimate: between this
+#: fraction of TDP × PUE and TDP × PUE (+ tolerance). GPUs in training draw less than
+#: their TDP on average; Patterson et al. 2021 (Table 4) measured 330 W on 300 W-TDP
+#: V100 servers including host overhead, so the band is a heuristic, not a law.
+POWER_FLOOR = 0.5
+
+_PATTERSON = Source(title="Patterson et al. 2021, 'Carbon Emissions and Large Neural Network "
+                    "Training', Table 4 (GPT-3: 10,000 V100, 14.8 days, 1,287 MWh, 552 tCO2e)",
+                    url="https://arxiv.org/abs/2104.10350")
+#: Measured training energy of published runs, kWh, keyed by model preset id:
+#: (kWh, hardware family the run used, source).
+MEASURED_ENERGY_KWH: dict[str, tuple[float, str, Source]] = {
+    "gpt-3-175b": (1287e3, "v100", _PATTERSON),
+}
+
+
+class CostEnergyChecks(ClaimState):
+    """The cost and energy figures of a claim."""
+
+    def _money_and_energy(self) -> None:
+        a = self.a
+        dh = self.dev_hours
+        if a.cost_usd is not None:
+            cost = parse_quantity(a.cost_usd, argument="cost_usd")
+            if dh is None:
+                raise InvalidInputError("cost_usd", "a cost is checked per device-hour: give a "
+                                        "duration (days/years/hours) or device_hours")
+            price = cost / dh
+            self.out["price"] = price
+            self.steps.append(make_step("price per device-hour the claim implies",
+                                        "p = cost / device-hours",
+                                        [("cost", cost, "USD"), ("device-hours", dh, "h")],
+                                        price, "USD/h"))
+            catalog = self.hw.price_usd_per_device_hour if self.hw is not None else None
+            if catalog is None:
+                self.add("cost_usd", price, None, "USD/device-hour", "cost / device-hours",
+                         "unchecked", self.t(
+                             f"The claim implies ${format_number(price)} per device-hour "
+                             f"({format_number(dh)} device-hours); the catalog has no reference "
+                             "price for this device.",
+                             f"相当于每卡时 {format_number(price)} 美元（共 {format_number(dh)} "
+                             "卡时）；目录里没有这款设备的参考价格。"))
+            else:
+                self._check_price(price, catalog)
+        if a.energy_kwh is not None:
+            energy = parse_quantity(a.energy_kwh, argument="energy_kwh")
+            self._check_energy(energy, dh)
+
+    def _check_price(self, price: float, catalog: float) -> None:
+        """Implied price vs the catalog's dated quote: consistent within PRICE_FACTOR, off
+        beyond PRICE_OFF_FACTOR, unchecked between (prices vary by provider and date)."""
+        assert self.hw is not None
+        quote = price_quote(self.hw)
+        spread = max(price / catalog, catalog / price)
+        verdict: Verdict = "consistent"
+        if spread > PRICE_OFF_FACTOR:
+            verdict = "off"
+        elif spread > PRICE_FACTOR:
+            verdict = "unchecked"
+        en = {
+            "consistent": f" (within {format_number(PRICE_FACTOR)}×).",
+            "unchecked": f": {format_number(spread)}× apart, beyond {format_number(PRICE_FACTOR)}× "
+            "but list prices for one device differ that much between providers and over time, "
+            "so one quote cannot confirm or refute it; the cost follows from device-hours × "
+            "that price.",
+            "off": f": {format_number(spread)}× apart, more than the "
+            f"{format_number(PRICE_OFF_FACTOR)}× that providers and dates explain.",
+        }[verdict]
+        zh = {
+            "consistent": "，在合理范围内。",
+            "unchecked": f"：相差 {format_number(spread)} 倍，超过 "
+            f"{format_number(PRICE_FACTOR)} 倍，但同一设备的标价因云厂商和时间而差这么多，"
+            "单个报价无法证实或否定；费用即卡时 × 该价格。",
+            "off": f"：相差 {format_number(spread)} 倍，超过云厂商和时间差异能解释的 "
+            f"{format_number(PRICE_OFF_FACTOR)} 倍。",
+        }[verdict]
+        self.add("cost_usd", price, catalog, "USD/device-hour",
+                 self.t(f"catalog on-demand price ({quote})", f"目录中的按需价格（{quote}）"),
+                 verdict, self.t(
+                     f"${format_number(price)} per device-hour vs the catalog's "
+                     f"${format_number(catalog)} ({quote}){en}",
+                     f"每卡时 {format_number(price)} 美元，目录价 {format_number(catalog)} 美元"
+                     f"（{quote}）{zh}"),
+                 None if verdict == "consistent" else "price_vs_catalog")
+
+    def _check_energy(self, energy: float, dh: float | None) -> None:
+        hw = self.hw
+        checked = False
+        if dh is not None:
+            power = energy * 1000 / dh
+            self.out["power"] = power
+            self.steps.append(make_step("average power per device the claim implies",
+                                        "P = E · 1000 / device-hours",
+                                        [("E", energy, "kWh"), ("device-hours", dh, "h")],
+                                        power, "W"))
+            if hw is not None and hw.tdp_watts is not None:
+                at_tdp = energy_kwh(dh, hw.tdp_watts, 1.0)
+                estimate = energy_kwh(dh, hw.tdp_watts, DEFAULT_PUE)
+                self.steps.append(make_step("energy at TDP (before PUE)", "E = device-hours × TDP",
+                                            [("device-hours", dh, "h"), ("TDP", hw.tdp_watts, "W")],
+                                            at_tdp, "kWh"))
+                self.steps.append(make_step("energy at TDP × PUE", "E = device-hours × TDP × PUE",
+                                            [("device-hours", dh, "h"), ("TDP", hw.tdp_watts, "W"),
+                                             ("PUE", DEFAULT_PUE, "")], estimate, "kWh"))
+                top = hw.tdp_watts * DEFAULT_PUE
+                ok = POWER_FLOOR * top <= power <= top * (1 + TOLERANCE)
+                share = power / DEFAULT_PUE / hw.tdp_watts
+                self.add("energy_kwh", energy, estimate, "kWh", self.t(
+                    f"device-hours × TDP × PUE {format_number(DEFAULT_PUE)}",
+                    f"卡时 × TDP × PUE {format_number(DEFAULT_PUE)}"),
+                    "consistent" if ok else "off", self.t(
+                        f"{format_number(energy)} kWh over {format_number(dh)} device-hours is "
+                        f"{format_number(power)} W per device ({format_number(share * 100)}% of "
+                        f"the {format_number(hw.tdp_watts)} W TDP at PUE "
+                        f"{format_number(DEFAULT_PUE)}); at TDP it would be "
+                        f"{format_number(at_tdp)} kWh before PUE, {format_number(estimate)} "
+                        "after." + ("" if ok else " Outside the plausible band."),
+                        f"{format_number(energy)} 度电摊到 {format_number(dh)} 卡时，是每卡 "
+                        f"{format_number(power)} W（按 PUE {format_number(DEFAULT_PUE)} 折算为 "
+                        f"{format_number(hw.tdp_watts)} W TDP 的 {format_number(share * 100)}%）；"
+                        f"按 TDP 算应为 {format_number(at_tdp)} 度（未计 PUE），计入 PUE 为 "
+                        f"{format_number(estimate)} 度。" + ("" if ok else "超出合理范围。")),
+                    None if ok else "power_vs_tdp")
+                checked = True
+        measured = MEASURED_ENERGY_KWH.get(self.preset.id) if self.preset is not None else None
+        if measured is not None:
+            kwh, family, source = measured
+            same = hw is None or family in hw.id
+            ratio, factor = ratio_factor(energy, kwh)
+            ok = close(energy, kwh)
+            verdict: Verdict = ("consistent" if ok else "off") if same else "unchecked"
+            lang: Language = "zh" if self.zh else "en"
+            rel = self.t(f"{format_number(factor)}× {'more' if ratio > 1 else 'less'}",
+                         f"{format_number(factor)} 倍")
+            self.add("energy_kwh", energy, kwh, "kWh", source.title, verdict, self.t(
+                f"Measured: {format_energy_kwh(kwh)} for the real "
+                f"{self.preset.name if self.preset else ''} run ({source.title}); the claimed "
+                f"{format_energy_kwh(energy)} is {rel}."
+                + ("" if same else " (That run used other hardware than this claim.)"),
+                f"实测值：{self.preset.name if self.preset else ''} 的真实训练耗电 "
+                f"{format_energy_kwh(kwh, lang)}（{source.title}）；原文的 "
+                f"{format_energy_kwh(energy, lang)} 与之相差 {rel}"
+                f"（{'偏多' if ratio > 1 else '偏少'}）。"
+                + ("" if same else "（那次训练用的硬件与本说法不同。）")),
+                None if ok or not same else "measured_differs")
+            checked = True
+        if not checked:
+            self.add("energy_kwh", energy, None, "kWh", "", "unchecked", self.t(
+                "Give hardware and a duration (or device_hours) to check the energy.",
+                "要核对耗电量，请给出硬件和时长（或卡时）。"))

@@ -1,0 +1,126 @@
+"""The Markdown summary of `estimate_training`, in English or Chinese.
+
+A headline (what is trained, on how many devices, for how long), then the training compute,
+the peak, MFU and achieved rate, device-hours, cost, energy and CO2, what a deadline asks for
+and the published MFU scenario band. Every figure is read from the `TrainingEstimate` it
+summarizes, whose `steps` derive them (`flopcast.training.estimate`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flopcast.numbers.quantities import (
+    format_count,
+    format_duration,
+    format_energy_kwh,
+    format_flops,
+    format_mass_kg,
+    format_number,
+    format_rate,
+    format_sci,
+    format_usd,
+)
+
+if TYPE_CHECKING:  # pragma: no cover - flopcast.training.estimate imports this module at run time
+    from flopcast.training.estimate import TrainingEstimate
+
+__all__ = ["training_summary"]
+
+
+def training_summary(r: TrainingEstimate) -> str:
+    """The result's summary: a few Markdown lines in `r.language` ("en" or "zh")."""
+    zh = r.language == "zh"
+    if r.model:
+        what = r.model
+    elif r.params:
+        what = f"{format_count(r.params, r.language)} {'参数' if zh else 'params'}"
+    else:
+        what = format_flops(r.flops, r.language)
+    duration = format_duration(r.seconds, r.language)
+    lines = []
+    if zh:
+        lines.append(
+            f"**{what}** 在 {r.count} 块 {r.hardware_name} 上训练："
+            f"约 **{duration}**"
+            + ("。" if "天" in duration else f"（{format_number(r.days)} 天）。")
+        )
+        lines.append(
+            f"- 训练计算量 {format_flops(r.flops, 'zh')}（方法 {r.method}，重计算 {r.recompute}；"
+            f"硬件实际执行 {format_sci(r.hardware_flops)}）"
+        )
+        lines.append(
+            f"- 单卡峰值 {format_rate(r.peak_tflops_per_device * 1e12)}（{r.precision}，"
+            f"{'稀疏' if r.sparsity else '稠密'}），MFU {format_number(r.mfu * 100)}%，"
+            f"单卡实际 {format_rate(r.achieved_tflops_per_device * 1e12)}"
+        )
+        lines.append(f"- 卡时 {format_number(r.device_hours)} 小时")
+        if r.cost_usd is not None:
+            lines.append(f"- 费用约 {format_usd(r.cost_usd, 'zh')}")
+        else:
+            lines.append(
+                "- 费用：目录里没有这款硬件的参考价格，请给出 price_per_device_hour（美元/卡时）"
+            )
+        if r.energy_kwh is not None and r.co2_kg is not None:
+            lines.append(
+                f"- 耗电 {format_energy_kwh(r.energy_kwh, 'zh')}，"
+                f"碳排放 {format_mass_kg(r.co2_kg, 'zh')}"
+            )
+        if r.required_count is not None:
+            lines.append(
+                f"- 要在 {format_number(r.target_days or 0)} 天内完成，需要 {r.required_count} 块"
+            )
+        if r.required_mfu is not None:
+            verdict = "可行" if r.feasible else "不可能（超过 100% 峰值）"
+            lines.append(
+                f"- 要在 {format_number(r.target_days or 0)} 天内完成，需要 MFU "
+                f"{format_number(r.required_mfu * 100)}%：{verdict}"
+            )
+    else:
+        lines.append(
+            f"**{what}** on {r.count} × {r.hardware_name}: about **{duration}**"
+            + ("." if "days" in duration else f" ({format_number(r.days)} days).")
+        )
+        lines.append(
+            f"- Training compute {format_flops(r.flops)} (method {r.method}, recompute "
+            f"{r.recompute}; hardware executes {format_sci(r.hardware_flops)})"
+        )
+        lines.append(
+            f"- Peak {format_rate(r.peak_tflops_per_device * 1e12)} per device ({r.precision}, "
+            f"{'sparse' if r.sparsity else 'dense'}), MFU {format_number(r.mfu * 100)}%, "
+            f"achieved {format_rate(r.achieved_tflops_per_device * 1e12)} per device"
+        )
+        lines.append(f"- {format_number(r.device_hours)} device-hours")
+        if r.cost_usd is not None:
+            lines.append(
+                f"- Cost about {format_usd(r.cost_usd)} at "
+                f"${format_number(r.price_usd_per_device_hour or 0)} per device-hour"
+            )
+        else:
+            lines.append(
+                "- Cost: no reference price for this device in the catalog; give "
+                "price_per_device_hour (USD)"
+            )
+        if r.energy_kwh is not None and r.co2_kg is not None:
+            lines.append(
+                f"- Energy {format_energy_kwh(r.energy_kwh)} (PUE {format_number(r.pue)}), "
+                f"CO2 {format_mass_kg(r.co2_kg)}"
+            )
+        if r.required_count is not None:
+            lines.append(
+                f"- To finish in {format_number(r.target_days or 0)} days: "
+                f"{r.required_count} devices"
+            )
+        if r.required_mfu is not None:
+            verdict = "feasible" if r.feasible else "impossible (above 100% of peak)"
+            lines.append(
+                f"- To finish in {format_number(r.target_days or 0)} days on {r.count} devices "
+                f"needs MFU {format_number(r.required_mfu * 100)}%: {verdict}"
+            )
+    if r.scenarios:
+        band = ", ".join(
+            f"{s.name} {format_number(s.mfu * 100)}% → {format_number(s.days)}"
+            for s in r.scenarios
+        )
+        lines.append(f"- {'MFU 情景（天）' if zh else 'MFU scenarios (days)'}: {band}")
+    return "\n".join(lines)
