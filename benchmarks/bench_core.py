@@ -2,8 +2,9 @@
 
 Run:  .venv/bin/python benchmarks/bench_core.py [--repeat 7]
 
-Targets (issue "core estimator"): estimate_training ≤ 50 µs, compare_gpus over the
-whole catalog ≤ 2 ms, `import flopcast` ≤ `import pydantic` + 50 ms, and the import
+Regression guards (the issue on the layout withdrew the earlier 50 µs target: each result
+carries its derivation, and the MCP round trip is what users wait on): estimate_training
+≤ 300 µs on this machine, compare_gpus over the whole catalog ≤ 2 ms, `import flopcast` ≤ `import pydantic` + 50 ms, and the import
 pulls in none of fastmcp, langchain_core, tiktoken, rich. Times are medians; the
 import cost is measured against `import pydantic` in the same run, in fresh
 interpreters, so machine noise affects both alike.
@@ -92,7 +93,7 @@ def main() -> None:
     print("|---|---:|---:|:---:|")
     print(f"| baseline: validate estimate_training's arguments | {base * 1e6:.1f} µs | | |")
     print(f"| estimate_training (gpt-3-175b, a100) | {est * 1e6:.1f} µs "
-          f"({est / base:.0f}× baseline) | ≤ 50 µs | {'yes' if est <= 50e-6 else 'no'} |")
+          f"({est / base:.0f}× baseline) | ≤ 300 µs | {'yes' if est <= 300e-6 else 'no'} |")
     print(f"| estimate_training, new count on every call | {sweep * 1e6:.1f} µs | | |")
     print(f"| estimate_training, lookups not yet memoized (first call on a model) | "
           f"{cold * 1e6:.1f} µs | | |")

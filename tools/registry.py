@@ -30,6 +30,7 @@ names the spec declares. A caller putting one of those names in the arguments ge
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -97,6 +98,19 @@ class ToolSpec:
             raise ValueError(f"{self.name}: server arguments {sorted(clash)} are model fields")
         if self.text_field not in self.output_model.model_fields:
             raise ValueError(f"{self.name}: text_field {self.text_field!r} is not a result field")
+
+    @classmethod
+    def of(cls, handler: Callable[..., Result], title: str, description: str,
+           **options: Any) -> ToolSpec:
+        """The spec of a core tool function made by `flopcast.numbers.validation.tool_function`:
+        its name, input model, output model (the return annotation) and server arguments
+        come from the function, so each is written once.
+        """
+        output = typing.get_type_hints(handler)["return"]
+        model = handler.input_model  # type: ignore[attr-defined]
+        server = handler.server_arguments  # type: ignore[attr-defined]
+        return cls(handler.__name__, title, description, model, output, handler,
+                   server_arguments=server, **options)
 
     def text_of(self, result: Result) -> str:
         """The Markdown answer of `result` (its `text_field`)."""
@@ -211,8 +225,8 @@ def _build() -> tuple[ToolSpec, ...]:
     from flopcast.training import estimate as training
 
     return (
-        ToolSpec(
-            name="estimate_training",
+        ToolSpec.of(
+            training.estimate_training,
             title="Estimate a training run (FLOPs, time, cost, energy)",
             description=(
                 "Training compute of one run and what it costs on given hardware: total "
@@ -233,12 +247,9 @@ def _build() -> tuple[ToolSpec, ...]:
                 'Example: estimate_training(model="gpt-3-175b", hardware="a100", '
                 "count=1024, achieved_tflops=140)"
             ),
-            input_model=training.EstimateTrainingInput,
-            output_model=training.TrainingEstimate,
-            handler=training.estimate_training,
         ),
-        ToolSpec(
-            name="compare_gpus",
+        ToolSpec.of(
+            compare.compare_gpus,
             title="Compare accelerators for one training run",
             description=(
                 "The same training workload on several accelerators side by side: devices, "
@@ -254,12 +265,9 @@ def _build() -> tuple[ToolSpec, ...]:
                 'Example: compare_gpus(params="13B", tokens="1T", target_days=30, '
                 'sort_by="cost")'
             ),
-            input_model=compare.CompareGpusInput,
-            output_model=compare.GpuComparison,
-            handler=compare.compare_gpus,
         ),
-        ToolSpec(
-            name="plan_compute_optimal",
+        ToolSpec.of(
+            scaling.plan_compute_optimal,
             title="Plan a compute-optimal (Chinchilla) model",
             description=(
                 "Compute-optimal model size N and training tokens D for a compute budget "
@@ -277,12 +285,9 @@ def _build() -> tuple[ToolSpec, ...]:
                 "\"1.4T\", \"3640 PF-days\"). "
                 'Example: plan_compute_optimal(flops="1e24")'
             ),
-            input_model=scaling.PlanComputeOptimalInput,
-            output_model=scaling.ComputeOptimalPlan,
-            handler=scaling.plan_compute_optimal,
         ),
-        ToolSpec(
-            name="estimate_memory",
+        ToolSpec.of(
+            memory.estimate_memory,
             title="Estimate memory per device (training or inference)",
             description=(
                 "Bytes per device and the minimum number of devices. mode=\"training\": "
@@ -298,12 +303,9 @@ def _build() -> tuple[ToolSpec, ...]:
                 'Example: estimate_memory(model="llama-2-70b", mode="inference", '
                 "context=32768, batch=8)"
             ),
-            input_model=memory.EstimateMemoryInput,
-            output_model=memory.MemoryEstimate,
-            handler=memory.estimate_memory,
         ),
-        ToolSpec(
-            name="estimate_inference",
+        ToolSpec.of(
+            inference.estimate_inference,
             title="Estimate inference throughput and cost",
             description=(
                 "Serving a model on given hardware: FLOPs per generated token, decode "
@@ -320,12 +322,9 @@ def _build() -> tuple[ToolSpec, ...]:
                 'Example: estimate_inference(model="llama-2-70b", hardware="h200", '
                 "count=1, precision=\"int4\", price_per_device_hour=3.5)"
             ),
-            input_model=inference.EstimateInferenceInput,
-            output_model=inference.InferenceEstimate,
-            handler=inference.estimate_inference,
         ),
-        ToolSpec(
-            name="count_tokens",
+        ToolSpec.of(
+            tokens.count_tokens,
             title="Count tokens of a text, file or folder",
             description=(
                 "Token count of a text, a file or a folder with a tiktoken encoding "
@@ -341,15 +340,10 @@ def _build() -> tuple[ToolSpec, ...]:
                 "mode=\"sample\" for huge corpora. "
                 'Example: count_tokens(path="docs", include=["*.md", "*.py"])'
             ),
-            input_model=tokens.CountTokensInput,
-            output_model=tokens.TokenCount,
-            handler=tokens.count_tokens,
-            server_arguments=("allowed_roots", "max_bytes_ceiling", "progress", "workers_ceiling",
-                              "cancelled"),
             blocking=True,
         ),
-        ToolSpec(
-            name="check_claim",
+        ToolSpec.of(
+            claims.check_claim,
             title="Check a published or quoted compute claim",
             description=(
                 "Checks the figures of a claim about a training run against each other and "
@@ -368,12 +362,9 @@ def _build() -> tuple[ToolSpec, ...]:
                 'Example: check_claim(model="gpt-3-175b", hardware="a100", count=1024, '
                 "days=34, device_hours=835584)"
             ),
-            input_model=claims.CheckClaimInput,
-            output_model=claims.ClaimCheck,
-            handler=claims.check_claim,
         ),
-        ToolSpec(
-            name="explain_flops",
+        ToolSpec.of(
+            explain.explain_flops,
             title="Explain FLOPs, peaks, 6ND, MFU and precision",
             description=(
                 "Background explanations with worked figures from the catalog, for "
@@ -392,13 +383,10 @@ def _build() -> tuple[ToolSpec, ...]:
                 'Example: explain_flops(topic="peak_derivation", hardware="i9-14900k", '
                 'language="zh")'
             ),
-            input_model=explain.ExplainFlopsInput,
-            output_model=explain.Explanation,
-            handler=explain.explain_flops,
             text_field="markdown",
         ),
-        ToolSpec(
-            name="list_hardware",
+        ToolSpec.of(
+            hardware.list_hardware,
             title="List accelerators in the catalog",
             description=(
                 "The hardware catalog: every accelerator's id and aliases, dense peak TFLOP/s "
@@ -411,12 +399,9 @@ def _build() -> tuple[ToolSpec, ...]:
                 "accelerator, cpu) or `training_only`. "
                 'Example: list_hardware(vendor="NVIDIA")'
             ),
-            input_model=hardware.ListHardwareInput,
-            output_model=hardware.ListHardwareResult,
-            handler=hardware.list_hardware,
         ),
-        ToolSpec(
-            name="list_models",
+        ToolSpec.of(
+            models.list_models,
             title="List model presets",
             description=(
                 "The model presets: id and aliases, parameters, training tokens, shape "
@@ -428,9 +413,6 @@ def _build() -> tuple[ToolSpec, ...]:
                 "llama-2). "
                 'Example: list_models(family="llama-2")'
             ),
-            input_model=models.ListModelsInput,
-            output_model=models.ListModelsResult,
-            handler=models.list_models,
         ),
     )
 

@@ -46,7 +46,7 @@ from flopcast.catalog.spec import (
 from flopcast.numbers.errors import InvalidInputError, quote
 from flopcast.numbers.quantities import Language
 from flopcast.numbers.results import Result, Source, Step
-from flopcast.numbers.validation import reports_missing, validate_args
+from flopcast.numbers.validation import tool_function
 
 __all__ = [
     "KINDS",
@@ -153,15 +153,13 @@ def _cell(x: float | None) -> str:
     return exact_number(round(x, 4 if abs(x) < 10 else 2))
 
 
-@reports_missing(ListHardwareInput)
-def list_hardware(*, vendor: str | None = None, kind: str | None = None,
-                  training_only: bool = False, language: Language = "en") -> ListHardwareResult:
+@tool_function(ListHardwareInput)
+def list_hardware(args: ListHardwareInput) -> ListHardwareResult:
     """List catalog devices with their peaks, memory, power, price and sources.
 
     Raises:
         InvalidInputError: an unknown `vendor` or `kind` (the message lists the known ones).
     """
-    args = validate_args(ListHardwareInput, locals())
     devices = hardware_catalog()
     if args.vendor is not None:
         vendors = sorted({hw.vendor for hw in devices})

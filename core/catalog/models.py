@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from flopcast.numbers.errors import InvalidInputError, UnknownModelError, closest_matches, quote
 from flopcast.numbers.quantities import Language, format_count, format_flops
 from flopcast.numbers.results import Result, Source
-from flopcast.numbers.validation import reports_missing, validate_args
+from flopcast.numbers.validation import tool_function
 
 __all__ = [
     "ListModelsInput",
@@ -269,14 +269,13 @@ def _entry(p: ModelPreset) -> ModelEntry:
     return ModelEntry.model_validate(data)
 
 
-@reports_missing(ListModelsInput)
-def list_models(*, family: str | None = None, language: Language = "en") -> ListModelsResult:
+@tool_function(ListModelsInput)
+def list_models(args: ListModelsInput) -> ListModelsResult:
     """List the model presets (optionally one family) with their published figures.
 
     Raises:
         InvalidInputError: unknown `family` (the message lists the families).
     """
-    args = validate_args(ListModelsInput, locals())
     presets = list(model_catalog())
     if args.family is not None:
         key = normalize_name(args.family)

@@ -53,7 +53,7 @@ from flopcast.numbers.limits import (
 )
 from flopcast.numbers.quantities import Language, format_number
 from flopcast.numbers.results import Result
-from flopcast.numbers.validation import reports_missing, validate_args
+from flopcast.numbers.validation import tool_function
 
 __all__ = [
     "CAUSES",
@@ -158,29 +158,8 @@ class ClaimCheck(Result):
     implied_tokens: float | None = None
 
 
-@reports_missing(CheckClaimInput)
-def check_claim(
-    *,
-    model: str | None = None,
-    params: float | str | None = None,
-    tokens: float | str | None = None,
-    flops: float | str | None = None,
-    method: str = "6nd",
-    recompute: str | None = None,
-    hardware: str | None = None,
-    count: int | None = None,
-    days: float | str | None = None,
-    years: float | str | None = None,
-    hours: float | str | None = None,
-    device_hours: float | str | None = None,
-    cost_usd: float | str | None = None,
-    energy_kwh: float | str | None = None,
-    peak_tflops: float | None = None,
-    achieved_tflops: float | None = None,
-    mfu: float | None = None,
-    precision: str | None = None,
-    language: Language = "en",
-) -> ClaimCheck:
+@tool_function(CheckClaimInput)
+def check_claim(args: CheckClaimInput) -> ClaimCheck:
     """Check a training claim's figures against each other and against flopcast.
 
     Returns:
@@ -192,7 +171,6 @@ def check_claim(
             to check.
         UnknownHardwareError / UnknownModelError: ids not in the catalogs.
     """
-    args = validate_args(CheckClaimInput, locals())
     return _Checker(args).run()
 
 

@@ -52,7 +52,7 @@ from flopcast.explain.utilization import (
 )
 from flopcast.numbers.quantities import Language
 from flopcast.numbers.results import Result, Source
-from flopcast.numbers.validation import reports_missing, validate_args
+from flopcast.numbers.validation import tool_function
 
 __all__ = [
     "PUBLISHED_UTILIZATION",
@@ -109,9 +109,8 @@ class Explanation(Result):
     sources: list[Source] = Field(default_factory=list)
 
 
-@reports_missing(ExplainFlopsInput)
-def explain_flops(*, topic: str, hardware: str | None = None,
-                  language: Language = "en") -> Explanation:
+@tool_function(ExplainFlopsInput)
+def explain_flops(args: ExplainFlopsInput) -> Explanation:
     """Explain a compute topic with figures computed from the catalogs and core formulas.
 
     Args:
@@ -123,7 +122,6 @@ def explain_flops(*, topic: str, hardware: str | None = None,
         InvalidInputError: unknown topic or language.
         UnknownHardwareError: `hardware` not in the catalog.
     """
-    args = validate_args(ExplainFlopsInput, locals())
     # Default devices are looked up through this module's get_hardware, as before the split.
     ctx = ExplainContext(args.language, get_hardware)
     if args.hardware is not None:

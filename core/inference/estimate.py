@@ -49,7 +49,7 @@ from flopcast.numbers.quantities import (
     format_usd,
 )
 from flopcast.numbers.results import Assumption, Result, Step, make_step
-from flopcast.numbers.validation import reports_missing, validate_args
+from flopcast.numbers.validation import tool_function
 
 if TYPE_CHECKING:
     from flopcast.catalog.device import Hardware
@@ -151,27 +151,8 @@ class InferenceEstimate(Result):
     prefill_cost_usd_per_million_tokens: float | None
 
 
-@reports_missing(EstimateInferenceInput)
-def estimate_inference(
-    *,
-    hardware: str,
-    model: str | None = None,
-    params: float | str | None = None,
-    active_params: float | str | None = None,
-    layers: int | None = None,
-    heads: int | None = None,
-    kv_heads: int | None = None,
-    head_dim: int | None = None,
-    count: int = 1,
-    precision: ValuePrecision = "bf16",
-    compute_precision: str | None = None,
-    kv_precision: ValuePrecision = "bf16",
-    context: int | None = None,
-    batch: int = 1,
-    mfu: float | None = None,
-    price_per_device_hour: float | None = None,
-    language: Language = "en",
-) -> InferenceEstimate:
+@tool_function(EstimateInferenceInput)
+def estimate_inference(args: EstimateInferenceInput) -> InferenceEstimate:
     """Tokens per second for prefill and decode on `count` devices, and the cost per token.
 
     See `flopcast.inference.roofline` for the formulas and what they ignore.
@@ -180,7 +161,6 @@ def estimate_inference(
         InvalidInputError: malformed values, or a precision the device has no peak for.
         UnknownHardwareError / UnknownModelError: unknown device or preset.
     """
-    args = validate_args(EstimateInferenceInput, locals())
     from flopcast.catalog.hardware import resolve_hardware
 
     steps: list[Step] = []
@@ -203,7 +183,7 @@ def estimate_inference(
         assumptions.append(
             Assumption(name="mfu", value=f"{DEFAULT_PREFILL_MFU}", source=_PREFILL_MFU_SOURCE)
         )
-    if args.batch == 1 and batch == 1:
+    if args.batch == 1:
         assumptions.append(
             Assumption(
                 name="batch",

@@ -37,7 +37,7 @@ from flopcast.numbers.limits import (
 )
 from flopcast.numbers.quantities import Language, format_bytes, format_count
 from flopcast.numbers.results import Assumption, Result, Step, make_step
-from flopcast.numbers.validation import reports_missing, validate_args
+from flopcast.numbers.validation import tool_function
 
 __all__ = [
     "BYTES_PER_VALUE",
@@ -166,34 +166,8 @@ class MemoryEstimate(Result):
     )
 
 
-@reports_missing(EstimateMemoryInput)
-def estimate_memory(
-    *,
-    mode: Literal["training", "inference"] = "training",
-    model: str | None = None,
-    params: float | str | None = None,
-    layers: int | None = None,
-    d_model: int | None = None,
-    heads: int | None = None,
-    kv_heads: int | None = None,
-    head_dim: int | None = None,
-    precision: ValuePrecision = "bf16",
-    kv_precision: ValuePrecision | None = None,
-    optimizer: Optimizer = "adamw",
-    zero_stage: int = 0,
-    tensor_parallel: int = 1,
-    pipeline_parallel: int = 1,
-    data_parallel: int = 1,
-    sequence_parallel: bool = False,
-    recompute: Recompute = "none",
-    flash_attention: bool = True,
-    seq_len: int | None = None,
-    micro_batch: int = 1,
-    context: int | None = None,
-    batch: int = 1,
-    hardware: str | None = None,
-    language: Language = "en",
-) -> MemoryEstimate:
+@tool_function(EstimateMemoryInput)
+def estimate_memory(args: EstimateMemoryInput) -> MemoryEstimate:
     """Bytes per device for training or inference, and whether they fit on `hardware`.
 
     See the module docstring for the formulas and their sources.
@@ -202,7 +176,6 @@ def estimate_memory(
         InvalidInputError: a malformed value, or a shape figure needed and not given.
         UnknownModelError / UnknownHardwareError: unknown preset or device.
     """
-    args = validate_args(EstimateMemoryInput, locals())
     steps: list[Step] = []
     assumptions: list[Assumption] = []
     shape = model_shape(args, assumptions)

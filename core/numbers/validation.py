@@ -5,14 +5,15 @@ model; pydantic's multi-line errors become one `InvalidInputError` naming the
 argument, what was wrong and what is accepted. The caller's value is quoted only
 up to a short prefix (`flopcast.numbers.errors.quote`), so a huge input gives a short error.
 
-`reports_missing` makes a tool function called without a required argument (or with
-an unknown one) raise that same one-line error instead of Python's `TypeError`.
+`tool_function` makes each tool's Python function from its input model, so every argument
+is declared once (the model's field: type, default, bounds, description).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import textwrap
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -22,10 +23,10 @@ from pydantic import BaseModel, ValidationError
 
 from flopcast.numbers.errors import QUOTE_LIMIT, InvalidInputError, MissingArgumentError, quote
 
-__all__ = ["PATH_ARGUMENTS", "input_error", "reports_missing", "validate_args"]
+__all__ = ["PATH_ARGUMENTS", "input_error", "tool_function", "validate_args"]
 
 M = TypeVar("M", bound=BaseModel)
-F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 
 #: Arguments that name a file or folder. A NUL byte cannot be part of a file name (POSIX
 #: forbids it; the OS calls refuse it with a bare ValueError), so it is refused here, once
@@ -105,34 +106,109 @@ def validate_args(model: type[M], values: Mapping[str, Any]) -> M:
         raise input_error(model, e) from e
 
 
-def reports_missing(model: type[BaseModel]) -> Callable[[F], F]:
-    """Decorate a tool function so a bad call names the argument like any other bad input.
+def _shown_type(annotation: Any) -> Any:
+    """The annotation as a reader wants it in a signature: pydantic's constraints
+    (`Annotated[float, Field(ge=...)]`) dropped, unions and Literals kept."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _shown_type(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        parts = tuple(_shown_type(a) for a in typing.get_args(annotation))
+        return functools.reduce(lambda a, b: a | b, parts)
+    return annotation
 
-    Python itself refuses a call without a required keyword (or with an unknown one) with
-    a `TypeError` before the function runs. The wrapper catches only that case (the call
-    does not bind to the signature) and raises the model's one-line error instead:
-    `MissingArgumentError` (an `InvalidInputError` that is also a `TypeError`, so code
-    catching TypeError still works) or `InvalidInputError` for an unknown keyword. A
-    TypeError from inside the function is re-raised untouched. The signature is kept.
+
+def _arguments_doc(model: type[BaseModel]) -> str:
+    lines = [f"Arguments (the fields of `{model.__name__}`, the same on every front end):"]
+    for name, field in model.model_fields.items():
+        default = "required" if field.is_required() else (
+            f"default {field.get_default(call_default_factory=True)!r}")
+        lines.append(textwrap.fill(f"{name} ({default}): {field.description or ''}".rstrip(),
+                                   width=92, initial_indent="    ", subsequent_indent="        ",
+                                   break_on_hyphens=False))
+    return "\n".join(lines)
+
+
+def tool_function(model: type[M]) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Make a tool's Python function from its input model, the one declaration of its
+    arguments.
+
+    The decorated function takes the validated model as its first parameter, and after it
+    only keyword-only *server arguments* (what a front end supplies, never the caller, such
+    as the folders `count_tokens` may read). The function returned takes the model's fields
+    as keyword arguments, validates them through the model (the same one-line errors as
+    every front end: `MissingArgumentError` for a missing one, `InvalidInputError` for an
+    unknown or malformed one) and calls it. Its signature (`inspect.signature`, `help()`,
+    IPython/Jupyter completion) lists every field with its type and default, then the
+    server arguments, and its docstring ends with every field's description. The registry
+    reads `input_model` and `server_arguments` from it.
+
+    >>> from pydantic import BaseModel, ConfigDict, Field
+    >>> class AreaInput(BaseModel):
+    ...     model_config = ConfigDict(extra="forbid")
+    ...     width: float = Field(gt=0, description="Width in m.")
+    ...     height: float = Field(1.0, gt=0, description="Height in m.")
+    >>> @tool_function(AreaInput)
+    ... def area(args: AreaInput) -> float:
+    ...     \"\"\"Area of a rectangle.\"\"\"
+    ...     return args.width * args.height
+    >>> area(width=3, height=2)
+    6.0
+    >>> import inspect; print(inspect.signature(area))
+    (*, width: float, height: float = 1.0) -> float
+    >>> area(height=2)
+    Traceback (most recent call last):
+    ...
+    flopcast.numbers.errors.MissingArgumentError: width: is required (Width in m.)
     """
 
-    def decorate(function: F) -> F:
-        signature = inspect.signature(function)
+    def decorate(function: Callable[..., R]) -> Callable[..., R]:
+        own = inspect.signature(function)
+        try:
+            hints = typing.get_type_hints(function)
+        except NameError:  # a name only the defining scope knows: show the annotation text
+            hints = {}
+        parameters = list(own.parameters.values())
+        server = tuple(p.name for p in parameters[1:] if p.kind is inspect.Parameter.KEYWORD_ONLY)
+        if len(parameters) != 1 + len(server):
+            raise TypeError(f"{function.__name__}: takes the model, then keyword-only server "
+                            "arguments")
+        clash = set(server) & set(model.model_fields)
+        if clash:
+            raise TypeError(f"{function.__name__}: server arguments {sorted(clash)} are fields")
 
         @functools.wraps(function)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def tool(*positional: Any, **kwargs: Any) -> R:
+            if positional:
+                raise TypeError(f"{function.__name__}() takes keyword arguments only "
+                                f"({len(positional)} positional given)")
+            extra = {name: kwargs.pop(name) for name in server if name in kwargs}
+            _check_paths(kwargs)
             try:
-                return function(*args, **kwargs)
-            except TypeError:
-                try:
-                    signature.bind(*args, **kwargs)
-                except TypeError as call_error:
-                    try:
-                        model.model_validate(kwargs)
-                    except ValidationError as e:
-                        raise input_error(model, e) from call_error
-                raise
+                args = model.model_validate(kwargs)
+            except ValidationError as e:
+                raise input_error(model, e) from None
+            return function(args, **extra)
 
-        return typing.cast(F, wrapper)
+        fields = [
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY,
+                default=(inspect.Parameter.empty if field.is_required()
+                         else field.get_default(call_default_factory=True)),
+                annotation=_shown_type(field.annotation))
+            for name, field in model.model_fields.items()
+        ]
+        fields += [p.replace(annotation=hints.get(p.name, p.annotation)) for p in parameters[1:]]
+        del tool.__wrapped__  # help() and inspect show the signature below, not the model's
+        signature = inspect.Signature(
+            fields, return_annotation=hints.get("return", own.return_annotation))
+        tool.__signature__ = signature  # type: ignore[attr-defined]
+        # Resolved objects, not the defining module's strings: get_type_hints(tool) works.
+        tool.__annotations__ = {p.name: p.annotation for p in fields}
+        tool.__annotations__["return"] = signature.return_annotation
+        tool.__doc__ = (inspect.cleandoc(function.__doc__ or "") + "\n\n"
+                        + _arguments_doc(model)).strip()
+        tool.input_model = model  # type: ignore[attr-defined]
+        tool.server_arguments = server  # type: ignore[attr-defined]
+        return tool
 
     return decorate

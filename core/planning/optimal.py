@@ -39,7 +39,7 @@ from flopcast.numbers.quantities import (
     parse_quantity,
 )
 from flopcast.numbers.results import Assumption, Result, Step, make_step
-from flopcast.numbers.validation import reports_missing, validate_args
+from flopcast.numbers.validation import tool_function
 from flopcast.planning.budget import budget_flops, deliverable_flops
 from flopcast.planning.laws import (
     DEFAULT_FIT,
@@ -195,24 +195,8 @@ class ComputeOptimalPlan(Result):
     )
 
 
-@reports_missing(PlanComputeOptimalInput)
-def plan_compute_optimal(
-    *,
-    flops: float | str | None = None,
-    hardware: str | None = None,
-    count: int | None = None,
-    days: float | str | None = None,
-    budget_usd: float | str | None = None,
-    price_per_device_hour: float | None = None,
-    precision: str | None = None,
-    sparsity: bool = False,
-    mfu: float | None = None,
-    params: float | str | None = None,
-    tokens: float | str | None = None,
-    fit: FitName = DEFAULT_FIT,
-    loss_fit: LossFitName | None = None,
-    language: Language = "en",
-) -> ComputeOptimalPlan:
+@tool_function(PlanComputeOptimalInput)
+def plan_compute_optimal(args: PlanComputeOptimalInput) -> ComputeOptimalPlan:
     """Compute-optimal parameters and tokens for a budget, or the distance of a run from them.
 
     Give one of: a budget (`flops`, or `hardware` with `count` and `days`, or `hardware` with
@@ -223,7 +207,6 @@ def plan_compute_optimal(
         InvalidInputError: nothing to plan from, too many inputs, or a malformed value.
         UnknownHardwareError: `hardware` is not in the catalog.
     """
-    args = validate_args(PlanComputeOptimalInput, locals())
     steps: list[Step] = []
     assumptions: list[Assumption] = []
     f = FITS[args.fit]

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.quantities import Language, format_bytes, format_count, format_number
 from flopcast.numbers.results import Assumption, Result, Step, make_step
-from flopcast.numbers.validation import validate_args
+from flopcast.numbers.validation import tool_function
 from flopcast.tokens.encodings import EncodingName, LoadedEncoding, load_encoding
 from flopcast.tokens.engine import (
     DEFAULT_SAMPLE_CHUNKS,
@@ -186,21 +186,10 @@ def _sources_for(args: CountTokensInput, allowed_roots: Sequence[Path] | None,
     return [Source(f.kind, f.size, path=f.path, identity=f.identity) for f in walk.files], walk
 
 
+@tool_function(CountTokensInput)
 def count_tokens(
+    args: CountTokensInput,
     *,
-    text: str | None = None,
-    path: str | None = None,
-    encoding: EncodingName = "o200k_base",
-    bpe_file: str | None = None,
-    include: list[str] | None = None,
-    exclude: list[str] | None = None,
-    mode: Literal["exact", "sample"] = "exact",
-    sample_fraction: float | None = None,
-    sample_chunks: int | None = None,
-    seed: int = 0,
-    workers: int | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    language: Language = "en",
     allowed_roots: Sequence[Path] | None = None,
     max_bytes_ceiling: int | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -231,7 +220,6 @@ def count_tokens(
             the caps, or an encoding with no offline data (the message says how to add it).
         FlopcastError: tiktoken is not installed (`pip install 'flopcast[tokens]'`).
     """
-    args = validate_args(CountTokensInput, locals())
     if (args.text is None) == (args.path is None):
         raise InvalidInputError("path", "give exactly one of `text` (a string) or `path` "
                                 "(a file or folder)")

@@ -25,7 +25,7 @@ from flopcast.numbers.quantities import (
     parse_duration_seconds,
 )
 from flopcast.numbers.results import Assumption, Result, Step, make_step
-from flopcast.numbers.validation import reports_missing, validate_args
+from flopcast.numbers.validation import tool_function
 from flopcast.training.cost import DEFAULT_PUE, energy_kwh, price_quote
 from flopcast.training.estimate import HardwareArgs, device_hours, devices_needed, training_seconds
 from flopcast.training.utilization import DEFAULT_MFU, achieved_flops_per_s, pick_peak
@@ -122,35 +122,8 @@ class GpuComparison(Result):
     skipped: list[SkippedRow] = Field(default_factory=list)
 
 
-@reports_missing(CompareGpusInput)
-def compare_gpus(
-    *,
-    model: str | None = None,
-    params: float | str | None = None,
-    tokens: float | str | None = None,
-    flops: float | str | None = None,
-    method: str = "6nd",
-    recompute: str = "none",
-    layers: int | None = None,
-    d_model: int | None = None,
-    heads: int | None = None,
-    seq_len: int | None = None,
-    vocab: int | None = None,
-    d_ff: int | None = None,
-    hardware: list[str] | str | None = None,
-    count: int | None = None,
-    target_days: float | str | None = None,
-    sort_by: SortKey = "days",
-    precision: str | None = None,
-    sparsity: bool = False,
-    mfu: float | None = None,
-    achieved_tflops: float | None = None,
-    price_per_device_hour: float | None = None,
-    power_watts: float | None = None,
-    pue: float | None = None,
-    carbon_kg_per_kwh: float | None = None,
-    language: Language = "en",
-) -> GpuComparison:
+@tool_function(CompareGpusInput)
+def compare_gpus(args: CompareGpusInput) -> GpuComparison:
     """Rank accelerators for one workload by days, cost or energy.
 
     Each row: devices (given, or needed for `target_days`), days, device-hours,
@@ -162,7 +135,6 @@ def compare_gpus(
     Raises:
         InvalidInputError, UnknownHardwareError, UnknownModelError.
     """
-    args = validate_args(CompareGpusInput, locals())
     work = workload_of(args)
     assumptions: list[Assumption] = list(work.assumptions)
     steps: list[Step] = list(work.steps)

@@ -37,7 +37,7 @@ from flopcast.numbers.limits import (
 )
 from flopcast.numbers.quantities import SECONDS_PER_DAY, SECONDS_PER_YEAR, Language
 from flopcast.numbers.results import Assumption, Result, Step, make_step
-from flopcast.numbers.validation import reports_missing, validate_args
+from flopcast.numbers.validation import tool_function
 from flopcast.training.cost import run_cost
 from flopcast.training.duration import (
     count_and_deadline,
@@ -197,34 +197,8 @@ class TrainingEstimate(Result):
 # ------------------------------------------------------------------ the tool
 
 
-@reports_missing(EstimateTrainingInput)
-def estimate_training(
-    *,
-    hardware: str,
-    model: str | None = None,
-    params: float | str | None = None,
-    tokens: float | str | None = None,
-    flops: float | str | None = None,
-    method: str = "6nd",
-    recompute: str = "none",
-    layers: int | None = None,
-    d_model: int | None = None,
-    heads: int | None = None,
-    seq_len: int | None = None,
-    vocab: int | None = None,
-    d_ff: int | None = None,
-    count: int | None = None,
-    target_days: float | str | None = None,
-    precision: str | None = None,
-    sparsity: bool = False,
-    mfu: float | None = None,
-    achieved_tflops: float | None = None,
-    price_per_device_hour: float | None = None,
-    power_watts: float | None = None,
-    pue: float | None = None,
-    carbon_kg_per_kwh: float | None = None,
-    language: Language = "en",
-) -> TrainingEstimate:
+@tool_function(EstimateTrainingInput)
+def estimate_training(args: EstimateTrainingInput) -> TrainingEstimate:
     """Estimate training time, device-hours, cost, energy and CO2.
 
     Time = model FLOPs ÷ (count × dense peak at `precision` × `mfu`), or hardware
@@ -239,7 +213,6 @@ def estimate_training(
         InvalidInputError: a missing or malformed argument (named in the message).
         UnknownHardwareError / UnknownModelError: an id not in the catalog.
     """
-    args = validate_args(EstimateTrainingInput, locals())
     return _estimate(args)
 
 

@@ -38,7 +38,7 @@ from flopcast.numbers.limits import (
 )
 from flopcast.numbers.quantities import format_count, format_sci, parse_quantity
 from flopcast.numbers.results import Assumption, Step, make_step
-from flopcast.numbers.validation import validate_args
+from flopcast.numbers.validation import tool_function
 from flopcast.workload.flops import Architecture, Method, Recompute, training_flops
 
 __all__ = ["Workload", "WorkloadArgs", "resolve_workload", "workload_of"]
@@ -163,21 +163,8 @@ def _architecture(args: WorkloadArgs, preset: ModelPreset | None) -> Architectur
         raise InvalidInputError(loc[0], str(first.get("msg", "invalid architecture"))) from e
 
 
-def resolve_workload(
-    *,
-    model: str | None = None,
-    params: float | str | None = None,
-    tokens: float | str | None = None,
-    flops: float | str | None = None,
-    method: str = "6nd",
-    recompute: str = "none",
-    layers: int | None = None,
-    d_model: int | None = None,
-    heads: int | None = None,
-    seq_len: int | None = None,
-    vocab: int | None = None,
-    d_ff: int | None = None,
-) -> Workload:
+@tool_function(WorkloadArgs)
+def resolve_workload(args: WorkloadArgs) -> Workload:
     """Resolve the workload arguments into model and hardware FLOPs, with steps.
 
     Raises:
@@ -185,7 +172,7 @@ def resolve_workload(
             argument to give); a per-layer method without architecture.
         UnknownModelError: `model` is not a preset.
     """
-    return workload_of(validate_args(WorkloadArgs, locals()))
+    return workload_of(args)
 
 
 _WORKLOAD_FIELDS = tuple(WorkloadArgs.model_fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field
 
 import flopcast
 from flopcast.numbers.errors import (
@@ -11,7 +12,7 @@ from flopcast.numbers.errors import (
     UnknownHardwareError,
     quote,
 )
-from flopcast.numbers.validation import reports_missing
+from flopcast.numbers.validation import tool_function
 
 
 def test_quote_keeps_short_input_and_cuts_long_input_with_its_length():
@@ -59,18 +60,66 @@ def test_unknown_keyword_names_the_accepted_arguments():
         flopcast.estimate_training(hardware="a100", params="7B", tokens="1T", hardwares="a")
 
 
-def test_reports_missing_leaves_a_type_error_from_inside_the_function_alone():
+def test_tool_function_leaves_a_type_error_from_inside_the_function_alone():
     from pydantic import BaseModel
 
     class Args(BaseModel):
         x: int
 
-    @reports_missing(Args)
-    def f(*, x: int) -> int:
-        return len(x)  # type: ignore[arg-type]  # a bug inside: TypeError
+    @tool_function(Args)
+    def f(args: Args) -> int:
+        return len(args.x)  # type: ignore[arg-type]  # a bug inside: TypeError
 
     with pytest.raises(TypeError, match="has no len"):
         f(x=3)
+
+
+class SizeArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    size: float = Field(description="Size in m.")
+    unit: str = Field("m", description="Unit.")
+
+
+def test_tool_function_signature_is_the_model_then_the_server_arguments():
+    import inspect
+
+    Args = SizeArgs
+    seen = {}
+
+    @tool_function(Args)
+    def f(args: SizeArgs, *, roots: list[str] | None = None) -> str:
+        """Say the size."""
+        seen["roots"] = roots
+        return f"{args.size} {args.unit}"
+
+    assert str(inspect.signature(f)) == (
+        "(*, size: float, unit: str = 'm', roots: list[str] | None = None) -> str")
+    assert f.input_model is Args and f.server_arguments == ("roots",)
+    assert f.__doc__.startswith("Say the size.")
+    assert "size (required): Size in m." in f.__doc__ and "unit (default 'm'): Unit." in f.__doc__
+    assert f(size="2", roots=["/x"]) == "2.0 m" and seen["roots"] == ["/x"]
+    with pytest.raises(InvalidInputError, match="^colour: is not an argument"):
+        f(size=1, colour="red")
+    with pytest.raises(TypeError, match="keyword arguments only"):
+        f(1)
+
+
+def test_public_functions_show_every_argument_with_its_description():
+    # help(flopcast.estimate_training) lists each argument: the signature and the docs are
+    # made from the input model, so they cannot drift from what the tools accept.
+    import inspect
+
+    from flopcast.training.estimate import EstimateTrainingInput
+
+    signature = inspect.signature(flopcast.estimate_training)
+    assert list(signature.parameters) == list(EstimateTrainingInput.model_fields)
+    doc = flopcast.estimate_training.__doc__
+    flat = " ".join(doc.split())  # descriptions are wrapped at 92 columns
+    for name, field in EstimateTrainingInput.model_fields.items():
+        assert f"\n    {name} (" in doc
+        assert " ".join(field.description.split()) in flat
+    assert signature.parameters["hardware"].default is inspect.Parameter.empty
+    assert signature.parameters["method"].default == "6nd"
 
 
 def test_unknown_hardware_quotes_a_long_name_briefly():
