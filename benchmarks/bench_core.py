@@ -4,8 +4,9 @@ Run:  .venv/bin/python benchmarks/bench_core.py [--repeat 7]
 
 Regression guards (the issue on the layout withdrew the earlier 50 µs target: each result
 carries its derivation, and the MCP round trip is what users wait on): estimate_training
-≤ 300 µs on this machine, compare_gpus over the whole catalog ≤ 2 ms, `import flopcast` ≤ `import pydantic` + 50 ms, and the import
-pulls in none of fastmcp, langchain_core, tiktoken, rich. Times are medians; the
+≤ 300 µs on this machine, compare_gpus over the whole catalog ≤ 2 ms, `import flopcast`
+≤ `import pydantic` + 50 ms, and the import pulls in none of fastmcp, langchain_core,
+tiktoken, rich. Times are medians; the
 import cost is measured against `import pydantic` in the same run, in fresh
 interpreters, so machine noise affects both alike.
 """

@@ -88,23 +88,38 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    # The tool functions are made at run time from their input models (`tool_function`);
+    # editors and mypy read their signatures from this generated stub instead.
+    from flopcast._signatures import (
+        check_claim,
+        compare_gpus,
+        count_tokens,
+        estimate_inference,
+        estimate_memory,
+        estimate_training,
+        explain_flops,
+        list_hardware,
+        list_models,
+        plan_compute_optimal,
+        resolve_workload,
+    )
     from flopcast.catalog.hardware import (
         Hardware,
         Peak,
         get_hardware,
         hardware_catalog,
-        list_hardware,
         resolve_hardware,
         unverified_figures,
     )
     from flopcast.catalog.models import (
         ModelPreset,
         get_model,
-        list_models,
         model_catalog,
         resolve_model,
     )
+    from flopcast.memory.estimate import training_state_bytes
     from flopcast.numbers.quantities import parse_duration_seconds, parse_quantity
     from flopcast.numbers.results import Assumption, Result, Source, Step
-    from flopcast.training.compare import GpuComparison, compare_gpus
-    from flopcast.training.estimate import TrainingEstimate, estimate_training
+    from flopcast.training.compare import GpuComparison
+    from flopcast.training.estimate import TrainingEstimate
+    from flopcast.workload.flops import training_flops

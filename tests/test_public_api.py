@@ -35,3 +35,20 @@ def test_version_matches_the_distribution():
     from importlib.metadata import version
 
     assert flopcast.__version__ == version("flopcast")
+
+
+def test_the_signature_stub_matches_the_input_models():
+    # Editors and type checkers read the tools' signatures from core/_signatures.pyi,
+    # generated from the input models; a model change without regenerating it fails here.
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "gen_signatures.py"
+    spec = importlib.util.spec_from_file_location("gen_signatures", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.STUB.read_text(encoding="utf-8") == module.stub_text(), (
+        "run: python scripts/gen_signatures.py")
+    text = module.STUB.read_text(encoding="utf-8")
+    assert "def estimate_training(\n    *,\n    model: str | None = None," in text
+    assert "hardware: str,\n" in text  # required: no default
