@@ -267,6 +267,29 @@ def test_mcp_client_calls_the_real_server_over_stdio(tmp_path: Path) -> None:
     assert answer.text.strip()
 
 
+def test_mcp_client_reads_the_result_of_either_sdk_line() -> None:
+    example = load_example("mcp_client")
+
+    class V2:  # mcp 2.x: snake_case attributes
+        structured_content = {"days": 34.0}
+        is_error = False
+
+    class V1:  # mcp 1.x: camelCase attributes, no snake_case ones
+        structuredContent = {"days": 34.0}  # noqa: N815
+        isError = True  # noqa: N815
+
+    assert example.answer_fields(V2()) == ({"days": 34.0}, False)
+    assert example.answer_fields(V1()) == ({"days": 34.0}, True)
+
+
+def test_mcp_client_help_prints_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    example = load_example("mcp_client")
+    with pytest.raises(SystemExit) as exit_info:
+        example.main(["--help"])
+    assert exit_info.value.code == 0
+    assert "--server" in capsys.readouterr().out
+
+
 # ---------------------------------------------------------------- seed_questions.md
 
 
