@@ -11,6 +11,7 @@ run's measured energy where one is known (`MEASURED_ENERGY_KWH`: GPT-3, Patterso
 
 from __future__ import annotations
 
+from flopcast.catalog.hardware import Hardware
 from flopcast.claims.base import TOLERANCE, ClaimState, Verdict, close, ratio_factor
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.quantities import Language, format_energy_kwh, format_number, parse_quantity
@@ -72,16 +73,31 @@ class CostEnergyChecks(ClaimState):
                              f"相当于每卡时 {format_number(price)} 美元（共 {format_number(dh)} "
                              "卡时）；目录里没有这款设备的参考价格。"))
             else:
-                self._check_price(price, catalog)
+                self._check_price(price, *self._nearest_price(price, catalog))
         if a.energy_kwh is not None:
             energy = parse_quantity(a.energy_kwh, argument="energy_kwh")
             self._check_energy(energy, dh)
 
-    def _check_price(self, price: float, catalog: float) -> None:
+    def _nearest_price(self, price: float, catalog: float) -> tuple[float, Hardware]:
+        """The catalog price closest to `price` among the device and, when it was named by
+        its family ("v100"), the family's other variants; with the variant it belongs to."""
+        assert self.hw is not None
+        best, best_hw = catalog, self.hw
+        for other in self._siblings():
+            p = other.price_usd_per_device_hour
+            if p is not None and max(price / p, p / price) < max(price / best, best / price):
+                best, best_hw = p, other
+        return best, best_hw
+
+    def _check_price(self, price: float, catalog: float, hw: Hardware | None = None) -> None:
         """Implied price vs the catalog's dated quote: consistent within PRICE_FACTOR, off
         beyond PRICE_OFF_FACTOR, unchecked between (prices vary by provider and date)."""
         assert self.hw is not None
-        quote = price_quote(self.hw)
+        hw = hw or self.hw
+        quote = price_quote(hw)
+        if hw is not self.hw:
+            quote = self.t(f"{hw.name}, a variant of '{self.a.hardware}': {quote}",
+                           f"{hw.name}，'{self.a.hardware}' 系列的另一型号：{quote}")
         spread = max(price / catalog, catalog / price)
         verdict: Verdict = "consistent"
         if spread > PRICE_OFF_FACTOR:

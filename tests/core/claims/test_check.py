@@ -104,6 +104,34 @@ def test_family_name_finds_the_variant_whose_peak_was_used() -> None:
     assert "V100 PCIe" in u.explanation and "352 years" in u.explanation
 
 
+@pytest.mark.parametrize(("tflops", "verdict", "precision"), [
+    (112, "consistent", "fp16"),  # V100 PCIe datasheet: 112 TFLOP/s tensor
+    (14, "off", "fp32"),  # V100 PCIe datasheet: 14 TFLOP/s FP32 (CUDA cores)
+])
+def test_a_family_peak_matches_a_sibling_variant(tflops: float, verdict: str,
+                                                  precision: str) -> None:
+    # "v100" defaults to the SXM2 (125 / 15.7); 112 and 14 are the PCIe card's figures.
+    r = check_claim(hardware="v100", peak_tflops=tflops, precision="fp16")
+    p = fig(r, "peak_tflops")
+    assert p.verdict == verdict
+    assert "V100 PCIe" in p.explanation and precision in p.explanation
+    assert "matches no peak" not in p.explanation
+
+
+def test_a_named_variant_does_not_borrow_its_siblings_peaks() -> None:
+    r = check_claim(hardware="nvidia-v100-sxm2-32gb", peak_tflops=112, precision="fp16")
+    assert "matches no peak" in fig(r, "peak_tflops").explanation
+
+
+def test_a_family_price_is_checked_against_every_variant() -> None:
+    # 8 V100 for 24 h at $0.80/h = $153.60. The SXM2 32 GB quote ($3.90, AWS) is 4.9× away;
+    # the SXM2 16 GB quote ($0.79, Lambda) is within 2×, and the figure names it.
+    r = check_claim(hardware="v100", count=8, hours=24, cost_usd=8 * 24 * 0.80)
+    c = fig(r, "cost_usd")
+    assert c.verdict == "consistent"
+    assert c.computed == pytest.approx(0.79) and "V100 SXM2 16 GB" in c.explanation
+
+
 def test_seed_single_v100_700_years_is_fp32_peak() -> None:
     # Hand: 3.14e23 / 14e12 s = 711 years at 100% of the V100 PCIe FP32 peak.
     assert 3.14e23 / 14e12 / YEAR == pytest.approx(711, abs=1)
