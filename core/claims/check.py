@@ -37,14 +37,14 @@ from flopcast.claims.typos import is_digit_typo
 from flopcast.claims.utilization import UtilizationChecks
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
-    MAX_COUNT,
     MAX_TFLOPS,
-    MIN_MFU,
     MIN_TFLOPS,
+    CountArg,
     DaysArg,
     DeviceHoursArg,
     EnergyArg,
     FlopsArg,
+    FractionArg,
     HoursArg,
     ParamsArg,
     TokensArg,
@@ -93,7 +93,7 @@ class CheckClaimInput(BaseModel):
         "'full' (8·N·D hardware FLOPs). Null: both 6·N·D and 8·N·D are tried."))
     hardware: str | None = Field(default=None, description=(
         "Device the claim names (list_hardware id or alias), e.g. 'a100', 'v100 pcie', 'h100'."))
-    count: int | None = Field(default=None, ge=1, le=MAX_COUNT, description=(
+    count: CountArg | None = Field(default=None, description=(
         "Number of devices the claim states; default 1 when a duration is given."))
     days: DaysArg | None = Field(default=None, description="Claimed wall-clock days, e.g. 34.")
     years: YearsArg | None = Field(default=None, description="Claimed years, e.g. 355.")
@@ -108,7 +108,7 @@ class CheckClaimInput(BaseModel):
         "Claimed peak per device, TFLOP/s, e.g. 19.5 for 'A100 peak 19.5 TFLOPS'."))
     achieved_tflops: float | None = Field(default=None, ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
         "Claimed achieved rate per device, TFLOP/s (as trainers log it), e.g. 140."))
-    mfu: float | None = Field(default=None, ge=MIN_MFU, le=1, description=(
+    mfu: FractionArg | None = Field(default=None, description=(
         "Claimed utilization as a fraction of peak, e.g. 0.462."))
     precision: str | None = Field(default=None, description=(
         "Precision whose dense peak the claim refers to: fp64, fp32, tf32, bf16, fp16, fp8, "

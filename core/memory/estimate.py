@@ -27,13 +27,13 @@ from flopcast.memory.states import (
 )
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
-    MAX_BATCH,
-    MAX_CONTEXT,
-    MAX_COUNT,
-    MAX_HEADS,
-    MAX_LAYERS,
-    MAX_WIDTH,
+    BatchArg,
+    ContextArg,
+    CountArg,
+    HeadsArg,
+    LayersArg,
     ParamsArg,
+    WidthArg,
 )
 from flopcast.numbers.quantities import Language, format_bytes, format_count
 from flopcast.numbers.results import Assumption, Result, Step, make_step
@@ -69,19 +69,16 @@ class EstimateMemoryInput(BaseModel):
     params: ParamsArg | None = Field(
         default=None, description='Parameters, e.g. "7B" (all experts for MoE); overrides model.'
     )
-    layers: int | None = Field(
-        default=None, ge=1, le=MAX_LAYERS,
-        description="Transformer layers (n_layer).",
+    layers: LayersArg | None = Field(
+        default=None, description="Transformer layers (n_layer).",
     )
-    d_model: int | None = Field(default=None, ge=1, le=MAX_WIDTH, description="Hidden size h.")
-    heads: int | None = Field(default=None, ge=1, le=MAX_HEADS, description="Attention heads a.")
-    kv_heads: int | None = Field(
-        default=None, ge=1, le=MAX_HEADS,
-        description="Key/value heads (grouped-query attention); default heads."
+    d_model: WidthArg | None = Field(default=None, description="Hidden size h.")
+    heads: HeadsArg | None = Field(default=None, description="Attention heads a.")
+    kv_heads: HeadsArg | None = Field(
+        default=None, description="Key/value heads (grouped-query attention); default heads."
     )
-    head_dim: int | None = Field(
-        default=None, ge=1, le=MAX_WIDTH,
-        description="Per-head width; default h/a.",
+    head_dim: WidthArg | None = Field(
+        default=None, description="Per-head width; default h/a.",
     )
     precision: ValuePrecision = Field(
         default="bf16",
@@ -98,16 +95,14 @@ class EstimateMemoryInput(BaseModel):
     zero_stage: int = Field(
         default=0, ge=0, le=3, description="ZeRO stage 0-3 over the data-parallel ranks."
     )
-    tensor_parallel: int = Field(
-        default=1, ge=1, le=MAX_COUNT,
-        description="Tensor-parallel degree t.",
+    tensor_parallel: CountArg = Field(
+        default=1, description="Tensor-parallel degree t.",
     )
-    pipeline_parallel: int = Field(
-        default=1, ge=1, le=MAX_COUNT,
-        description="Pipeline-parallel degree p.",
+    pipeline_parallel: CountArg = Field(
+        default=1, description="Pipeline-parallel degree p.",
     )
-    data_parallel: int = Field(
-        default=1, ge=1, le=MAX_COUNT, description="Data-parallel degree N_d (ZeRO shards over it)."
+    data_parallel: CountArg = Field(
+        default=1, description="Data-parallel degree N_d (ZeRO shards over it)."
     )
     sequence_parallel: bool = Field(
         default=False, description="Megatron sequence parallelism (with tensor_parallel > 1)."
@@ -118,21 +113,17 @@ class EstimateMemoryInput(BaseModel):
     flash_attention: bool = Field(
         default=True, description="Attention scores are not stored (FlashAttention)."
     )
-    seq_len: int | None = Field(
-        default=None, ge=1, le=MAX_CONTEXT,
-        description="Training sequence length in tokens; default the preset's."
+    seq_len: ContextArg | None = Field(
+        default=None, description="Training sequence length in tokens; default the preset's."
     )
-    micro_batch: int = Field(
-        default=1, ge=1, le=MAX_BATCH,
-        description="Training sequences per micro-batch.",
+    micro_batch: BatchArg = Field(
+        default=1, description="Training sequences per micro-batch.",
     )
-    context: int | None = Field(
-        default=None, ge=1, le=MAX_CONTEXT,
-        description="Inference tokens held per sequence (e.g. 32768)."
+    context: ContextArg | None = Field(
+        default=None, description="Inference tokens held per sequence (e.g. 32768)."
     )
-    batch: int = Field(
-        default=1, ge=1, le=MAX_BATCH,
-        description="Inference sequences served at once.",
+    batch: BatchArg = Field(
+        default=1, description="Inference sequences served at once.",
     )
     hardware: str | None = Field(
         default=None, description="Accelerator id, e.g. a100-sxm-80gb, to check the fit."

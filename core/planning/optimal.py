@@ -22,11 +22,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopcast.numbers.limits import (
-    MAX_COUNT,
     MAX_PRICE_PER_DEVICE_HOUR,
-    MIN_MFU,
+    CountArg,
     DaysArg,
     FlopsArg,
+    FractionArg,
     ParamsArg,
     TokensArg,
     UsdArg,
@@ -94,8 +94,8 @@ class PlanComputeOptimalInput(BaseModel):
         default=None,
         description="Accelerator id for a hardware-time or dollar budget, e.g. h100.",
     )
-    count: int | None = Field(
-        default=None, ge=1, le=MAX_COUNT, description="Number of devices (with hardware, days)."
+    count: CountArg | None = Field(
+        default=None, description="Number of devices (with hardware, days)."
     )
     days: DaysArg | None = Field(
         default=None, description='Wall-clock time of the budget, in days or text like "90 days".'
@@ -115,9 +115,8 @@ class PlanComputeOptimalInput(BaseModel):
         "on devices without bf16).",
     )
     sparsity: bool = Field(default=False, description="Use the 2:4-sparse peak (rarely reached).")
-    mfu: float | None = Field(
-        default=None, ge=MIN_MFU, le=1,
-        description="Model FLOPs utilization, fraction of the dense peak."
+    mfu: FractionArg | None = Field(
+        default=None, description="Model FLOPs utilization, fraction of the dense peak."
     )
     params: ParamsArg | None = Field(
         default=None,

@@ -27,13 +27,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from flopcast.catalog.hardware import Peak, resolve_hardware
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
-    MAX_COUNT,
     MAX_POWER_WATTS,
     MAX_PRICE_PER_DEVICE_HOUR,
     MAX_TFLOPS,
-    MIN_MFU,
     MIN_TFLOPS,
+    CountArg,
     DaysArg,
+    FractionArg,
 )
 from flopcast.numbers.quantities import SECONDS_PER_DAY, SECONDS_PER_YEAR, Language
 from flopcast.numbers.results import Assumption, Result, Step, make_step
@@ -81,9 +81,9 @@ class HardwareArgs(BaseModel):
         default=False,
         description="Use the 2:4 structured-sparsity peak (2× dense) where the device has one.",
     )
-    mfu: float | None = Field(
+    mfu: FractionArg | None = Field(
         default=None,
-        ge=MIN_MFU, le=1, description=(
+        description=(
             "Model FLOPs utilization, a fraction of peak in (0, 1]. Default 0.40 (Llama 3 405B). "
             "Give either mfu or achieved_tflops."
         ),
@@ -125,9 +125,8 @@ class _DeviceArgs(BaseModel):
             "'tpu-v5p'. Case-insensitive."
         ),
     )
-    count: int | None = Field(
+    count: CountArg | None = Field(
         default=None,
-        ge=1, le=MAX_COUNT,
         description="Number of devices. Default 1, or the number needed to meet target_days.",
     )
     target_days: DaysArg | None = Field(

@@ -27,14 +27,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from flopcast.catalog.models import ModelPreset, resolve_model
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
-    MAX_CONTEXT,
-    MAX_HEADS,
-    MAX_LAYERS,
-    MAX_VOCAB,
-    MAX_WIDTH,
+    ContextArg,
     FlopsArg,
+    HeadsArg,
+    LayersArg,
     ParamsArg,
     TokensArg,
+    VocabArg,
+    WidthArg,
 )
 from flopcast.numbers.quantities import format_count, format_sci, parse_quantity
 from flopcast.numbers.results import Assumption, Step, make_step
@@ -97,22 +97,19 @@ class WorkloadArgs(BaseModel):
             "scores only; needs the architecture). Changes hardware FLOPs, not model FLOPs."
         ),
     )
-    layers: int | None = Field(
-        default=None, gt=0, le=MAX_LAYERS,
-        description="Transformer layers (n_layer).",
+    layers: LayersArg | None = Field(
+        default=None, description="Transformer layers (n_layer).",
     )
-    d_model: int | None = Field(
-        default=None, gt=0, le=MAX_WIDTH,
-        description="Hidden size (d_model).",
+    d_model: WidthArg | None = Field(
+        default=None, description="Hidden size (d_model).",
     )
-    heads: int | None = Field(default=None, gt=0, le=MAX_HEADS, description="Attention heads.")
-    seq_len: int | None = Field(
-        default=None, gt=0, le=MAX_CONTEXT,
-        description="Training sequence length in tokens (context)."
+    heads: HeadsArg | None = Field(default=None, description="Attention heads.")
+    seq_len: ContextArg | None = Field(
+        default=None, description="Training sequence length in tokens (context)."
     )
-    vocab: int | None = Field(default=None, gt=0, le=MAX_VOCAB, description="Vocabulary size.")
-    d_ff: int | None = Field(
-        default=None, gt=0, le=MAX_WIDTH, description="Feed-forward width; default 4 × d_model."
+    vocab: VocabArg | None = Field(default=None, description="Vocabulary size.")
+    d_ff: WidthArg | None = Field(
+        default=None, description="Feed-forward width; default 4 × d_model."
     )
 
 
