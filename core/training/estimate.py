@@ -47,7 +47,7 @@ from flopcast.training.duration import (
     training_seconds,
 )
 from flopcast.training.summary import training_summary
-from flopcast.training.utilization import MFU_SCENARIOS, pick_peak
+from flopcast.training.utilization import DEFAULT_MFU, MFU_SCENARIOS, pick_peak
 from flopcast.workload.resolve import Workload, WorkloadArgs, workload_of
 
 __all__ = [
@@ -187,7 +187,12 @@ class TrainingEstimate(Result):
     target_days: float | None
     required_count: int | None = Field(description="Devices needed to finish in target_days.")
     required_mfu: float | None = Field(description="MFU needed to finish in target_days.")
-    feasible: bool | None = Field(description="Whether target_days is reachable (MFU ≤ 1).")
+    feasible: bool | None = Field(description=(
+        "Whether target_days is reachable at an MFU a published large run has reached (at most "
+        "the highest, PaLM 540B's 46.2%); false above it, even below 100% of peak."))
+    devices_at_typical_mfu: int | None = Field(default=None, description=(
+        "With count and target_days: the devices the deadline needs at the typical published "
+        "MFU (40%, Llama 3 405B)."))
     scenarios: list[ScenarioRow] = Field(
         default_factory=list, description="Days and cost at published low/typical/high MFU."
     )
@@ -230,6 +235,17 @@ def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
     count, target_seconds, required_count, required_mfu, feasible = count_and_deadline(
         args, work, peak, achieved, steps, assumptions
     )
+
+    typical_count = None
+    if required_mfu is not None and target_seconds is not None:
+        typical_rate = peak.flops_per_s * DEFAULT_MFU.mfu
+        typical_count = devices_needed(work.flops, typical_rate, target_seconds)
+        steps.append(make_step(
+            "devices the deadline needs at the typical published MFU",
+            "n = ⌈C_model / (peak · MFU_typical · t_target)⌉",
+            [("C_model", work.flops, "FLOPs"), ("peak", peak.flops_per_s, "FLOP/s"),
+             ("MFU_typical", DEFAULT_MFU.mfu, ""), ("t_target", target_seconds, "s")],
+            typical_count, "devices"))
 
     seconds = training_seconds(work.hardware_flops, count, achieved)
     steps.append(
@@ -293,6 +309,7 @@ def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
         required_count=required_count,
         required_mfu=required_mfu,
         feasible=feasible,
+        devices_at_typical_mfu=typical_count,
         scenarios=scenarios,
         steps=steps,
         assumptions=assumptions,

@@ -21,6 +21,7 @@ from flopcast.numbers.quantities import (
     format_sci,
     format_usd,
 )
+from flopcast.training.utilization import MFU_SCENARIOS
 
 if TYPE_CHECKING:  # pragma: no cover - flopcast.training.estimate imports this module at run time
     from flopcast.training.estimate import TrainingEstimate
@@ -71,10 +72,9 @@ def training_summary(r: TrainingEstimate) -> str:
                 f"- 要在 {format_number(r.target_days or 0)} 天内完成，需要 {r.required_count} 块"
             )
         if r.required_mfu is not None:
-            verdict = "可行" if r.feasible else "不可能（超过 100% 峰值）"
             lines.append(
                 f"- 要在 {format_number(r.target_days or 0)} 天内完成，需要 MFU "
-                f"{format_number(r.required_mfu * 100)}%：{verdict}"
+                f"{format_number(r.required_mfu * 100)}%：{_deadline_verdict(r, True)}"
             )
     else:
         lines.append(
@@ -112,10 +112,9 @@ def training_summary(r: TrainingEstimate) -> str:
                 f"{r.required_count} devices"
             )
         if r.required_mfu is not None:
-            verdict = "feasible" if r.feasible else "impossible (above 100% of peak)"
             lines.append(
                 f"- To finish in {format_number(r.target_days or 0)} days on {r.count} devices "
-                f"needs MFU {format_number(r.required_mfu * 100)}%: {verdict}"
+                f"needs MFU {format_number(r.required_mfu * 100)}%: {_deadline_verdict(r, False)}"
             )
     if r.scenarios:
         band = ", ".join(
@@ -124,3 +123,27 @@ def training_summary(r: TrainingEstimate) -> str:
         )
         lines.append(f"- {'MFU 情景（天）' if zh else 'MFU scenarios (days)'}: {band}")
     return "\n".join(lines)
+
+
+def _deadline_verdict(r: TrainingEstimate, zh: bool) -> str:
+    """Feasible at a published MFU, beyond every published run, or beyond the peak; with the
+    devices the deadline takes at the typical MFU when it is not feasible."""
+    low, typical, high = MFU_SCENARIOS[0], MFU_SCENARIOS[1], MFU_SCENARIOS[-1]
+    band = f"{format_number(low.mfu * 100)}–{format_number(high.mfu * 100)}%"
+    need = r.required_mfu or 0.0
+    if r.feasible:
+        return (f"可行（公开大规模训练的 MFU 为 {band}）" if zh
+                else f"feasible (published large runs reach {band})")
+    devices = r.devices_at_typical_mfu
+    at_typical = "" if devices is None else (
+        f"；按典型的 {format_number(typical.mfu * 100)}% MFU 需要 {format_number(devices)} 块"
+        if zh else f"; at the typical {format_number(typical.mfu * 100)}% MFU it takes "
+        f"{format_number(devices)} devices")
+    if need > 1:
+        verdict = "不可能（超过 100% 峰值）" if zh else "impossible (above 100% of peak)"
+        return verdict + at_typical
+    ratio = format_number(need / high.mfu)
+    return (f"实际不可行：是公开训练最高 MFU（{format_number(high.mfu * 100)}%，PaLM 540B）"
+            f"的 {ratio} 倍" if zh else
+            f"not feasible in practice: {ratio}× the highest MFU a published large run reached "
+            f"({format_number(high.mfu * 100)}%, PaLM 540B)") + at_typical

@@ -119,6 +119,36 @@ def test_mfu_needed_for_a_deadline_and_impossible_claim():
     assert r.feasible is False
 
 
+@pytest.mark.parametrize(("count", "feasible", "wording"), [
+    (2048, True, "feasible (published large runs reach 21.3–46.2%)"),
+    (1024, False, "not feasible in practice"),  # below 100% of peak, above every published run
+    (200, False, "impossible (above 100% of peak)"),
+])
+def test_a_deadline_is_feasible_only_at_a_published_mfu(count: int, feasible: bool,
+                                                        wording: str) -> None:
+    # GPT-3 (6·175e9·300e9 = 3.15e23 FLOPs) in 20 days on A100 (312 TFLOP/s bf16 dense).
+    flops = 6 * 175e9 * 300e9
+    r = estimate_training(params="175B", tokens="300B", hardware="a100", count=count,
+                          target_days=20)
+    assert r.required_mfu == pytest.approx(flops / (count * 312e12 * 20 * DAY))
+    assert r.feasible is feasible
+    assert wording in r.summary
+    # PaLM 540B's 46.2% is the highest published MFU (PaLM §4.1 Table 3).
+    assert (r.required_mfu <= 0.462) is feasible
+
+
+def test_an_infeasible_deadline_says_what_it_takes_at_typical_mfu() -> None:
+    r = estimate_training(params="175B", tokens="300B", hardware="a100", count=1024,
+                          target_days=20)
+    # At 40% MFU (Llama 3 405B): ⌈3.15e23 / (312e12 · 0.4 · 20 days)⌉ devices.
+    need = math.ceil(6 * 175e9 * 300e9 / (312e12 * 0.4 * 20 * DAY))
+    assert r.devices_at_typical_mfu == need
+    assert f"{need:,} devices" in r.summary
+    zh = estimate_training(params="175B", tokens="300B", hardware="a100", count=1024,
+                           target_days=20, language="zh")
+    assert "实际不可行" in zh.summary and f"{need:,} 块" in zh.summary
+
+
 def test_energy_and_co2_defaults_are_tdp_pue_and_us_average():
     r = estimate_training(params=7e9, tokens=1e12, hardware="a100", count=64, mfu=0.5)
     hours = r.device_hours
