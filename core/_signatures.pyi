@@ -388,8 +388,9 @@ def estimate_training(
     seq_len: int | str | None = None,
     vocab: int | str | None = None,
     d_ff: int | str | None = None,
-    hardware: str,
+    hardware: str | None = None,
     count: int | str | None = None,
+    device_hours: float | str | None = None,
     target_days: float | str | None = None,
     precision: str | None = None,
     sparsity: bool = False,
@@ -437,10 +438,14 @@ def estimate_training(
         seq_len (default None): Training sequence length in tokens (context).
         vocab (default None): Vocabulary size.
         d_ff (default None): Feed-forward width; default 4 × d_model.
-        hardware (required): Accelerator id or alias from list_hardware, e.g. 'h100-sxm',
-            'a100', 'v100', 'tpu-v5p'. Case-insensitive.
+        hardware (default None): Accelerator id or alias from list_hardware, e.g. 'h100-sxm',
+            'a100', 'v100', 'tpu-v5p'. Case-insensitive. Without it: the compute alone (FLOPs,
+            PF-days).
         count (default None): Number of devices. Default 1, or the number needed to meet
             target_days.
+        device_hours (default None): Device-hours of the run as published, e.g. '30.84M' (Llama
+            3.1 405B, H100 GPU-hours): time is device-hours ÷ count, the MFU is implied, and
+            cost, energy and CO2 follow from it. Replaces mfu and achieved_tflops.
         target_days (default None): Deadline, e.g. 30 or '30 days'. Without count: the device
             count needed. With count: the MFU needed.
         precision (default None): Numeric format whose dense peak is used: fp64, fp32, tf32,

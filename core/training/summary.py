@@ -26,18 +26,50 @@ from flopcast.training.utilization import MFU_SCENARIOS
 if TYPE_CHECKING:  # pragma: no cover - flopcast.training.estimate imports this module at run time
     from flopcast.training.estimate import TrainingEstimate
 
-__all__ = ["training_summary"]
+__all__ = ["compute_summary", "training_summary"]
+
+
+def compute_summary(r: TrainingEstimate) -> str:
+    """The summary without hardware: the compute, and what else can be asked."""
+    zh = r.language == "zh"
+    pf = format_number(r.pf_days)
+    named = bool(r.model or r.params)
+    if zh:
+        head = (f"**{_what(r)}** 的训练计算量：**{format_flops(r.flops, 'zh')}**，" if named
+                else f"训练计算量 **{format_flops(r.flops, 'zh')}**，")
+        return "\n".join([
+            head + f"合 {pf} PF-天（petaflop/s-day）；方法 {r.method}。",
+            "- 还可以问：给出 hardware 和 count（或 target_days）得到训练时间、卡时、费用、耗电和"
+            "碳排放；device_hours 可从论文公布的卡时推算；plan_compute_optimal 给出计算最优的"
+            "参数量与数据量；estimate_memory 给出显存。",
+        ])
+    head = (f"**{_what(r)}**: training compute **{format_flops(r.flops)}**" if named
+            else f"Training compute **{format_flops(r.flops)}**")
+    return "\n".join([
+        head + f" = {pf} petaflop/s-days (method {r.method}).",
+        "- Ask next: give hardware and count (or target_days) for the time, device-hours, cost, "
+        "energy and CO2; device_hours works forward from a published GPU-hour figure; "
+        "plan_compute_optimal for the compute-optimal size and tokens; estimate_memory for "
+        "memory per device.",
+    ])
+
+
+def _what(r: TrainingEstimate) -> str:
+    zh = r.language == "zh"
+    if r.model:
+        return r.model
+    if r.params:
+        return f"{format_count(r.params, r.language)} {'参数' if zh else 'params'}"
+    return format_flops(r.flops, r.language)
 
 
 def training_summary(r: TrainingEstimate) -> str:
     """The result's summary: a few Markdown lines in `r.language` ("en" or "zh")."""
     zh = r.language == "zh"
-    if r.model:
-        what = r.model
-    elif r.params:
-        what = f"{format_count(r.params, r.language)} {'参数' if zh else 'params'}"
-    else:
-        what = format_flops(r.flops, r.language)
+    assert (r.seconds is not None and r.days is not None and r.mfu is not None
+            and r.peak_tflops_per_device is not None and r.device_hours is not None
+            and r.achieved_tflops_per_device is not None and r.pue is not None)
+    what = _what(r)
     duration = format_duration(r.seconds, r.language)
     lines = []
     if zh:
