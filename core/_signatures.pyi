@@ -37,6 +37,7 @@ def check_claim(
     device_hours: float | str | None = None,
     cost_usd: float | str | None = None,
     energy_kwh: float | str | None = None,
+    co2_kg: float | str | None = None,
     peak_tflops: float | None = None,
     achieved_tflops: float | None = None,
     mfu: float | str | None = None,
@@ -75,6 +76,8 @@ def check_claim(
         device_hours (default None): Claimed device-hours (GPU-hours), e.g. 835584.
         cost_usd (default None): Claimed cost in US dollars, e.g. 4.6e6 or '4.6M'.
         energy_kwh (default None): Claimed energy in kWh, e.g. 284000.
+        co2_kg (default None): Claimed emissions in kg CO2eq, or text like '552 tCO2e' or '8,930
+            t'.
         peak_tflops (default None): Claimed peak per device, TFLOP/s, e.g. 19.5 for 'A100 peak
             19.5 TFLOPS'.
         achieved_tflops (default None): Claimed achieved rate per device, TFLOP/s (as trainers

@@ -53,7 +53,7 @@ Cause = Literal[
     "digit_typo", "sparse_vs_dense", "fp32_vs_tensor", "other_precision",
     "recompute_6nd_vs_8nd", "hfu_vs_mfu", "total_not_per_device", "peak_utilization",
     "optimistic_utilization", "low_utilization", "arithmetic", "implausible_tokens",
-    "power_vs_tdp", "measured_differs", "price_vs_catalog", "other",
+    "power_vs_tdp", "measured_differs", "price_vs_catalog", "carbon_vs_grid", "other",
 ]
 CAUSES: tuple[str, ...] = get_args(Cause)
 

@@ -39,6 +39,7 @@ from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
     MAX_TFLOPS,
     MIN_TFLOPS,
+    Co2Arg,
     CountArg,
     DaysArg,
     DeviceHoursArg,
@@ -70,7 +71,9 @@ __all__ = [
 
 _ZH_FIGURES = {"flops": "计算量", "tokens": "训练 token 数", "peak_tflops": "峰值",
                "utilization": "利用率", "achieved_tflops": "单卡实际速率", "mfu": "MFU",
-               "device_hours": "卡时", "cost_usd": "费用", "energy_kwh": "耗电量"}
+               "device_hours": "卡时", "cost_usd": "费用", "energy_kwh": "耗电量",
+               "energy_measured": "耗电量（实测）", "co2_kg": "碳排放",
+               "co2_measured": "碳排放（实测）"}
 
 
 class CheckClaimInput(BaseModel):
@@ -104,6 +107,8 @@ class CheckClaimInput(BaseModel):
         "Claimed cost in US dollars, e.g. 4.6e6 or '4.6M'."))
     energy_kwh: EnergyArg | None = Field(default=None, description=(
         "Claimed energy in kWh, e.g. 284000."))
+    co2_kg: Co2Arg | None = Field(default=None, description=(
+        "Claimed emissions in kg CO2eq, or text like '552 tCO2e' or '8,930 t'."))
     peak_tflops: float | None = Field(default=None, ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
         "Claimed peak per device, TFLOP/s, e.g. 19.5 for 'A100 peak 19.5 TFLOPS'."))
     achieved_tflops: float | None = Field(default=None, ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
@@ -156,6 +161,8 @@ class ClaimCheck(Result):
     implied_price_per_device_hour: float | None = None
     implied_power_watts: float | None = None
     implied_tokens: float | None = None
+    implied_carbon_kg_per_kwh: float | None = Field(
+        default=None, description="CO2 per kWh the claimed CO2 and energy imply.")
 
 
 @tool_function(CheckClaimInput)
@@ -218,6 +225,7 @@ class _Checker(FlopsChecks, UtilizationChecks, CostEnergyChecks):
             implied_hardware_tflops=self.out.get("hw_achieved"),
             implied_mfu=self.out.get("mfu"), implied_price_per_device_hour=self.out.get("price"),
             implied_power_watts=self.out.get("power"), implied_tokens=self.out.get("tokens"),
+            implied_carbon_kg_per_kwh=self.out.get("carbon"),
             steps=self.steps, assumptions=self.assumptions, language=a.language)
         result.summary = self._summary(result)
         return result
@@ -229,8 +237,10 @@ class _Checker(FlopsChecks, UtilizationChecks, CostEnergyChecks):
                  "impossible": self.t("impossible", "不可能"),
                  "unchecked": self.t("not checkable", "无法核对")}
         tol = format_number(TOLERANCE * 100)
-        head = self.t(f"**Verdict: {words[r.verdict]}** (tolerance {tol}%)",
-                      f"**结论：{words[r.verdict]}**（容差 {tol}%）")
+        head = self.t(f"**Verdict: {words[r.verdict]}** (tolerance {tol}% for computed "
+                      "figures; power, carbon and price in the bands each line states)",
+                      f"**结论：{words[r.verdict]}**（计算所得的数值容差 {tol}%；功耗、碳强度和价格"
+                      "按各条所述区间）")
         lines = [head]
         for f in r.figures:
             name = _ZH_FIGURES.get(f.figure, f.figure) if self.zh else f.figure

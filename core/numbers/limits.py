@@ -25,6 +25,7 @@ from flopcast.numbers.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PE
 __all__ = [
     "BatchArg",
     "Bound",
+    "Co2Arg",
     "ContextArg",
     "CountArg",
     "FractionArg",
@@ -117,6 +118,8 @@ QUANTITY_BOUNDS: dict[str, Bound] = {
     "budget_usd": Bound(0.01, 1e13, "USD", "about a tenth of world GDP"),
     "cost_usd": Bound(0.01, 1e13, "USD", "about a tenth of world GDP"),
     "energy_kwh": Bound(0.001, 1e13, "kWh", "about a third of the world's yearly electricity"),
+    "co2_kg": Bound(0.001, 1e13, "kg CO2eq", "about a quarter of the world's yearly emissions "
+                    "(~4e13 kg)"),
     "device_hours": Bound(1 / SECONDS_PER_HOUR, MAX_COUNT * 1e6 * SECONDS_PER_YEAR
                           / SECONDS_PER_HOUR, "device-hours",
                           "ten million devices for a million years"),
@@ -140,6 +143,7 @@ TokensArg = Annotated[float, _number(QUANTITY_BOUNDS["tokens"])] | str
 FlopsArg = Annotated[float, _number(QUANTITY_BOUNDS["flops"])] | str
 UsdArg = Annotated[float, _number(QUANTITY_BOUNDS["cost_usd"])] | str
 EnergyArg = Annotated[float, _number(QUANTITY_BOUNDS["energy_kwh"])] | str
+Co2Arg = Annotated[float, _number(QUANTITY_BOUNDS["co2_kg"])] | str
 DeviceHoursArg = Annotated[float, _number(QUANTITY_BOUNDS["device_hours"])] | str
 #: Durations whose bare numbers are in days, hours or years.
 DaysArg = Annotated[float, _number(DURATION_BOUND, SECONDS_PER_DAY)] | str

@@ -42,6 +42,7 @@ from flopcast.numbers.units import (
 )
 from flopcast.numbers.words import (
     CJK_SCALE,
+    CO2_UNITS,
     DEVICE_HOUR_UNITS,
     DURATION_UNITS,
     ENERGY_UNITS,
@@ -127,6 +128,8 @@ def _unit_scale(unit: str, argument: str) -> Decimal | None:
     low = strip_counter(unit.strip()).lower()
     if "kwh" in argument or argument.startswith("energy"):
         return ENERGY_UNITS.get(low, Decimal(1) if low == "" else None)
+    if argument.startswith("co2"):
+        return CO2_UNITS.get(low, Decimal(1) if low == "" else None)
     if argument == "device_hours":
         return DEVICE_HOUR_UNITS.get(low, Decimal(1) if low == "" else None)
     if low in UNIT_WORDS:
@@ -184,7 +187,8 @@ def parse_quantity(
         'a positive number, or text like "175B", "1.5e22", "300B tokens", "70 billion", '
         '"3.14e23 FLOPs", "314 ZFLOPs", "3640 PF-days", "1750亿", "三千亿", "3000亿个token"'
         + (', "1,287 MWh", "128.7万度"' if "kwh" in argument or argument.startswith("energy")
-           else ', "835,584 GPU-hours", "83.6万卡时"' if argument == "device_hours" else "")
+           else ', "835,584 GPU-hours", "83.6万卡时"' if argument == "device_hours"
+           else ', "552 tCO2e", "8,930 t"' if argument.startswith("co2") else "")
     )
     if isinstance(value, bool):
         raise InvalidInputError(argument, f"expected {accepted}, got a boolean")
@@ -197,7 +201,9 @@ def parse_quantity(
         if split is None:
             raise InvalidInputError(argument, f"cannot read {quote(value)}; expected {accepted}")
         base, rest = split
-        scale, unit = _scale_of(rest)
+        # A unit word that is also a magnitude ("t": tonnes of CO2, not trillion) is the unit.
+        whole_unit = _unit_scale(rest, argument) if rest.strip() else None
+        scale, unit = (Decimal(1), rest) if whole_unit is not None else _scale_of(rest)
         factor = _unit_scale(unit, argument)
         if factor is None:
             raise InvalidInputError(

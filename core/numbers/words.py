@@ -23,6 +23,7 @@ from flopcast.numbers.units import FLOPS_PER_PF_DAY, SECONDS_PER_DAY, SECONDS_PE
 
 __all__ = [
     "CJK_SCALE",
+    "CO2_UNITS",
     "DEVICE_HOUR_UNITS",
     "DURATION_UNITS",
     "ENERGY_UNITS",
@@ -89,6 +90,16 @@ ENERGY_UNITS: dict[str, Decimal] = {
     "wh": Decimal("0.001"), "kwh": Decimal(1), "mwh": Decimal(1000),
     "gwh": Decimal(10) ** 6, "twh": Decimal(10) ** 9,
     "度": Decimal(1), "度电": Decimal(1), "千瓦时": Decimal(1), "兆瓦时": Decimal(1000),
+}
+
+#: CO2-equivalent mass in kg (the base unit): "552 tCO2e", "8,930 tCO2eq", "552 t", "55.2万吨".
+CO2_UNITS: dict[str, Decimal] = {
+    **dict.fromkeys(("kg", "kgs", "kgco2", "kgco2e", "kgco2eq", "kg co2", "kg co2e",
+                     "kg co2eq", "公斤", "千克"), Decimal(1)),
+    **dict.fromkeys(("t", "ton", "tons", "tonne", "tonnes", "tco2", "tco2e", "tco2eq",
+                     "t co2", "t co2e", "t co2eq", "tonnes co2", "tonnes co2e", "吨",
+                     "吨二氧化碳", "吨co2"), Decimal(1000)),
+    **dict.fromkeys(("kt", "ktco2e", "kt co2e", "千吨"), Decimal(10) ** 6),
 }
 
 #: Device-hours: "GPU-hours", "GPU hours", "卡时", "GPU小时".
