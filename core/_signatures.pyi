@@ -548,6 +548,7 @@ def list_models(
 
 def plan_compute_optimal(
     *,
+    model: str | None = None,
     flops: float | str | None = None,
     hardware: str | None = None,
     count: int | str | None = None,
@@ -574,6 +575,9 @@ def plan_compute_optimal(
         UnknownHardwareError: `hardware` is not in the catalog.
 
     Arguments (the fields of `PlanComputeOptimalInput`, the same on every front end):
+        model (default None): Model preset id or alias (list_models), e.g. 'gpt-3-175b': its
+            published parameters and tokens, so the plan says how far from compute-optimal it
+            was trained. params / tokens override them.
         flops (default None): Training compute budget in FLOPs, e.g. 1e24 or "3640 PF-days".
         hardware (default None): Accelerator id for a hardware-time or dollar budget, e.g. h100.
         count (default None): Number of devices (with hardware, days).

@@ -536,7 +536,7 @@ def _main(argv: list[str] | None, specs: Iterable[ToolSpecLike] | None) -> int:
         from flopcast.tools.mcp_server import main as serve
 
         try:
-            return int(serve(args_list[1:]) or 0)
+            return int(serve(args_list[1:], prog="flopcast serve") or 0)
         except SystemExit as stop:  # its own --help or a bad flag
             return stop.code if isinstance(stop.code, int) else 2
     tool_specs = list(_registry_specs() if specs is None else specs)
