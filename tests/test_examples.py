@@ -309,6 +309,31 @@ def test_seed_questions_md_is_up_to_date() -> None:
     assert actual == expected, "run: python scripts/gen_seed_questions.py"
 
 
+def test_http_and_uvx_configs() -> None:
+    http = json.loads((EXAMPLES / "vscode_mcp_http.json").read_text())["servers"]["flopcast"]
+    assert http["type"] == "http" and http["url"] == "http://127.0.0.1:8765/mcp"
+    assert http["headers"]["Authorization"].startswith("Bearer ${input:")
+    uvx = json.loads((EXAMPLES / "claude_desktop_config_uvx.json").read_text())
+    entry = uvx["mcpServers"]["flopcast"]
+    assert entry["command"] == "uvx" and entry["args"][-1] == "flopcast-mcp"
+
+
+def test_server_json_describes_the_package_and_its_arguments() -> None:
+    import tomllib
+
+    from flopcast.tools.mcp_server import _parser
+
+    server = json.loads((ROOT / "server.json").read_text())
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert server["version"] == version and len(server["description"]) <= 100
+    (package,) = server["packages"]
+    assert (package["registryType"], package["identifier"], package["version"]) == (
+        "pypi", "flopcast", version)
+    flags = {option for action in _parser()._actions for option in action.option_strings}
+    for argument in package["packageArguments"]:
+        assert argument["name"] in flags
+
+
 def test_example_configs_start_flopcast_mcp() -> None:
     desktop = json.loads((EXAMPLES / "claude_desktop_config.json").read_text())
     cursor = json.loads((EXAMPLES / "cursor_mcp.json").read_text())
