@@ -69,6 +69,15 @@ __all__ = [
     "is_digit_typo",
 ]
 
+_ZH_CAUSES = {
+    "digit_typo": "笔误", "sparse_vs_dense": "稀疏值当稠密值", "fp32_vs_tensor": "用了 FP32 峰值",
+    "other_precision": "其他精度的峰值", "recompute_6nd_vs_8nd": "重计算：6ND 与 8ND",
+    "hfu_vs_mfu": "HFU 当成 MFU", "total_not_per_device": "总量当单卡值",
+    "peak_utilization": "按 100% 峰值", "optimistic_utilization": "利用率偏乐观",
+    "low_utilization": "利用率偏低", "arithmetic": "算术错误", "implausible_tokens": "词元数不合理",
+    "power_vs_tdp": "功率与 TDP 不符", "measured_differs": "与实测值不符",
+    "price_vs_catalog": "价格与目录不符", "carbon_vs_grid": "碳强度超出电网范围", "other": "其他",
+}
 _ZH_FIGURES = {"flops": "计算量", "tokens": "训练 token 数", "peak_tflops": "峰值",
                "utilization": "利用率", "achieved_tflops": "单卡实际速率", "mfu": "MFU",
                "device_hours": "卡时", "cost_usd": "费用", "energy_kwh": "耗电量",
@@ -244,6 +253,8 @@ class _Checker(FlopsChecks, UtilizationChecks, CostEnergyChecks):
         lines = [head]
         for f in r.figures:
             name = _ZH_FIGURES.get(f.figure, f.figure) if self.zh else f.figure
+            cause = (_ZH_CAUSES.get(f.cause, f.cause) if self.zh else f.cause) if f.cause else ""
             lines.append(f"- **{name}** — {words[f.verdict]}"
-                         + (f" ({f.cause})" if f.cause else "") + f": {f.explanation}")
+                         + (self.t(f" ({cause})", f"（{cause}）") if cause else "")
+                         + self.t(f": {f.explanation}", f"：{f.explanation}"))
         return "\n".join(lines)

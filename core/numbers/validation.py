@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from flopcast.numbers.errors import QUOTE_LIMIT, InvalidInputError, MissingArgumentError, quote
 from flopcast.numbers.limits import OrText
+from flopcast.numbers.zh import localize
 
 __all__ = ["PATH_ARGUMENTS", "input_error", "signature_stub", "tool_function", "validate_args"]
 
@@ -194,7 +195,9 @@ def tool_function(model: type[M]) -> Callable[[Callable[..., R]], Callable[..., 
                 args = model.model_validate(kwargs)
             except ValidationError as e:
                 raise input_error(model, e) from None
-            return function(args, **extra)
+            result = function(args, **extra)
+            localize(result)  # language="zh": step names and assumption words in Chinese
+            return result
 
         fields = [
             inspect.Parameter(

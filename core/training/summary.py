@@ -21,6 +21,7 @@ from flopcast.numbers.quantities import (
     format_sci,
     format_usd,
 )
+from flopcast.numbers.zh import SCENARIO_NAMES
 from flopcast.training.utilization import MFU_SCENARIOS
 
 if TYPE_CHECKING:  # pragma: no cover - flopcast.training.estimate imports this module at run time
@@ -149,11 +150,12 @@ def training_summary(r: TrainingEstimate) -> str:
                 f"needs MFU {format_number(r.required_mfu * 100)}%: {_deadline_verdict(r, False)}"
             )
     if r.scenarios:
-        band = ", ".join(
-            f"{s.name} {format_number(s.mfu * 100)}% → {format_number(s.days)}"
+        band = ("，" if zh else ", ").join(
+            f"{SCENARIO_NAMES.get(s.name, s.name) if zh else s.name} "
+            f"{format_number(s.mfu * 100)}% → {format_number(s.days)}"
             for s in r.scenarios
         )
-        lines.append(f"- {'MFU 情景（天）' if zh else 'MFU scenarios (days)'}: {band}")
+        lines.append(f"- MFU 情景（天）：{band}" if zh else f"- MFU scenarios (days): {band}")
     return "\n".join(lines)
 
 
