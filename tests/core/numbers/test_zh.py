@@ -70,3 +70,17 @@ def test_cli_headings_meanings_and_verdicts_are_chinese(
     assert "模型训练计算量（不含重计算）" in out  # the meaning of `flops`
     assert "有误" in out and " off " not in out
     assert "Check a published" not in out
+
+
+def test_instruction_set_rows_are_chinese() -> None:
+    r = flopcast.explain_flops(topic="peak_derivation", language="zh")
+    rows = [line for line in r.markdown.splitlines() if line.startswith("| ")][1:8]
+    assert rows and all("（" in row for row in rows)
+    assert not any("per cycle" in row or "without FMA" in row for row in rows)
+
+
+def test_a_small_token_count_is_not_repeated() -> None:
+    # 2,001 tokens: "（约 2,001）" after "2,001 个 token" would say the same number twice.
+    r = flopcast.count_tokens(text="hello " * 2000, language="zh")
+    assert r.summary.startswith(f"**{r.tokens:,} 个 token**（o200k_base")
+    assert "（约" not in r.summary
