@@ -173,7 +173,7 @@ def step_name(name: str) -> str:
     for pattern, render in _STEP_PATTERNS:
         m = pattern.match(name)
         if m:
-            return render(m)
+            return render(m).replace(" at base clock", "（基频）")
     return name
 
 
