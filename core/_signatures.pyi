@@ -30,16 +30,17 @@ def check_claim(
     method: Literal['6nd', 'kaplan', 'chinchilla', 'megatron', 'palm'] = '6nd',
     recompute: Literal['none', 'selective', 'full'] | None = None,
     hardware: str | None = None,
-    count: int | None = None,
+    count: int | str | None = None,
     days: float | str | None = None,
     years: float | str | None = None,
     hours: float | str | None = None,
     device_hours: float | str | None = None,
     cost_usd: float | str | None = None,
     energy_kwh: float | str | None = None,
+    co2_kg: float | str | None = None,
     peak_tflops: float | None = None,
     achieved_tflops: float | None = None,
-    mfu: float | None = None,
+    mfu: float | str | None = None,
     precision: str | None = None,
     language: Literal['en', 'zh'] = 'en',
 ) -> ClaimCheck:
@@ -75,6 +76,8 @@ def check_claim(
         device_hours (default None): Claimed device-hours (GPU-hours), e.g. 835584.
         cost_usd (default None): Claimed cost in US dollars, e.g. 4.6e6 or '4.6M'.
         energy_kwh (default None): Claimed energy in kWh, e.g. 284000.
+        co2_kg (default None): Claimed emissions in kg CO2eq, or text like '552 tCO2e' or '8,930
+            t'.
         peak_tflops (default None): Claimed peak per device, TFLOP/s, e.g. 19.5 for 'A100 peak
             19.5 TFLOPS'.
         achieved_tflops (default None): Claimed achieved rate per device, TFLOP/s (as trainers
@@ -96,19 +99,19 @@ def compare_gpus(
     flops: float | str | None = None,
     method: Literal['6nd', 'kaplan', 'chinchilla', 'megatron', 'palm'] = '6nd',
     recompute: Literal['none', 'selective', 'full'] = 'none',
-    layers: int | None = None,
-    d_model: int | None = None,
-    heads: int | None = None,
-    seq_len: int | None = None,
-    vocab: int | None = None,
-    d_ff: int | None = None,
+    layers: int | str | None = None,
+    d_model: int | str | None = None,
+    heads: int | str | None = None,
+    seq_len: int | str | None = None,
+    vocab: int | str | None = None,
+    d_ff: int | str | None = None,
     hardware: list[str] | None = None,
-    count: int | None = None,
+    count: int | str | None = None,
     target_days: float | str | None = None,
     sort_by: Literal['days', 'cost', 'energy'] = 'days',
     precision: str | None = None,
     sparsity: bool = False,
-    mfu: float | None = None,
+    mfu: float | str | None = None,
     achieved_tflops: float | None = None,
     price_per_device_hour: float | None = None,
     power_watts: float | None = None,
@@ -259,18 +262,18 @@ def estimate_inference(
     model: str | None = None,
     params: float | str | None = None,
     active_params: float | str | None = None,
-    layers: int | None = None,
-    heads: int | None = None,
-    kv_heads: int | None = None,
-    head_dim: int | None = None,
+    layers: int | str | None = None,
+    heads: int | str | None = None,
+    kv_heads: int | str | None = None,
+    head_dim: int | str | None = None,
     hardware: str,
     count: int = 1,
     precision: Literal['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'int4', 'fp4'] = 'bf16',
     compute_precision: str | None = None,
     kv_precision: Literal['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'int4', 'fp4'] = 'bf16',
-    context: int | None = None,
+    context: int | str | None = None,
     batch: int = 1,
-    mfu: float | None = None,
+    mfu: float | str | None = None,
     price_per_device_hour: float | None = None,
     language: Literal['en', 'zh'] = 'en',
 ) -> InferenceEstimate:
@@ -311,11 +314,11 @@ def estimate_memory(
     mode: Literal['training', 'inference'] = 'training',
     model: str | None = None,
     params: float | str | None = None,
-    layers: int | None = None,
-    d_model: int | None = None,
-    heads: int | None = None,
-    kv_heads: int | None = None,
-    head_dim: int | None = None,
+    layers: int | str | None = None,
+    d_model: int | str | None = None,
+    heads: int | str | None = None,
+    kv_heads: int | str | None = None,
+    head_dim: int | str | None = None,
     precision: Literal['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'int4', 'fp4'] = 'bf16',
     kv_precision: Literal['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'int4', 'fp4'] | None = None,
     optimizer: Literal['adamw', 'adam', 'adam_8bit', 'sgd_momentum', 'sgd'] = 'adamw',
@@ -326,9 +329,9 @@ def estimate_memory(
     sequence_parallel: bool = False,
     recompute: Literal['none', 'selective', 'full'] = 'none',
     flash_attention: bool = True,
-    seq_len: int | None = None,
+    seq_len: int | str | None = None,
     micro_batch: int = 1,
-    context: int | None = None,
+    context: int | str | None = None,
     batch: int = 1,
     hardware: str | None = None,
     language: Literal['en', 'zh'] = 'en',
@@ -382,18 +385,19 @@ def estimate_training(
     flops: float | str | None = None,
     method: Literal['6nd', 'kaplan', 'chinchilla', 'megatron', 'palm'] = '6nd',
     recompute: Literal['none', 'selective', 'full'] = 'none',
-    layers: int | None = None,
-    d_model: int | None = None,
-    heads: int | None = None,
-    seq_len: int | None = None,
-    vocab: int | None = None,
-    d_ff: int | None = None,
-    hardware: str,
-    count: int | None = None,
+    layers: int | str | None = None,
+    d_model: int | str | None = None,
+    heads: int | str | None = None,
+    seq_len: int | str | None = None,
+    vocab: int | str | None = None,
+    d_ff: int | str | None = None,
+    hardware: str | None = None,
+    count: int | str | None = None,
+    device_hours: float | str | None = None,
     target_days: float | str | None = None,
     precision: str | None = None,
     sparsity: bool = False,
-    mfu: float | None = None,
+    mfu: float | str | None = None,
     achieved_tflops: float | None = None,
     price_per_device_hour: float | None = None,
     power_watts: float | None = None,
@@ -437,10 +441,14 @@ def estimate_training(
         seq_len (default None): Training sequence length in tokens (context).
         vocab (default None): Vocabulary size.
         d_ff (default None): Feed-forward width; default 4 × d_model.
-        hardware (required): Accelerator id or alias from list_hardware, e.g. 'h100-sxm',
-            'a100', 'v100', 'tpu-v5p'. Case-insensitive.
+        hardware (default None): Accelerator id or alias from list_hardware, e.g. 'h100-sxm',
+            'a100', 'v100', 'tpu-v5p'. Case-insensitive. Without it: the compute alone (FLOPs,
+            PF-days).
         count (default None): Number of devices. Default 1, or the number needed to meet
             target_days.
+        device_hours (default None): Device-hours of the run as published, e.g. '30.84M' (Llama
+            3.1 405B, H100 GPU-hours): time is device-hours ÷ count, the MFU is implied, and
+            cost, energy and CO2 follow from it. Replaces mfu and achieved_tflops.
         target_days (default None): Deadline, e.g. 30 or '30 days'. Without count: the device
             count needed. With count: the MFU needed.
         precision (default None): Numeric format whose dense peak is used: fp64, fp32, tf32,
@@ -540,15 +548,16 @@ def list_models(
 
 def plan_compute_optimal(
     *,
+    model: str | None = None,
     flops: float | str | None = None,
     hardware: str | None = None,
-    count: int | None = None,
+    count: int | str | None = None,
     days: float | str | None = None,
     budget_usd: float | str | None = None,
     price_per_device_hour: float | None = None,
     precision: str | None = None,
     sparsity: bool = False,
-    mfu: float | None = None,
+    mfu: float | str | None = None,
     params: float | str | None = None,
     tokens: float | str | None = None,
     fit: Literal['hoffmann_approach1', 'hoffmann_approach2', 'hoffmann_approach3', 'hoffmann_approach3_unrounded', 'besiroglu_2024', 'tokens_per_param_20'] = 'hoffmann_approach1',
@@ -566,6 +575,9 @@ def plan_compute_optimal(
         UnknownHardwareError: `hardware` is not in the catalog.
 
     Arguments (the fields of `PlanComputeOptimalInput`, the same on every front end):
+        model (default None): Model preset id or alias (list_models), e.g. 'gpt-3-175b': its
+            published parameters and tokens, so the plan says how far from compute-optimal it
+            was trained. params / tokens override them.
         flops (default None): Training compute budget in FLOPs, e.g. 1e24 or "3640 PF-days".
         hardware (default None): Accelerator id for a hardware-time or dollar budget, e.g. h100.
         count (default None): Number of devices (with hardware, days).
@@ -602,12 +614,12 @@ def resolve_workload(
     flops: float | str | None = None,
     method: Literal['6nd', 'kaplan', 'chinchilla', 'megatron', 'palm'] = '6nd',
     recompute: Literal['none', 'selective', 'full'] = 'none',
-    layers: int | None = None,
-    d_model: int | None = None,
-    heads: int | None = None,
-    seq_len: int | None = None,
-    vocab: int | None = None,
-    d_ff: int | None = None,
+    layers: int | str | None = None,
+    d_model: int | str | None = None,
+    heads: int | str | None = None,
+    seq_len: int | str | None = None,
+    vocab: int | str | None = None,
+    d_ff: int | str | None = None,
 ) -> Workload:
     """Resolve the workload arguments into model and hardware FLOPs, with steps.
 

@@ -533,9 +533,9 @@ def build_server(
     return server
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str = "flopcast-mcp") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="flopcast-mcp",
+        prog=prog,
         description="Serve the flopcast tools over MCP (stdio by default).",
     )
     p.add_argument("--transport", choices=["stdio", "http"], default="stdio",
@@ -570,9 +570,10 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `flopcast-mcp`. Returns the exit code (2 for bad flags)."""
-    parser = _parser()
+def main(argv: Sequence[str] | None = None, *, prog: str = "flopcast-mcp") -> int:
+    """Entry point of `flopcast-mcp` (and of `flopcast serve`, named by `prog` in its help and
+    errors). Returns the exit code (2 for bad flags)."""
+    parser = _parser(prog)
     args = parser.parse_args(argv)
     from_flag = args.token is not None
     token = args.token if from_flag else os.environ.get("FLOPCAST_MCP_TOKEN")

@@ -30,15 +30,15 @@ from flopcast.inference.shape import serving_shape
 from flopcast.memory.estimate import ValuePrecision
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
-    MAX_BATCH,
-    MAX_CONTEXT,
-    MAX_COUNT,
-    MAX_HEADS,
-    MAX_LAYERS,
     MAX_PRICE_PER_DEVICE_HOUR,
-    MAX_WIDTH,
-    MIN_MFU,
+    BatchArg,
+    ContextArg,
+    CountArg,
+    FractionArg,
+    HeadsArg,
+    LayersArg,
     ParamsArg,
+    WidthArg,
 )
 from flopcast.numbers.quantities import (
     SECONDS_PER_HOUR,
@@ -84,20 +84,17 @@ class EstimateInferenceInput(BaseModel):
     active_params: ParamsArg | None = Field(
         default=None, description="Parameters used per token (MoE); default params."
     )
-    layers: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description="Transformer layers.")
-    heads: int | None = Field(
-        default=None, ge=1, le=MAX_HEADS,
-        description="Attention (query) heads.",
+    layers: LayersArg | None = Field(default=None, description="Transformer layers.")
+    heads: HeadsArg | None = Field(
+        default=None, description="Attention (query) heads.",
     )
-    kv_heads: int | None = Field(
-        default=None, ge=1, le=MAX_HEADS,
-        description="Key/value heads; default heads.",
+    kv_heads: HeadsArg | None = Field(
+        default=None, description="Key/value heads; default heads.",
     )
-    head_dim: int | None = Field(default=None, ge=1, le=MAX_WIDTH, description="Per-head width.")
+    head_dim: WidthArg | None = Field(default=None, description="Per-head width.")
     hardware: str = Field(description="Accelerator id, e.g. h100 or nvidia-h200-sxm-141gb.")
-    count: int = Field(
-        default=1, ge=1, le=MAX_COUNT,
-        description="Devices serving one model replica.",
+    count: CountArg = Field(
+        default=1, description="Devices serving one model replica.",
     )
     precision: ValuePrecision = Field(
         default="bf16", description="Weight format: bf16, fp16, fp8, int8, int4, fp4, fp32."
@@ -108,14 +105,12 @@ class EstimateInferenceInput(BaseModel):
         "(bf16 for int8/int4 weight-only quantization).",
     )
     kv_precision: ValuePrecision = Field(default="bf16", description="KV-cache format.")
-    context: int | None = Field(
-        default=None, ge=1, le=MAX_CONTEXT,
-        description="Tokens of context per sequence (prompt + generated)."
+    context: ContextArg | None = Field(
+        default=None, description="Tokens of context per sequence (prompt + generated)."
     )
-    batch: int = Field(default=1, ge=1, le=MAX_BATCH, description="Sequences decoded together.")
-    mfu: float | None = Field(
-        default=None, ge=MIN_MFU, le=1,
-        description="Fraction of the dense peak reached; default 0.76."
+    batch: BatchArg = Field(default=1, description="Sequences decoded together.")
+    mfu: FractionArg | None = Field(
+        default=None, description="Fraction of the dense peak reached; default 0.76."
     )
     price_per_device_hour: float | None = Field(
         default=None, gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,

@@ -381,7 +381,8 @@ def _result(args: CountTokensInput, enc: LoadedEncoding, run: Run, walk: WalkRes
             source="runs over 8 MiB with no safe boundary were cut at a character; each cut "
                    "may shift the count by a few tokens"))
     head = (f"**{tokens:,} tokens**" if lang == "en" else
-            f"**{tokens:,} 个 token**（约 {format_count(tokens, lang)}）")
+            f"**{tokens:,} 个 token**" + (
+                f"（约 {format_count(tokens, lang)}）" if tokens >= 10**4 else ""))
     mode_word = words["sample"] if sample else words["exact"]
     n_files = len(walk.files) if walk is not None else 0
     comma = ", " if lang == "en" else "，"

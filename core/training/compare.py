@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from flopcast.catalog.hardware import Hardware, hardware_catalog, resolve_hardware
 from flopcast.memory.estimate import training_state_bytes
 from flopcast.numbers.errors import FlopcastError, InvalidInputError
-from flopcast.numbers.limits import MAX_COUNT, DaysArg
+from flopcast.numbers.limits import CountArg, DaysArg
 from flopcast.numbers.quantities import (
     SECONDS_PER_DAY,
     Language,
@@ -46,9 +46,9 @@ class _CompareDevices(BaseModel):
             "Default: every training accelerator in the catalog."
         ),
     )
-    count: int | None = Field(
+    count: CountArg | None = Field(
         default=None,
-        ge=1, le=MAX_COUNT, description=(
+        description=(
             "Devices of each type. Default 1, or per type the number that meets target_days."
         ),
     )

@@ -19,6 +19,7 @@ assumptions are tuples, so a cached one cannot be changed by a caller.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -27,16 +28,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from flopcast.catalog.models import ModelPreset, resolve_model
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
-    MAX_CONTEXT,
-    MAX_HEADS,
-    MAX_LAYERS,
-    MAX_VOCAB,
-    MAX_WIDTH,
+    ContextArg,
     FlopsArg,
+    HeadsArg,
+    LayersArg,
     ParamsArg,
     TokensArg,
+    VocabArg,
+    WidthArg,
 )
-from flopcast.numbers.quantities import format_count, format_sci, parse_quantity
+from flopcast.numbers.quantities import format_count, format_number, format_sci, parse_quantity
 from flopcast.numbers.results import Assumption, Step, make_step
 from flopcast.numbers.validation import tool_function
 from flopcast.workload.flops import Architecture, Method, Recompute, training_flops
@@ -97,22 +98,19 @@ class WorkloadArgs(BaseModel):
             "scores only; needs the architecture). Changes hardware FLOPs, not model FLOPs."
         ),
     )
-    layers: int | None = Field(
-        default=None, gt=0, le=MAX_LAYERS,
-        description="Transformer layers (n_layer).",
+    layers: LayersArg | None = Field(
+        default=None, description="Transformer layers (n_layer).",
     )
-    d_model: int | None = Field(
-        default=None, gt=0, le=MAX_WIDTH,
-        description="Hidden size (d_model).",
+    d_model: WidthArg | None = Field(
+        default=None, description="Hidden size (d_model).",
     )
-    heads: int | None = Field(default=None, gt=0, le=MAX_HEADS, description="Attention heads.")
-    seq_len: int | None = Field(
-        default=None, gt=0, le=MAX_CONTEXT,
-        description="Training sequence length in tokens (context)."
+    heads: HeadsArg | None = Field(default=None, description="Attention heads.")
+    seq_len: ContextArg | None = Field(
+        default=None, description="Training sequence length in tokens (context)."
     )
-    vocab: int | None = Field(default=None, gt=0, le=MAX_VOCAB, description="Vocabulary size.")
-    d_ff: int | None = Field(
-        default=None, gt=0, le=MAX_WIDTH, description="Feed-forward width; default 4 × d_model."
+    vocab: VocabArg | None = Field(default=None, description="Vocabulary size.")
+    d_ff: WidthArg | None = Field(
+        default=None, description="Feed-forward width; default 4 × d_model."
     )
 
 
@@ -207,7 +205,8 @@ def _resolve(args: WorkloadArgs) -> Workload:
             field = "active_params" if preset.is_moe else "params"
             what = "active parameters" if preset.is_moe else "parameters"
             assumptions.append(Assumption(name="params", value=f"{format_sci(n, 4)} {what} "
-                                          f"({preset.name})", source=_source_for(preset, field)))
+                                          f"({preset.name}){_rounded_name_note(preset.name, n)}",
+                                          source=_source_for(preset, field)))
         else:
             assumptions.append(Assumption(
                 name="params", value=f"{format_count(n)} (given; preset has "
@@ -274,7 +273,44 @@ def _resolve(args: WorkloadArgs) -> Workload:
             source="computed from the architecture (one embedding matrix, no biases or norms)"))
     est = training_flops(params=n, tokens=d, method=args.method, recompute=args.recompute,
                          arch=arch)
+    published = preset.published_flops if preset is not None else None
+    if published and abs(est.flops / published - 1) >= 5e-4:
+        # GPT-3: Table D.1 prints 3.14e23 (rounded); 6·N·D with its 174.6B and 300B is
+        # 3.143e23. A figure derived from the printed one differs in its last digit (the
+        # seed's 355 years vs 356 here): say so rather than leave two answers unexplained.
+        diff = est.flops / published - 1
+        assumptions.append(Assumption(
+            name="flops vs published", value=f"{format_sci(est.flops, 4)} ({args.method}) vs "
+            f"{format_sci(published, 4)} published: {format_number(abs(diff) * 100)}% "
+            f"{'more' if diff > 0 else 'less'}",
+            source=f"{preset.name if preset else ''}: figures computed from the published FLOPs "
+            "(flops=...) differ by as much in their last digit"))
     return Workload(flops=est.flops, hardware_flops=est.hardware_flops, params=n, tokens=d,
                     total_params=total, model=preset, arch=arch, method=est.method,
                     recompute=est.recompute, steps=(*steps, *est.steps),
                     assumptions=(*assumptions, *est.assumptions))
+
+
+_NAME_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([MBT])\b")
+
+
+def _rounded_name_note(name: str, params: float) -> str:
+    """When a preset's name rounds its size ("GPT-3 175B" for 174.6B counted), say so: "175B"
+    typed as params gives slightly different figures, and that is why (e.g. 355 vs 356 years).
+
+    >>> _rounded_name_note("GPT-3 175B", 174.6e9)
+    '; the name rounds it: params="175B" gives 0.229% more FLOPs and time'
+    >>> _rounded_name_note("Llama 2 7B", 6.74e9)[:40]
+    '; the name rounds it: params="7B" gives '
+    >>> _rounded_name_note("Chinchilla 70B", 70e9)
+    ''
+    """
+    m = _NAME_SIZE.search(name)
+    if not m:
+        return ""
+    named = float(m.group(1)) * {"M": 1e6, "B": 1e9, "T": 1e12}[m.group(2)]
+    diff = named / params - 1
+    if abs(diff) < 5e-4:
+        return ""
+    return (f'; the name rounds it: params="{m.group(1)}{m.group(2)}" gives '
+            f"{format_number(abs(diff) * 100)}% {'more' if diff > 0 else 'less'} FLOPs and time")

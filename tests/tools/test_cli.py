@@ -376,6 +376,15 @@ def test_serve_delegates_to_the_mcp_server(capsys: pytest.CaptureFixture[str]) -
     code, out, _ = real(capsys, "serve", "--help")
     assert code == 0
     assert "--transport" in out and "--allow-dir" in out
+    assert out.startswith("usage: flopcast serve ")  # names itself, not flopcast-mcp
+
+
+def test_plan_takes_a_model(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = real(capsys, "plan", "--model", "gpt-3-175b", "--json")
+    assert code == 0
+    result = json.loads(out)
+    # GPT-3 paper Table 2.1 / D.1: 175B parameters on 300B tokens (preset 174.6B as counted).
+    assert result["tokens"] == 300e9 and result["params"] == pytest.approx(175e9, rel=0.01)
 
 
 def test_claim_flags_the_seed_figures(capsys: pytest.CaptureFixture[str]) -> None:
