@@ -61,7 +61,8 @@ class WorkloadArgs(BaseModel):
         description=(
             "Model preset id or alias, e.g. 'gpt-3-175b', 'llama-2-70b', 'chinchilla'. "
             "Supplies parameters, training tokens and architecture; explicit arguments "
-            "override it. The list_models tool lists the presets."
+            "override it. The list_models tool lists the presets. Also a Hugging Face "
+            "config.json: its path (or its folder's), or the JSON object as text."
         ),
     )
     params: ParamsArg | None = Field(
