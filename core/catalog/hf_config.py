@@ -1,7 +1,8 @@
 """Models from a Hugging Face `config.json`: the architecture, its parameters and its KV cache.
 
 `model` accepts, wherever a preset id is accepted, a path to a `config.json`, a folder
-holding one, or the JSON object itself (text starting with "{"). `read_config` turns it
+holding one, the JSON object itself (text starting with "{"), or a hub id
+"hf:owner/name" when the operator opted in (`flopcast.catalog.hf_hub`). `read_config` turns it
 into a `ConfigArchitecture`; `preset_from_config` into a `ModelPreset` the tools use like a
 catalog entry (no training tokens: give `tokens` or `flops`).
 
@@ -199,7 +200,7 @@ def is_config_reference(model: str) -> bool:
     True
     """
     text = model.strip()
-    return text.startswith("{") or text.lower().endswith(".json") or "/" in text \
+    return text.startswith(("{", "hf:")) or text.lower().endswith(".json") or "/" in text \
         or "\\" in text or text.startswith("~")
 
 
@@ -219,6 +220,10 @@ def _load(reference: str | Mapping[str, Any], argument: str) -> tuple[dict[str, 
         return dict(reference), "inline config"
     text = reference.strip()
     where = "inline config"
+    if text.startswith("hf:"):
+        from flopcast.catalog.hf_hub import hub_config_path
+
+        text = hub_config_path(text, argument=argument)
     if not text.startswith("{"):
         from flopcast.tokens.files import resolve_path
 
