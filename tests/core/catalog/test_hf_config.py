@@ -99,6 +99,15 @@ def test_llama_4_scout_counts_the_language_model():
     assert arch.total_params == pytest.approx(109e9, rel=0.015)
 
 
+def test_llama_4_maverick_alternates_dense_and_moe_layers():
+    # Meta's Llama 4 Maverick card: 17B active, 400B total (128 experts, MoE every other
+    # layer: interleave_moe_layer_step = 2).
+    arch, _ = read_config(str(CONFIGS / "llama-4-maverick.json"))
+    assert (arch.moe_layers, arch.d_ff) == (24, 16384)
+    assert arch.total_params == pytest.approx(400e9, rel=_tolerance(400e9, 1e9))
+    assert arch.active_params + arch.vocab * arch.d_model == pytest.approx(17e9, rel=0.5 / 17)
+
+
 def test_mixture_of_experts_layout_is_read_from_each_model_types_fields():
     v3, _ = read_config(str(CONFIGS / "deepseek-v3.json"))
     assert (v3.experts, v3.experts_per_token, v3.moe_layers, v3.shared_d_ff) == (256, 8, 58, 2048)
