@@ -37,6 +37,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopcast.numbers.errors import InvalidInputError
+from flopcast.numbers.limits import MAX_CONTEXT, MAX_LAYERS
 
 __all__ = ["SUPPORTED_MODEL_TYPES", "Attention", "ConfigArchitecture", "parse_config"]
 
@@ -55,6 +56,9 @@ _WRAPPERS = {"gemma3": "gemma3_text", "llama4": "llama4_text"}
 SUPPORTED_MODEL_TYPES = tuple(sorted({*_TIED_DEFAULT, *_WRAPPERS}))
 
 Attention = Literal["mha", "gqa", "mqa", "mla"]
+
+#: Largest value any other integer field may take (widths, heads, vocabulary, context).
+_MAX_FIELD = MAX_CONTEXT
 
 
 class ConfigArchitecture(BaseModel):
@@ -177,10 +181,13 @@ class _Fields:
         for name in names:
             value = self.data.get(name)
             if value is not None:
-                if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+                # Bounded so that no config, however strange, makes the count slow or huge.
+                top = MAX_LAYERS if "layers" in name or name == "n_layer" else _MAX_FIELD
+                if isinstance(value, bool) or not isinstance(value, int) \
+                        or not minimum <= value <= top:
                     raise InvalidInputError(
                         self.argument, f"config.json ({self.model_type}): {name} = "
-                        f"{value!r}; expected an integer ≥ {minimum}")
+                        f"{str(value)[:40]}; expected an integer from {minimum} to {top:,}")
                 return value
         if default is None:
             raise InvalidInputError(
@@ -351,7 +358,9 @@ def _experts(f: _Fields, data: Mapping[str, Any], layers: int, d: int) -> dict[s
             d_ff=0)
     if mt in ("qwen2_moe", "qwen3_moe"):
         step = f.num("decoder_sparse_step", default=1)
-        only = data.get("mlp_only_layers") or []
+        listed_dense = data.get("mlp_only_layers") or []
+        only = {i for i in listed_dense if isinstance(i, int)} \
+            if isinstance(listed_dense, list) else set()
         moe = sum(1 for i in range(layers) if i not in only and (i + 1) % step == 0)
         return dict(experts=f.num("num_experts"), experts_per_token=f.num("num_experts_per_tok"),
                     expert_d_ff=f.num("moe_intermediate_size"), moe_layers=moe,

@@ -250,3 +250,11 @@ def test_dispatch_reads_a_config_only_below_allowed_roots():
     inline = dispatch("estimate_memory", {"model": (CONFIGS / "gpt2.json").read_text(),
                                           "mode": "inference"})
     assert "error" not in inline
+
+
+@pytest.mark.parametrize("field", ["num_hidden_layers", "hidden_size", "vocab_size"])
+def test_absurd_sizes_are_refused_at_once(field):
+    data = json.loads((CONFIGS / "qwen3-30b-a3b.json").read_text())
+    data[field] = 10**30
+    with pytest.raises(InvalidInputError, match=f"{field} = 1000000000000"):
+        resolve_model(json.dumps(data))
