@@ -258,3 +258,18 @@ def test_absurd_sizes_are_refused_at_once(field):
     data[field] = 10**30
     with pytest.raises(InvalidInputError, match=f"{field} = 1000000000000"):
         resolve_model(json.dumps(data))
+
+
+@pytest.mark.parametrize(("preset", "config"), [
+    ("deepseek-v2", "deepseek-v2"), ("deepseek-v3", "deepseek-v3"), ("gemma-2-9b", "gemma-2-9b"),
+    ("mistral-7b", "mistral-7b-v0.1"), ("qwen2.5-7b", "qwen2.5-7b"),
+    ("llama-3.3-70b", "llama-3.3-70b"), ("gpt-oss-120b", "gpt-oss-120b"),
+])
+def test_presets_and_their_configs_agree(preset, config):
+    """The published counts of a preset, the computed ones of its config, and the KV cache
+    of both (the preset's windows and latent come from the paper, the config's from its fields)."""
+    p = resolve_model(preset)
+    c = preset_from_config(str(CONFIGS / f"{config}.json"))
+    assert c.params == pytest.approx(p.params, rel=0.005)
+    assert p.kv_values_per_token_layer == c.kv_values_per_token_layer
+    assert (p.sliding_window, p.local_layers) == (c.sliding_window, c.local_layers)
