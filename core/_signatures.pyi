@@ -133,7 +133,8 @@ def compare_gpus(
     Arguments (the fields of `CompareGpusInput`, the same on every front end):
         model (default None): Model preset id or alias, e.g. 'gpt-3-175b', 'llama-2-70b',
             'chinchilla'. Supplies parameters, training tokens and architecture; explicit
-            arguments override it. The list_models tool lists the presets.
+            arguments override it. The list_models tool lists the presets. Also a Hugging Face
+            config.json: its path (or its folder's), or the JSON object as text.
         params (default None): Total parameters, e.g. 175e9 or '175B'. Overrides the preset. For
             a mixture-of-experts model give the parameters active per token.
         tokens (default None): Training tokens, e.g. 300e9 or '300B'. Overrides the preset.
@@ -286,7 +287,8 @@ def estimate_inference(
         UnknownHardwareError / UnknownModelError: unknown device or preset.
 
     Arguments (the fields of `EstimateInferenceInput`, the same on every front end):
-        model (default None): Model preset id, e.g. llama-2-70b.
+        model (default None): Model preset id, e.g. llama-2-70b; or a Hugging Face config.json
+            (path, folder, or the JSON object as text).
         params (default None): Parameters, e.g. "70B" (all experts for MoE); overrides model.
         active_params (default None): Parameters used per token (MoE); default params.
         layers (default None): Transformer layers.
@@ -347,7 +349,8 @@ def estimate_memory(
     Arguments (the fields of `EstimateMemoryInput`, the same on every front end):
         mode (default 'training'): training: weights + gradients + optimizer + activations;
             inference: weights + KV cache.
-        model (default None): Model preset id, e.g. llama-2-70b (gives the shape).
+        model (default None): Model preset id, e.g. llama-2-70b (gives the shape); or a Hugging
+            Face config.json (path, folder, or the JSON object as text).
         params (default None): Parameters, e.g. "7B" (all experts for MoE); overrides model.
         layers (default None): Transformer layers (n_layer).
         d_model (default None): Hidden size h.
@@ -422,7 +425,8 @@ def estimate_training(
     Arguments (the fields of `EstimateTrainingInput`, the same on every front end):
         model (default None): Model preset id or alias, e.g. 'gpt-3-175b', 'llama-2-70b',
             'chinchilla'. Supplies parameters, training tokens and architecture; explicit
-            arguments override it. The list_models tool lists the presets.
+            arguments override it. The list_models tool lists the presets. Also a Hugging Face
+            config.json: its path (or its folder's), or the JSON object as text.
         params (default None): Total parameters, e.g. 175e9 or '175B'. Overrides the preset. For
             a mixture-of-experts model give the parameters active per token.
         tokens (default None): Training tokens, e.g. 300e9 or '300B'. Overrides the preset.
@@ -631,7 +635,8 @@ def resolve_workload(
     Arguments (the fields of `WorkloadArgs`, the same on every front end):
         model (default None): Model preset id or alias, e.g. 'gpt-3-175b', 'llama-2-70b',
             'chinchilla'. Supplies parameters, training tokens and architecture; explicit
-            arguments override it. The list_models tool lists the presets.
+            arguments override it. The list_models tool lists the presets. Also a Hugging Face
+            config.json: its path (or its folder's), or the JSON object as text.
         params (default None): Total parameters, e.g. 175e9 or '175B'. Overrides the preset. For
             a mixture-of-experts model give the parameters active per token.
         tokens (default None): Training tokens, e.g. 300e9 or '300B'. Overrides the preset.

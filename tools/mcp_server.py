@@ -266,7 +266,8 @@ class RegistryTool(Tool):
     async def _context(self) -> dict[str, Any]:
         wanted = self._spec.server_arguments
         context: dict[str, Any] = {}
-        if "allowed_roots" in wanted:
+        if "allowed_roots" in wanted or "model" in self._spec.input_model.model_fields:
+            # count_tokens reads below these; a `model` config.json path too.
             context["allowed_roots"] = allowed_folders(self._allow_dirs, await _client_roots())
         if "max_bytes_ceiling" in wanted and self._max_bytes is not None:
             context["max_bytes_ceiling"] = self._max_bytes

@@ -77,7 +77,11 @@ class EstimateInferenceInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str | None = Field(default=None, description="Model preset id, e.g. llama-2-70b.")
+    model: str | None = Field(
+        default=None,
+        description="Model preset id, e.g. llama-2-70b; or a Hugging Face config.json (path, "
+        "folder, or the JSON object as text).",
+    )
     params: ParamsArg | None = Field(
         default=None, description='Parameters, e.g. "70B" (all experts for MoE); overrides model.'
     )

@@ -64,7 +64,9 @@ class EstimateMemoryInput(BaseModel):
         "inference: weights + KV cache.",
     )
     model: str | None = Field(
-        default=None, description="Model preset id, e.g. llama-2-70b (gives the shape)."
+        default=None,
+        description="Model preset id, e.g. llama-2-70b (gives the shape); or a Hugging Face "
+        "config.json (path, folder, or the JSON object as text).",
     )
     params: ParamsArg | None = Field(
         default=None, description='Parameters, e.g. "7B" (all experts for MoE); overrides model.'

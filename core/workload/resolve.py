@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from flopcast.catalog.hf_config import is_config_reference
 from flopcast.catalog.models import ModelPreset, resolve_model
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
@@ -61,7 +62,8 @@ class WorkloadArgs(BaseModel):
         description=(
             "Model preset id or alias, e.g. 'gpt-3-175b', 'llama-2-70b', 'chinchilla'. "
             "Supplies parameters, training tokens and architecture; explicit arguments "
-            "override it. The list_models tool lists the presets."
+            "override it. The list_models tool lists the presets. Also a Hugging Face "
+            "config.json: its path (or its folder's), or the JSON object as text."
         ),
     )
     params: ParamsArg | None = Field(
@@ -180,8 +182,11 @@ def workload_of(args: WorkloadArgs) -> Workload:
     """`resolve_workload` for arguments already validated (any subclass of WorkloadArgs).
 
     The same arguments give the same frozen `Workload`, from a cache of 256 entries;
-    an error is raised again on every call (errors are not cached).
+    an error is raised again on every call (errors are not cached). A `model` naming a
+    config.json is read every time (the file may change; access is checked per call).
     """
+    if isinstance(args.model, str) and is_config_reference(args.model):
+        return _resolve(args)
     return _cached_workload(tuple(getattr(args, f) for f in _WORKLOAD_FIELDS))
 
 
@@ -220,6 +225,13 @@ def _resolve(args: WorkloadArgs) -> Workload:
             assumptions.append(Assumption(name="tokens", value=f"{format_count(d)} (given; "
                                           f"preset has {had})", source="argument overrides preset"))
     arch = _architecture(args, preset)
+    if preset is not None and arch is not None and args.method != "6nd" \
+            and preset.sliding_window is not None and arch.seq_len > preset.sliding_window:
+        assumptions.append(Assumption(
+            name="attention", value=f"every layer over seq_len = {arch.seq_len}",
+            source=f"{preset.local_layers} of {preset.layers} layers attend within "
+            f"{preset.sliding_window} tokens; the per-layer methods count full attention, an "
+            "overestimate of the attention term"))
 
     if args.flops is not None:
         c = parse_quantity(args.flops, argument="flops")

@@ -403,3 +403,15 @@ def test_claim_flags_the_seed_figures(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, _ = real(capsys, "claim", "--hardware", "a100", "--peak-tflops", "19.5",
                         "--lang", "zh")
     assert code == 0 and "结论" in out
+
+
+def test_model_from_a_config_path_on_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pathlib import Path
+
+    config = Path(__file__).parents[1] / "data" / "hf_configs" / "deepseek-v3.json"
+    code = main(["memory", "--model", str(config), "--mode", "inference", "--context", "4096",
+                 "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["kv_cache_bytes"] == 61 * 576 * 4096 * 2

@@ -189,6 +189,28 @@ async def test_a_client_declaring_the_root_folder_cannot_read_outside_the_grant(
         assert inside.is_error is (not allow_dirs)
 
 
+async def test_a_model_config_path_is_read_only_below_the_grant(tmp_path):
+    granted = tmp_path / "granted"
+    granted.mkdir()
+    config = json.dumps({"model_type": "gpt2", "n_embd": 768, "n_head": 12, "n_layer": 12,
+                         "n_positions": 1024, "vocab_size": 50257})
+    (granted / "config.json").write_text(config, encoding="utf-8")
+    (tmp_path / "config.json").write_text(config, encoding="utf-8")
+    args = {"mode": "inference", "context": 1024}
+    for allow_dirs in ([], [granted]):
+        async with Client(build_server(allow_dirs), roots=["file:///"], mode="legacy") as client:
+            outside = await client.call_tool("estimate_memory",
+                                             {**args, "model": str(tmp_path / "config.json")},
+                                             raise_on_error=False)
+            inside = await client.call_tool("estimate_memory", {**args, "model": str(granted)},
+                                            raise_on_error=False)
+            inline = await client.call_tool("estimate_memory", {**args, "model": config},
+                                            raise_on_error=False)
+        assert outside.is_error and outside.content[0].text.startswith("model: ")
+        assert inside.is_error is (not allow_dirs)
+        assert not inline.is_error
+
+
 # ---------------------------------------------------------------- user errors: codes, quiet log
 
 
