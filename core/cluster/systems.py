@@ -199,9 +199,10 @@ def default_system_for(hardware_id: str) -> str | None:
 def gemm_curve(hardware_id: str, peak_flops_per_s: float) -> GemmCurve:
     """The achievable-GEMM curve of the device's generation.
 
-    A generation without its own calibrated entry gets the first entry's (Ampere) curve, with
-    ``half_flops`` scaled by peak so that the half-efficiency GEMM takes the same time (the
-    result's assumptions say so).
+    A generation without its own calibrated entry gets the first entry's (Ampere) curve: the
+    same maximum fraction and the same half-efficiency GEMM size (the size effect comes from
+    how many output tiles a GEMM gives each streaming multiprocessor, and the A100's 108 and
+    H100's 132 SMs are close); the result's assumptions say so.
     """
     cat = cluster_catalog()
     for entry in cat.gemm:
@@ -209,7 +210,6 @@ def gemm_curve(hardware_id: str, peak_flops_per_s: float) -> GemmCurve:
             return GemmCurve(entry.max_fraction, entry.half_flops, entry.hbm_fraction,
                              entry.generation, entry.source_title)
     base = cat.gemm[0]
-    ref_peak = 312e12  # A100 dense fp16/bf16 tensor peak, the calibration device
-    return GemmCurve(base.max_fraction, base.half_flops * peak_flops_per_s / ref_peak,
+    return GemmCurve(base.max_fraction, base.half_flops,
                      base.hbm_fraction, f"{base.generation} (not calibrated for this device)",
                      base.source_title)
