@@ -213,7 +213,8 @@ def _summary(r: ClusterPlan) -> str:
                 f"每卡 {format_number(r.hardware_tflops_per_device, 3)} TFLOP/s（含重算），"
                 f"MFU {r.mfu:.1%}；{format_number(r.tokens_per_s, 3)} tokens/s。")
         if r.days is not None:
-            head += f"\n\n训练 {format_number(r.tokens or 0, 3)} tokens 需 {format_number(r.days, 3)} 天。"
+            head += (f"\n\n训练 {format_number(r.tokens or 0, 3)} tokens 需 "
+                     f"{format_number(r.days, 3)} 天。")
     else:
         head = (f"**{r.count} × {r.hardware} ({r.system})**: {lay.label}\n\n"
                 f"Step {format_number(r.step_seconds, 3)} s ({parts}); "

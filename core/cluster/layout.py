@@ -19,7 +19,14 @@ from dataclasses import dataclass
 
 from flopcast.numbers.errors import InvalidInputError
 
-__all__ = ["Layout", "check_layout", "divisors", "nearest_divisors", "stage_layers"]
+__all__ = [
+    "Layout",
+    "check_degrees",
+    "check_layout",
+    "divisors",
+    "nearest_divisors",
+    "stage_layers",
+]
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,8 @@ def check_layout(layout: Layout, *, devices: int, heads: int, layers: int, seq_l
         raise InvalidInputError(
             "global_batch", f"{global_batch} sequences is not a multiple of DP {lay.dp} × "
             f"micro-batch {lay.micro_batch} = {per_step}; nearest valid: {_fmt([lo, hi])} "
-            f"(or micro_batch {_fmt(nearest_divisors(lay.micro_batch, max(1, global_batch // lay.dp)))})"
+            f"(or micro_batch "
+            f"{_fmt(nearest_divisors(lay.micro_batch, max(1, global_batch // lay.dp)))})"
             if global_batch % lay.dp == 0 else
             f"{global_batch} sequences is not a multiple of DP {lay.dp} × micro-batch "
             f"{lay.micro_batch} = {per_step}; nearest valid: {_fmt(sorted({lo, hi}))}")
@@ -162,3 +170,43 @@ def check_layout(layout: Layout, *, devices: int, heads: int, layers: int, seq_l
                 "expert_parallel", f"{lay.ep} does not divide the {experts} experts; nearest "
                 f"valid: {_fmt(nearest_divisors(lay.ep, experts))}")
     return m
+
+
+def check_degrees(*, devices: int, heads: int, layers: int, seq_len: int, tp: int | None,
+                  pp: int | None, cp: int | None, vp: int | None) -> None:
+    """Check the degrees a caller gave before the others are searched.
+
+    Raises:
+        InvalidInputError: naming the degree, the rule and the nearest valid values.
+
+    >>> try:
+    ...     check_degrees(devices=1024, heads=96, layers=96, seq_len=2048, tp=6, pp=None,
+    ...                   cp=None, vp=None)
+    ... except InvalidInputError as e:
+    ...     print(e)
+    tensor_parallel: 6 must divide both the 96 heads and the 1024 devices; nearest valid: 4 or 8
+    """
+    def common(n: int, *others: int) -> list[int]:
+        return [d for d in divisors(n) if all(o % d == 0 for o in others)]
+
+    if tp is not None and (heads % tp or devices % tp):
+        ok = common(heads, devices)
+        near = sorted(ok, key=lambda d: (abs(d - tp), d))[:2]
+        raise InvalidInputError("tensor_parallel", f"{tp} must divide both the {heads} heads "
+                                f"and the {devices} devices; nearest valid: {_fmt(near)}")
+    inner = (tp or 1) * (cp or 1)
+    if cp is not None and (seq_len % cp or devices % inner):
+        ok = common(seq_len, devices // (tp or 1) if devices % (tp or 1) == 0 else devices)
+        near = sorted(ok, key=lambda d: (abs(d - cp), d))[:2]
+        raise InvalidInputError("context_parallel", f"{cp} must divide the sequence of "
+                                f"{seq_len} tokens and the devices left after TP; nearest "
+                                f"valid: {_fmt(near)}")
+    if pp is not None:
+        rest = devices // inner if devices % inner == 0 else devices
+        if rest % pp or stage_layers(layers, pp, vp or 1) is None:
+            ok = [d for d in divisors(rest) if stage_layers(layers, d, vp or 1) is not None]
+            near = sorted(ok, key=lambda d: (abs(d - pp), d))[:2]
+            what = f"the {layers} layers" + (f" in {vp} virtual stages" if vp and vp > 1 else "")
+            raise InvalidInputError("pipeline_parallel", f"{pp} must split {what} and divide "
+                                    f"the {rest} devices left after TP·CP; nearest valid: "
+                                    f"{_fmt(near)}")

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from flopcast.catalog.hardware import Hardware, resolve_hardware
 from flopcast.cluster.compute import ModelShape
-from flopcast.cluster.layout import Layout, check_layout
+from flopcast.cluster.layout import Layout, check_degrees, check_layout
 from flopcast.cluster.search import Fixed, search_layouts, smallest_fitting_count
 from flopcast.cluster.step import DP_OVERLAP, Overlaps
 from flopcast.cluster.systems import System, default_system_for, gemm_curve, resolve_system
@@ -32,6 +32,7 @@ from flopcast.numbers.limits import (
     MAX_PRICE_PER_DEVICE_HOUR,
     MAX_VOCAB,
     MAX_WIDTH,
+    BatchTokensArg,
     ParamsArg,
     TokensArg,
 )
@@ -93,7 +94,7 @@ class PlanClusterTrainingInput(BaseModel):
         default="bf16", description="Matrix-multiply precision (its dense peak is used).")
     global_batch: int | None = Field(default=None, ge=1, le=MAX_BATCH, description=(
         "Sequences per step. Give this or global_batch_tokens."))
-    global_batch_tokens: TokensArg | None = Field(default=None, description=(
+    global_batch_tokens: BatchTokensArg | None = Field(default=None, description=(
         "Tokens per step, e.g. '4M'; rounded to whole sequences."))
     tensor_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE,
                                         description="TP degree; searched when not given.")
@@ -301,6 +302,9 @@ def plan_cluster_training(args: PlanClusterTrainingInput) -> ClusterPlan:
     searched = any(v is None for v in (args.tensor_parallel, args.pipeline_parallel,
                                        args.virtual_stages, args.micro_batch, args.zero_stage,
                                        args.recompute))
+    check_degrees(devices=args.count, heads=shape.heads, layers=shape.layers,
+                  seq_len=shape.seq_len, tp=args.tensor_parallel, pp=args.pipeline_parallel,
+                  cp=args.context_parallel, vp=args.virtual_stages)
     if all(v is not None for v in (args.tensor_parallel, args.pipeline_parallel)):
         cp = args.context_parallel or 1
         dp = args.data_parallel or max(1, args.count // (args.tensor_parallel

@@ -34,6 +34,7 @@ CP_MIN_SEQ = 32_768
 _RECOMPUTES = ("none", "selective", "full")
 
 
+
 @dataclass(frozen=True)
 class Fixed:
     """Degrees the caller gave (None = search it)."""
@@ -47,6 +48,10 @@ class Fixed:
     zero_stage: int | None = None
     sequence_parallel: bool | None = None
     recompute: str | None = None
+
+
+_NO_FIXED = Fixed()
+_NO_OVERLAPS = Overlaps()
 
 
 @dataclass(frozen=True)
@@ -131,8 +136,8 @@ def _layouts(shape: ModelShape, devices: int, global_batch: int, node: int,
 
 def search_layouts(shape: ModelShape, devices: int, system: System, *, global_batch: int,
                    peak_flops_per_s: float, hbm_bytes_per_s: float, curve: GemmCurve,
-                   memory_bytes: float, fixed: Fixed = Fixed(), flash_attention: bool = True,
-                   overlaps: Overlaps = Overlaps(), precision: str = "bf16",
+                   memory_bytes: float, fixed: Fixed = _NO_FIXED, flash_attention: bool = True,
+                   overlaps: Overlaps = _NO_OVERLAPS, precision: str = "bf16",
                    keep: int = 5) -> SearchResult:
     """Rank every valid layout of `devices` by predicted step time (fastest first)."""
     recomputes = [fixed.recompute] if fixed.recompute else list(_RECOMPUTES)

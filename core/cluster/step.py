@@ -120,7 +120,7 @@ def dp_reduce_seconds(size_bytes: float, group: int, stride: int, system: System
     inside the node, all-reduce of the 1/g_in shard across nodes, all-gather inside the node.
 
     >>> from flopcast.cluster.systems import resolve_system
-    >>> round(dp_reduce_seconds(8e9, 4, 8, resolve_system("dgx-a100"))[0], 4)  # 2·3/4·8e9/25e9
+    >>> round(dp_reduce_seconds(8e9, 4, 8, resolve_system("dgx-a100"))[0], 3)  # 2·3/4·8e9/25e9
     0.48
     """
     if group <= 1:
@@ -150,7 +150,7 @@ def step_time(
     microbatches: int,
     recompute: str = "full",
     flash_attention: bool = True,
-    overlaps: Overlaps = Overlaps(),
+    overlaps: Overlaps | None = None,
     value_bytes: float = 2.0,
     algorithm: Algorithm = "ring",
 ) -> StepTime:
@@ -159,6 +159,7 @@ def step_time(
     `microbatches` is m from `flopcast.cluster.layout.check_layout`; the layout must pass it.
     """
     lay = layout
+    overlaps = overlaps or Overlaps()
     t, p, v, cp, d, b = lay.tp, lay.pp, lay.vp, lay.cp, lay.dp, lay.micro_batch
     fl = layer_flops(shape, b, cp=cp, causal_skip=flash_attention)
     dense_passes, attn_passes = pass_counts(recompute)

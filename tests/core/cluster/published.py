@@ -25,15 +25,17 @@ class Run:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _gpt(l: int, h: int, v: int = 51200) -> float:  # Narayanan et al. 2021 Eq. 2
-    return 12 * l * h**2 * (1 + 13 / (12 * h) + (v + 2048) / (12 * l * h))
+def _gpt(layers: int, h: int, v: int = 51200) -> float:  # Narayanan et al. 2021 Eq. 2
+    return 12 * layers * h**2 * (1 + 13 / (12 * h) + (v + 2048) / (12 * layers * h))
 
 
-def _shape(l: int, h: int, a: int, *, vocab: int = 51200, seq: int = 2048, kv: int | None = None,
-           d_ff: int | None = None, gated: bool = False, params: float | None = None) -> dict:
-    return {"layers": l, "d_model": h, "heads": a, "kv_heads": kv or a, "d_ff": d_ff or 4 * h,
+def _shape(layers: int, h: int, a: int, *, vocab: int = 51200, seq: int = 2048,
+           kv: int | None = None, d_ff: int | None = None, gated: bool = False,
+           params: float | None = None) -> dict:
+    return {"layers": layers, "d_model": h, "heads": a, "kv_heads": kv or a,
+            "d_ff": d_ff or 4 * h,
             "gated_ffn": gated, "vocab": vocab, "seq_len": seq,
-            "params": params or _gpt(l, h, vocab)}
+            "params": params or _gpt(layers, h, vocab)}
 
 
 KOR = "Korthikanti et al. 2022, arXiv:2205.05198, Table 5 (and §6.3 for DP 8)"
@@ -44,9 +46,9 @@ L3 = "Llama Team 2024, The Llama 3 Herd of Models, arXiv:2407.21783, §3.3 Table
 A100 = {"system": "dgx-a100", "flash_attention": False}
 
 
-def _kor(id_: str, l: int, h: int, a: int, n: int, tp: int, pp: int, vp: int | None, dp: int,
+def _kor(id_: str, layers: int, h: int, a: int, n: int, tp: int, pp: int, vp: int | None, dp: int,
          b: int, B: int, sec: float, rec: str, **kw: Any) -> Run:
-    args = {**_shape(l, h, a), **A100, "precision": "fp16", "count": n, "tensor_parallel": tp,
+    args = {**_shape(layers, h, a), **A100, "precision": "fp16", "count": n, "tensor_parallel": tp,
             "pipeline_parallel": pp, "data_parallel": dp, "virtual_stages": vp,
             "micro_batch": b, "global_batch": B, "recompute": rec,
             "sequence_parallel": rec == "selective", "zero_stage": 0, **kw}
@@ -54,9 +56,9 @@ def _kor(id_: str, l: int, h: int, a: int, n: int, tp: int, pp: int, vp: int | N
                args, () if vp else ("virtual stages",))
 
 
-def _pf(tflops: float, n: float, l: int, h: int, s: int) -> float:
+def _pf(tflops: float, n: float, layers: int, h: int, s: int) -> float:
     """Tokens/s from TFLOP/s counted as in PaLM App. B (6N + 12·L·H·Q·T per token)."""
-    return tflops * 1e12 / (6 * n + 12 * l * h * s)
+    return tflops * 1e12 / (6 * n + 12 * layers * h * s)
 
 
 RUNS: list[Run] = [
