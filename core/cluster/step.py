@@ -16,8 +16,9 @@
   backward pass (Llama 3 §3.3.2, all-gather based context parallelism), one more all-gather with
   full recomputation.
 * DP: gradients (2 bytes per parameter of the device's model-parallel shard) all-reduced over the
-  DP·CP ranks (2Ψ per rank); ZeRO-3 adds the parameter all-gathers, 3Ψ in all (Rajbhandari et al.
-  2020, arXiv:1910.02054, §7). A fraction o_dp overlaps the backward pass.
+  DP·CP ranks (2Ψ per rank); ZeRO-3 gathers the weights again for every micro-batch, 3Ψ per
+  micro-batch (Rajbhandari et al. 2020, arXiv:1910.02054, §7). A fraction o_dp overlaps the
+  backward pass.
 * t_opt: Adam's update streams ~28 bytes per parameter of the device's shard (fp32 master,
   momentum and variance read and written, 16-bit gradient read and weight written).
 
@@ -199,7 +200,9 @@ def step_time(
     dp_total, dp_bw = dp_reduce_seconds(psi_dev * value_bytes, dp_group, t * cp * p, system,
                                         algorithm)
     if lay.zero_stage >= 3:
-        dp_total *= 1.5
+        # ZeRO-3 gathers the weights in every micro-batch's forward and backward pass and
+        # reduce-scatters its gradients: 3 × (d−1)/d × Ψ per micro-batch (ZeRO §7, 3Ψ).
+        dp_total *= 1.5 * microbatches
     dp = (1.0 - overlaps.dp) * dp_total
     opt = psi_dev / (dp_group if lay.zero_stage >= 1 else 1) * ADAM_BYTES_PER_PARAM / (
         hbm_bytes_per_s * curve.hbm_fraction)
