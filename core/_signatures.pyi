@@ -116,6 +116,11 @@ def compare_gpus(
     pue: float | None = None,
     carbon_kg_per_kwh: float | None = None,
     language: Literal['en', 'zh'] = 'en',
+    utilization: Literal['default', 'predicted'] = 'default',
+    system: str | None = None,
+    global_batch: int | None = None,
+    tensor_parallel: int | None = None,
+    pipeline_parallel: int | None = None,
 ) -> GpuComparison:
     """Rank accelerators for one workload by days, cost or energy.
 
@@ -173,6 +178,16 @@ def compare_gpus(
         carbon_kg_per_kwh (default None): Grid carbon intensity, kg CO2eq per kWh. Default 0.385
             (US average).
         language (default 'en'): Summary language: "en" or "zh".
+        utilization (default 'default'): 'default': mfu / achieved_tflops if given, else 40%
+            MFU. 'predicted': the MFU plan_cluster_training predicts for this model, count and
+            cluster (needs count, a model shape and global_batch).
+        system (default None): Cluster preset for utilization='predicted', e.g. dgx-a100,
+            dgx-h100; default the device's.
+        global_batch (default None): Sequences per step, for utilization='predicted'.
+        tensor_parallel (default None): TP degree for utilization='predicted'; searched when not
+            given.
+        pipeline_parallel (default None): PP degree for utilization='predicted'; searched when
+            not given.
     """
     ...
 
@@ -401,6 +416,11 @@ def estimate_training(
     pue: float | None = None,
     carbon_kg_per_kwh: float | None = None,
     language: Literal['en', 'zh'] = 'en',
+    utilization: Literal['default', 'predicted'] = 'default',
+    system: str | None = None,
+    global_batch: int | None = None,
+    tensor_parallel: int | None = None,
+    pipeline_parallel: int | None = None,
 ) -> TrainingEstimate:
     """Estimate training time, device-hours, cost, energy and CO2.
 
@@ -460,6 +480,16 @@ def estimate_training(
         carbon_kg_per_kwh (default None): Grid carbon intensity, kg CO2eq per kWh. Default 0.385
             (US average).
         language (default 'en'): Summary language: "en" or "zh".
+        utilization (default 'default'): 'default': mfu / achieved_tflops if given, else 40%
+            MFU. 'predicted': the MFU plan_cluster_training predicts for this model, count and
+            cluster (needs count, a model shape and global_batch).
+        system (default None): Cluster preset for utilization='predicted', e.g. dgx-a100,
+            dgx-h100; default the device's.
+        global_batch (default None): Sequences per step, for utilization='predicted'.
+        tensor_parallel (default None): TP degree for utilization='predicted'; searched when not
+            given.
+        pipeline_parallel (default None): PP degree for utilization='predicted'; searched when
+            not given.
     """
     ...
 
