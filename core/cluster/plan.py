@@ -305,12 +305,11 @@ def plan_cluster_training(args: PlanClusterTrainingInput) -> ClusterPlan:
     check_degrees(devices=args.count, heads=shape.heads, layers=shape.layers,
                   seq_len=shape.seq_len, tp=args.tensor_parallel, pp=args.pipeline_parallel,
                   cp=args.context_parallel, vp=args.virtual_stages)
-    if all(v is not None for v in (args.tensor_parallel, args.pipeline_parallel)):
+    tp, pp = args.tensor_parallel, args.pipeline_parallel
+    if tp is not None and pp is not None:
         cp = args.context_parallel or 1
-        dp = args.data_parallel or max(1, args.count // (args.tensor_parallel
-                                                         * args.pipeline_parallel * cp))
-        check_layout(Layout(args.tensor_parallel, args.pipeline_parallel, dp, cp,
-                            args.virtual_stages or 1, 1, args.micro_batch or 1),
+        dp = args.data_parallel or max(1, args.count // (tp * pp * cp))
+        check_layout(Layout(tp, pp, dp, cp, args.virtual_stages or 1, 1, args.micro_batch or 1),
                      devices=args.count, heads=shape.heads, layers=shape.layers,
                      seq_len=shape.seq_len, global_batch=batch)
     memory = hw.memory_gb * 1e9

@@ -8,7 +8,8 @@ training time the tool reports equals D ÷ the predicted tokens/s.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,7 +43,7 @@ class ClusterArgs(BaseModel):
 
 
 def predicted_mfu(args: ClusterArgs, hw: Hardware, count: int | None, precision: str,
-                  flops: float, tokens: float | None, shape: dict[str, object],
+                  flops: float, tokens: float | None, shape: Mapping[str, Any],
                   recompute: str) -> tuple[float, list[Step], list[Assumption]]:
     """The MFU the cluster model predicts, in the caller's FLOP convention.
 
