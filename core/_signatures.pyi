@@ -578,6 +578,7 @@ def plan_cluster_training(
     d_model: int | None = None,
     heads: int | None = None,
     kv_heads: int | None = None,
+    head_dim: int | None = None,
     d_ff: int | None = None,
     gated_ffn: bool | None = None,
     vocab: int | None = None,
@@ -627,6 +628,7 @@ def plan_cluster_training(
         d_model (default None): Hidden size h.
         heads (default None): Attention heads a.
         kv_heads (default None): Key/value heads (GQA); default heads.
+        head_dim (default None): Per-head width; default d_model / heads.
         d_ff (default None): Feed-forward width; default 4·d_model.
         gated_ffn (default None): SwiGLU (three FFN matrices); default the preset's.
         vocab (default None): Vocabulary size.

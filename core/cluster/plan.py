@@ -70,6 +70,8 @@ class PlanClusterTrainingInput(BaseModel):
     heads: int | None = Field(default=None, ge=1, le=MAX_HEADS, description="Attention heads a.")
     kv_heads: int | None = Field(default=None, ge=1, le=MAX_HEADS,
                                  description="Key/value heads (GQA); default heads.")
+    head_dim: int | None = Field(default=None, ge=1, le=MAX_WIDTH,
+                                 description="Per-head width; default d_model / heads.")
     d_ff: int | None = Field(default=None, ge=1, le=MAX_WIDTH,
                              description="Feed-forward width; default 4·d_model.")
     gated_ffn: bool | None = Field(default=None,
@@ -200,8 +202,8 @@ def _shape(args: PlanClusterTrainingInput, assumptions: list[Assumption]
     h = pick("d_model", args.d_model, "d_model")
     a = pick("heads", args.heads, "heads")
     kv = args.kv_heads or (preset.kv_heads if preset else a)
-    head_dim = preset.head_dim if (preset and args.d_model is None and args.heads is None) \
-        else h // a
+    head_dim = args.head_dim or (
+        preset.head_dim if (preset and args.d_model is None and args.heads is None) else h // a)
     gated = args.gated_ffn if args.gated_ffn is not None else bool(preset and preset.gated_ffn)
     d_ff = args.d_ff or (preset.d_ff if preset and preset.d_ff else 4 * h)
     if args.d_ff is None and not (preset and preset.d_ff):

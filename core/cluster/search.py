@@ -52,6 +52,16 @@ class Fixed:
 
 _NO_FIXED = Fixed()
 _NO_OVERLAPS = Overlaps()
+#: Rejection reasons by the argument check_layout names.
+_REASONS = {
+    "virtual_stages": "interleaving: micro-batches not a multiple of PP",
+    "global_batch": "global batch not a multiple of DP × micro-batch",
+    "pipeline_parallel": "PP does not split the layers",
+    "tensor_parallel": "TP does not divide the heads",
+    "context_parallel": "CP does not divide the sequence",
+    "count": "degrees do not multiply to the device count",
+    "expert_parallel": "EP does not divide DP·CP or the experts",
+}
 
 
 @dataclass(frozen=True)
@@ -150,7 +160,7 @@ def search_layouts(shape: ModelShape, devices: int, system: System, *, global_ba
                 m = check_layout(lay, devices=devices, heads=shape.heads, layers=shape.layers,
                                  seq_len=shape.seq_len, global_batch=global_batch)
             except InvalidInputError as e:
-                result.rejected[f"{e.argument}: does not divide"] += 1
+                result.rejected[_REASONS.get(e.argument, e.argument)] += 1
                 continue
             mem = layout_memory_bytes(shape, lay, rec, precision=precision,
                                       flash_attention=flash_attention)

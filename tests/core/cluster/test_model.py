@@ -200,6 +200,7 @@ def test_search_ranks_and_counts_rejections():
     times = [row.step_seconds for row in r.ranked]
     assert times == sorted(times) and len(times) == 5
     assert r.rejected.get("memory: does not fit", 0) > 0
+    assert all(": does not divide" not in reason for reason in r.rejected)
     assert sum(r.breakdown_seconds.values()) == pytest.approx(r.step_seconds)
     assert any("faster than the next" in a for a in r.advice)
     assert r.memory_gb_per_device <= r.device_memory_gb
