@@ -326,8 +326,8 @@ def plan_cluster_training(args: PlanClusterTrainingInput) -> ClusterPlan:
         need = smallest_fitting_count(shape, args.count, system.devices_per_node, batch,
                                       memory, args.recompute, args.precision,
                                       args.flash_attention)
-        more = (f"; the smallest device count with a layout that fits is {need}"
-                if need else "")
+        more = (f"; the smallest device count with a layout that fits is {need} (doubling "
+                f"{args.count})" if need else "")
         raise InvalidInputError(
             "count", f"no layout of {args.count} {hw.name} fits this model with global batch "
             f"{batch} ({found.tried} tried; rejected: {reasons}){more}")
