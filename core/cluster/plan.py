@@ -321,6 +321,11 @@ def plan_cluster_training(args: PlanClusterTrainingInput) -> ClusterPlan:
                            memory_bytes=memory, fixed=fixed,
                            flash_attention=args.flash_attention, overlaps=overlaps,
                            precision=args.precision, keep=args.top)
+    if found.tried == 0:
+        raise InvalidInputError(
+            "count", f"no TP·CP·PP·DP split of {args.count} devices divides the {shape.heads} "
+            f"heads, the {shape.layers} layers and the global batch of {batch} sequences; use a "
+            f"count that is a multiple of {system.devices_per_node} or a power of two")
     if not found.ranked:
         reasons = ", ".join(f"{k} ({v})" for k, v in found.rejected.most_common()) or "none"
         need = smallest_fitting_count(shape, args.count, system.devices_per_node, batch,

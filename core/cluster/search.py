@@ -182,11 +182,14 @@ def smallest_fitting_count(shape: ModelShape, devices: int, node: int, global_ba
                            flash_attention: bool) -> int | None:
     """The fewest devices (doubling from `devices`) for which some layout fits in memory."""
     n = devices
+    # The leanest settings only (full recompute, ZeRO-3, micro-batch 1) unless given: if
+    # those do not fit, nothing does, and the search stays short.
+    rec = recompute or "full"
+    lean = Fixed(recompute=rec, zero_stage=3, micro_batch=1)
     while n <= 1 << 24:
         n *= 2
-        for lay in _layouts(shape, n, global_batch, node, Fixed(recompute=recompute)):
-            for rec in ([recompute] if recompute else _RECOMPUTES):
-                if layout_memory_bytes(shape, lay, rec, precision=precision,
-                                       flash_attention=flash_attention) <= memory_bytes:
-                    return n
+        for lay in _layouts(shape, n, global_batch, node, lean):
+            if layout_memory_bytes(shape, lay, rec, precision=precision,
+                                   flash_attention=flash_attention) <= memory_bytes:
+                return n
     return None

@@ -234,3 +234,9 @@ def test_duplicate_ids_and_unknown_links_fail():
         load_cluster_text(link + link)
     with pytest.raises(InvalidInputError, match="did you mean"):
         resolve_system("dgx-a10")
+
+
+def test_a_count_with_no_split_says_which_counts_work():
+    with pytest.raises(InvalidInputError, match="multiple of 8 or a power of two"):
+        plan_cluster_training(model="gpt-3-175b", count=3**7, system="dgx-a100",
+                              global_batch=1024)
