@@ -53,6 +53,8 @@ _LAZY: dict[str, str] = {
     "estimate_training": "flopcast.training.estimate",
     "GpuComparison": "flopcast.training.compare",
     "compare_gpus": "flopcast.training.compare",
+    "ClusterPlan": "flopcast.cluster.plan",
+    "plan_cluster_training": "flopcast.cluster.plan",
     "plan_compute_optimal": "flopcast.planning.optimal",
     "estimate_memory": "flopcast.memory.estimate",
     "training_state_bytes": "flopcast.memory.estimate",
@@ -100,6 +102,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         explain_flops,
         list_hardware,
         list_models,
+        plan_cluster_training,
         plan_compute_optimal,
         resolve_workload,
     )
@@ -117,6 +120,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         model_catalog,
         resolve_model,
     )
+    from flopcast.cluster.plan import ClusterPlan
     from flopcast.memory.estimate import training_state_bytes
     from flopcast.numbers.quantities import parse_duration_seconds, parse_quantity
     from flopcast.numbers.results import Assumption, Result, Source, Step

@@ -11,6 +11,7 @@ from typing import Literal
 from flopcast.catalog.hardware import ListHardwareResult
 from flopcast.catalog.models import ListModelsResult
 from flopcast.claims.check import ClaimCheck
+from flopcast.cluster.plan import ClusterPlan
 from flopcast.explain.flops import Explanation
 from flopcast.inference.estimate import InferenceEstimate
 from flopcast.memory.estimate import MemoryEstimate
@@ -118,6 +119,11 @@ def compare_gpus(
     pue: float | None = None,
     carbon_kg_per_kwh: float | None = None,
     language: Literal['en', 'zh'] = 'en',
+    utilization: Literal['default', 'predicted'] = 'default',
+    system: str | None = None,
+    global_batch: int | None = None,
+    tensor_parallel: int | None = None,
+    pipeline_parallel: int | None = None,
 ) -> GpuComparison:
     """Rank accelerators for one workload by days, cost or energy.
 
@@ -176,6 +182,16 @@ def compare_gpus(
         carbon_kg_per_kwh (default None): Grid carbon intensity, kg CO2eq per kWh. Default 0.385
             (US average).
         language (default 'en'): Summary language: "en" or "zh".
+        utilization (default 'default'): 'default': mfu / achieved_tflops if given, else 40%
+            MFU. 'predicted': the MFU plan_cluster_training predicts for this model, count and
+            cluster (needs count, a model shape and global_batch).
+        system (default None): Cluster preset for utilization='predicted', e.g. dgx-a100,
+            dgx-h100; default the device's.
+        global_batch (default None): Sequences per step, for utilization='predicted'.
+        tensor_parallel (default None): TP degree for utilization='predicted'; searched when not
+            given.
+        pipeline_parallel (default None): PP degree for utilization='predicted'; searched when
+            not given.
     """
     ...
 
@@ -407,6 +423,11 @@ def estimate_training(
     pue: float | None = None,
     carbon_kg_per_kwh: float | None = None,
     language: Literal['en', 'zh'] = 'en',
+    utilization: Literal['default', 'predicted'] = 'default',
+    system: str | None = None,
+    global_batch: int | None = None,
+    tensor_parallel: int | None = None,
+    pipeline_parallel: int | None = None,
 ) -> TrainingEstimate:
     """Estimate training time, device-hours, cost, energy and CO2.
 
@@ -471,6 +492,16 @@ def estimate_training(
         carbon_kg_per_kwh (default None): Grid carbon intensity, kg CO2eq per kWh. Default 0.385
             (US average).
         language (default 'en'): Summary language: "en" or "zh".
+        utilization (default 'default'): 'default': mfu / achieved_tflops if given, else 40%
+            MFU. 'predicted': the MFU plan_cluster_training predicts for this model, count and
+            cluster (needs count, a model shape and global_batch).
+        system (default None): Cluster preset for utilization='predicted', e.g. dgx-a100,
+            dgx-h100; default the device's.
+        global_batch (default None): Sequences per step, for utilization='predicted'.
+        tensor_parallel (default None): TP degree for utilization='predicted'; searched when not
+            given.
+        pipeline_parallel (default None): PP degree for utilization='predicted'; searched when
+            not given.
     """
     ...
 
@@ -546,6 +577,111 @@ def list_models(
         family (default None): Only list this family, e.g. 'gpt-3', 'llama-2', 'llama-3.1'. Omit
             to list every preset.
         language (default 'en'): Language of the summary: 'en' (English) or 'zh' (Chinese).
+    """
+    ...
+
+
+def plan_cluster_training(
+    *,
+    model: str | None = None,
+    params: float | str | None = None,
+    tokens: float | str | None = None,
+    layers: int | None = None,
+    d_model: int | None = None,
+    heads: int | None = None,
+    kv_heads: int | None = None,
+    head_dim: int | None = None,
+    d_ff: int | None = None,
+    gated_ffn: bool | None = None,
+    vocab: int | None = None,
+    seq_len: int | None = None,
+    count: int,
+    system: str | None = None,
+    hardware: str | None = None,
+    devices_per_node: int | None = None,
+    scale_up_gb_s: float | None = None,
+    scale_out_gb_s: float | None = None,
+    precision: Literal['bf16', 'fp16', 'fp8'] = 'bf16',
+    global_batch: int | None = None,
+    global_batch_tokens: float | str | None = None,
+    tensor_parallel: int | None = None,
+    pipeline_parallel: int | None = None,
+    data_parallel: int | None = None,
+    context_parallel: int | None = None,
+    virtual_stages: int | None = None,
+    micro_batch: int | None = None,
+    zero_stage: int | None = None,
+    sequence_parallel: bool | None = None,
+    recompute: Literal['none', 'selective', 'full'] | None = None,
+    flash_attention: bool = True,
+    dp_overlap: float | None = None,
+    tp_overlap: float | None = None,
+    price_per_device_hour: float | None = None,
+    top: int = 3,
+    language: Literal['en', 'zh'] = 'en',
+) -> ClusterPlan:
+    """Predict step time, TFLOP/s per device and MFU of a training run on a cluster, and find
+    the fastest parallel layout (TP/PP/VP/CP/DP, micro-batch, ZeRO, recompute) that fits.
+
+    Every layout argument left out is searched; with all given, that layout is explained.
+
+    Raises:
+        InvalidInputError: a layout that does not divide devices, heads, layers, sequence or
+            batch (naming the nearest valid values), a shape that is incomplete, or a workload
+            that fits no layout (naming the smallest device count that fits).
+
+    Arguments (the fields of `PlanClusterTrainingInput`, the same on every front end):
+        model (default None): Model preset id, e.g. 'gpt-3-175b', 'llama-3.1-405b' (gives the
+            shape); arguments below override it.
+        params (default None): Parameters, e.g. '175B'.
+        tokens (default None): Training tokens, e.g. '300B', for the run's days and cost;
+            default the preset's.
+        layers (default None): Layers L.
+        d_model (default None): Hidden size h.
+        heads (default None): Attention heads a.
+        kv_heads (default None): Key/value heads (GQA); default heads.
+        head_dim (default None): Per-head width; default d_model / heads.
+        d_ff (default None): Feed-forward width; default 4·d_model.
+        gated_ffn (default None): SwiGLU (three FFN matrices); default the preset's.
+        vocab (default None): Vocabulary size.
+        seq_len (default None): Sequence length in tokens; default the preset's.
+        count (required): Number of devices (GPUs/TPU chips).
+        system (default None): Cluster preset: dgx-a100 (8×A100, NVLink 600 GB/s, 8×HDR 200
+            Gb/s), dgx-h100, meta-h100-roce, hgx-h800, jean-zay-a100, gb200-nvl72, tpu-v4-pod,
+            tpu-v5p-pod. Default: the first preset for `hardware`.
+        hardware (default None): Accelerator id, e.g. 'a100', 'h100-sxm'; default the system's.
+        devices_per_node (default None): Devices in one scale-up (NVLink/ICI) domain; overrides
+            the system's.
+        scale_up_gb_s (default None): Per-device scale-up bandwidth, GB/s per direction;
+            overrides the system's.
+        scale_out_gb_s (default None): Per-device scale-out (InfiniBand/RoCE) bandwidth, GB/s
+            per direction.
+        precision (default 'bf16'): Matrix-multiply precision (its dense peak is used).
+        global_batch (default None): Sequences per step. Give this or global_batch_tokens.
+        global_batch_tokens (default None): Tokens per step, e.g. '4M'; rounded to whole
+            sequences.
+        tensor_parallel (default None): TP degree; searched when not given.
+        pipeline_parallel (default None): PP degree; searched when not given.
+        data_parallel (default None): DP degree; default count / (TP·CP·PP).
+        context_parallel (default None): CP degree (long sequences); searched from 32K tokens
+            up, else 1.
+        virtual_stages (default None): Interleaved pipeline stages per device v; searched when
+            not given.
+        micro_batch (default None): Sequences per micro-batch; searched.
+        zero_stage (default None): ZeRO stage over DP ranks; searched (1 or 3).
+        sequence_parallel (default None): Megatron sequence parallelism with TP; default on when
+            TP > 1.
+        recompute (default None): Activation recomputation; searched when not given.
+        flash_attention (default True): Fused attention that skips masked blocks and stores no
+            scores.
+        dp_overlap (default None): Fraction of the DP gradient reduction hidden by backward;
+            default 0.75.
+        tp_overlap (default None): Fraction of TP communication hidden by compute; default 0
+            (Megatron-LM 2021).
+        price_per_device_hour (default None): USD per device-hour; default the catalog's
+            reference price.
+        top (default 3): Layouts to list when searching.
+        language (default 'en'): Summary language: "en" or "zh".
     """
     ...
 

@@ -197,6 +197,66 @@ def planning_table() -> str:
     return "\n".join(lines)
 
 
+def _cluster_tables():
+    sys.path.insert(0, str(Path(__file__).parent / "core" / "cluster"))
+    import published
+    import table1
+
+    return table1, published
+
+
+def cluster_calibration_table() -> str:
+    from flopcast.cluster.plan import plan_cluster_training
+
+    table1, _ = _cluster_tables()
+    lines = ["| params | TP | PP | VP | GPUs | batch | micro-batch | measured TFLOP/s | "
+             "predicted | error | MFU (predicted) |", "|---:|---:|---:|---:|---:|---:|---:|---:|"
+             "---:|---:|---:|"]
+    errs = []
+    for P, a, h, l_, t, p, n, B, X, b, v in table1.TABLE1:
+        r = plan_cluster_training(
+            params=table1.eq2_params(l_, h), layers=l_, d_model=h, heads=a, vocab=51200,
+            seq_len=2048, count=n, system="dgx-a100", precision="fp16", tensor_parallel=t,
+            pipeline_parallel=p, virtual_stages=v, micro_batch=b, global_batch=B,
+            recompute="full", sequence_parallel=False, zero_stage=0, flash_attention=False)
+        e = r.hardware_tflops_per_device / X - 1
+        errs.append(abs(e))
+        lines.append(f"| {P}B | {t} | {p} | {v} | {n} | {B} | {b} | {X} | "
+                     f"{r.hardware_tflops_per_device:.1f} | {e:+.1%} | {r.mfu:.1%} |")
+    lines.append(f"\nMean absolute error {sum(errs) / len(errs):.1%}, largest {max(errs):.1%}.")
+    return "\n".join(lines)
+
+
+def cluster_validation_table() -> str:
+    _, published = _cluster_tables()
+    lines = ["| run | measured | tokens/s/device measured | predicted | error | flat 40% MFU "
+             "| error | not published (searched) |", "|---|---|---:|---:|---:|---:|---:|---|"]
+    groups: dict[str, list[tuple[float, float]]] = {}
+    for run in published.RUNS:
+        pred = published.predict(run)
+        flat = published.flat_default_tokens_per_s(run)
+        m = run.tokens_per_s_per_device
+        groups.setdefault(run.group, []).append((pred / m - 1, flat / m - 1))
+        lines.append(f"| {run.id} | {run.measured} | {m:,.1f} | {pred:,.1f} | "
+                     f"{pred / m - 1:+.0%} | {flat:,.1f} | {flat / m - 1:+.0%} | "
+                     f"{', '.join(run.unknown) or '—'} |")
+    lines += ["", "| set | runs | cluster model: mean abs error | largest | flat 40% MFU: mean "
+              "abs error | largest |", "|---|---:|---:|---:|---:|---:|"]
+    every: list[tuple[float, float]] = []
+    for group, errs in groups.items():
+        every += errs
+        lines.append(_error_row(group, errs))
+    lines.append(_error_row("**all validation runs**", every))
+    return "\n".join(lines)
+
+
+def _error_row(name: str, errs: list[tuple[float, float]]) -> str:
+    model = [abs(e[0]) for e in errs]
+    flat = [abs(e[1]) for e in errs]
+    return (f"| {name} | {len(errs)} | {sum(model) / len(model):.0%} | {max(model):.0%} | "
+            f"{sum(flat) / len(flat):.0%} | {max(flat):.0%} |")
+
+
 SECTIONS: dict[str, Callable[[], str]] = {
     "planning": planning_table,
     "hardware": hardware_table,
@@ -204,6 +264,8 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "models": models_table,
     "configs": configs_table,
     "seed": seed_table,
+    "cluster-calibration": cluster_calibration_table,
+    "cluster-validation": cluster_validation_table,
 }
 
 

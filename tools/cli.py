@@ -51,6 +51,7 @@ SUBCOMMANDS: dict[str, str] = {
     "list_models": "models",
     "check_claim": "claim",
     "plan_compute_optimal": "plan",
+    "plan_cluster_training": "cluster",
     "estimate_memory": "memory",
     "estimate_inference": "inference",
     "count_tokens": "tokens",

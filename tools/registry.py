@@ -224,6 +224,7 @@ def _build() -> tuple[ToolSpec, ...]:
     """The shipped tools, in the order a client lists them (most used first)."""
     from flopcast.catalog import hardware, models
     from flopcast.claims import check as claims
+    from flopcast.cluster import plan as cluster
     from flopcast.explain import flops as explain
     from flopcast.inference import estimate as inference
     from flopcast.memory import estimate as memory
@@ -272,6 +273,31 @@ def _build() -> tuple[ToolSpec, ...]:
                 "needs; `mfu` default 0.40. "
                 'Example: compare_gpus(params="13B", tokens="1T", target_days=30, '
                 'sort_by="cost")'
+            ),
+        ),
+        ToolSpec.of(
+            cluster.plan_cluster_training,
+            title="Plan a training run on a cluster (layout, step time, predicted MFU)",
+            description=(
+                "Predicts how fast a training run goes on a real cluster from the model, the "
+                "devices, the network and the parallel layout, instead of assuming an MFU: "
+                "step time and where it goes (compute, tensor/pipeline/data/context-parallel "
+                "communication, pipeline bubble, optimizer), tokens/s, TFLOP/s per device "
+                "(as Megatron-LM logs it, with recomputation) and MFU, days and cost for "
+                "`tokens`, memory per device; and, for every layout argument left out, "
+                "searches the TP/PP/VP/CP/DP/micro-batch/ZeRO/recompute layouts that fit in "
+                "memory and ranks them, saying how many were rejected and why. Use it for "
+                "questions like: \"How long does GPT-3 take on 1024 A100s with TP 8 PP 8, "
+                "batch 1536?\", \"Best TP/PP/DP layout for Llama 3 70B on 512 H100s with a "
+                "4M-token batch?\", \"Why is my MFU only 30%?\", \"1024 块 A100 用 TP 8、PP 8 "
+                "训练 GPT-3 每步多久、MFU 多少？\", \"512 块 H100 训练 Llama 3 70B 最好的并行"
+                "方式？\". Cluster: `system` preset (dgx-a100, dgx-h100, meta-h100-roce, "
+                "hgx-h800, jean-zay-a100, gb200-nvl72, tpu-v4-pod, tpu-v5p-pod) or `hardware`, "
+                "with `devices_per_node`, `scale_up_gb_s`, `scale_out_gb_s` to override. "
+                "Calibrated on Megatron-LM's published runs (Narayanan et al. 2021 Table 1, "
+                "within 5%); on other published runs typically within ±20%. "
+                'Example: plan_cluster_training(model="gpt-3-175b", count=1024, '
+                'system="dgx-a100", tensor_parallel=8, pipeline_parallel=8, global_batch=1536)'
             ),
         ),
         ToolSpec.of(

@@ -24,6 +24,7 @@ from flopcast.numbers.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PE
 
 __all__ = [
     "BatchArg",
+    "BatchTokensArg",
     "Bound",
     "Co2Arg",
     "ContextArg",
@@ -113,6 +114,8 @@ QUANTITY_BOUNDS: dict[str, Bound] = {
                            "catalog, DeepSeek-V3 with 6.71e11"),
     "tokens": Bound(1, 1e17, "tokens", "more than 6,000× the largest training set in the "
                     "catalog, Llama 3.1 405B's 1.56e13 tokens"),
+    "global_batch_tokens": Bound(1, 1e12, "tokens", "tokens per training step: about 60,000× "
+                                 "Llama 3 405B's 16M-token batch"),
     "flops": Bound(1, 1e32, "FLOPs", "about a million times the largest published run, "
                    "Llama 3.1 405B's 3.8e25 FLOPs"),
     "budget_usd": Bound(0.01, 1e13, "USD", "about a tenth of world GDP"),
@@ -141,6 +144,7 @@ def _number(bound: Bound, unit_seconds: float = 1.0) -> object:
 ParamsArg = Annotated[float, _number(QUANTITY_BOUNDS["params"])] | str
 TokensArg = Annotated[float, _number(QUANTITY_BOUNDS["tokens"])] | str
 FlopsArg = Annotated[float, _number(QUANTITY_BOUNDS["flops"])] | str
+BatchTokensArg = Annotated[float, _number(QUANTITY_BOUNDS["global_batch_tokens"])] | str
 UsdArg = Annotated[float, _number(QUANTITY_BOUNDS["cost_usd"])] | str
 EnergyArg = Annotated[float, _number(QUANTITY_BOUNDS["energy_kwh"])] | str
 Co2Arg = Annotated[float, _number(QUANTITY_BOUNDS["co2_kg"])] | str

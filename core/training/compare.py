@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from flopcast.catalog.hardware import Hardware, hardware_catalog, resolve_hardware
+from flopcast.cluster.predicted import ClusterArgs, predicted_mfu
 from flopcast.memory.estimate import training_state_bytes
 from flopcast.numbers.errors import FlopcastError, InvalidInputError
 from flopcast.numbers.limits import CountArg, DaysArg
@@ -70,7 +71,7 @@ class _CompareDevices(BaseModel):
         return [value] if isinstance(value, str) else value
 
 
-class CompareGpusInput(HardwareArgs, _CompareDevices, WorkloadArgs):
+class CompareGpusInput(ClusterArgs, HardwareArgs, _CompareDevices, WorkloadArgs):
     """Arguments of `compare_gpus` (schema order: workload, devices, rates and prices)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -159,7 +160,11 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
         target_seconds = parse_duration_seconds(
             args.target_days, argument="target_days", default_unit="days"
         )
-    if args.achieved_tflops is None and args.mfu is None:
+    if args.utilization == "predicted" and (args.mfu is not None
+                                            or args.achieved_tflops is not None):
+        raise InvalidInputError("utilization", "'predicted' replaces mfu / achieved_tflops; "
+                                "give one or the other")
+    if args.achieved_tflops is None and args.mfu is None and args.utilization == "default":
         assumptions.append(
             Assumption(name="mfu", value=format_number(DEFAULT_MFU.mfu), source=DEFAULT_MFU.source)
         )
@@ -187,7 +192,20 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
         except FlopcastError as e:
             skipped.append(SkippedRow(hardware=hw.id, reason=str(e)))
             continue
-        if args.achieved_tflops is not None:
+        if args.utilization == "predicted":  # the cluster model's MFU per device type
+            try:
+                hw_mfu, more_steps, more = predicted_mfu(
+                    args, hw, args.count, peak.precision, work.flops, work.tokens,
+                    {"model": args.model, "params": work.params, "layers": args.layers,
+                     "d_model": args.d_model, "heads": args.heads, "seq_len": args.seq_len,
+                     "vocab": args.vocab, "d_ff": args.d_ff}, work.recompute)
+            except FlopcastError as e:
+                skipped.append(SkippedRow(hardware=hw.id, reason=str(e)))
+                continue
+            steps += more_steps
+            assumptions += more
+            achieved = achieved_flops_per_s(peak.flops_per_s, hw_mfu, ratio)
+        elif args.achieved_tflops is not None:
             achieved = args.achieved_tflops * 1e12
         else:
             achieved = achieved_flops_per_s(peak.flops_per_s, mfu, ratio)
@@ -234,7 +252,10 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
             make_step(
                 "training time per device type",
                 "t = C_hw / (n · peak · MFU · C_hw/C_model)",
-                [("C_hw", work.hardware_flops, "FLOPs"), ("MFU", mfu, "")],
+                [("C_hw", work.hardware_flops, "FLOPs"),
+                 ("MFU", mfu if args.utilization == "default" else
+                  rows[0].achieved_tflops_per_device / rows[0].peak_tflops_per_device / ratio,
+                  "")],
                 rows[0].days,
                 "days (first row)",
             )

@@ -24,7 +24,8 @@ import math
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from flopcast.catalog.hardware import Peak, resolve_hardware
+from flopcast.catalog.hardware import Hardware, Peak, resolve_hardware
+from flopcast.cluster.predicted import ClusterArgs, predicted_mfu
 from flopcast.numbers.errors import InvalidInputError, MissingArgumentError
 from flopcast.numbers.limits import (
     MAX_POWER_WATTS,
@@ -155,7 +156,7 @@ class _DeviceArgs(BaseModel):
     )
 
 
-class EstimateTrainingInput(HardwareArgs, _DeviceArgs, WorkloadArgs):
+class EstimateTrainingInput(ClusterArgs, HardwareArgs, _DeviceArgs, WorkloadArgs):
     """Arguments of `estimate_training` (schema order: workload, device, rates and prices)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -249,6 +250,11 @@ def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
     assumptions: list[Assumption] = (
         list(work.assumptions) + hw_assumptions + precision_assumptions
     )
+    if args.utilization == "predicted" and args.device_hours is not None:
+        raise InvalidInputError("utilization", "device_hours already fixes the rate: give "
+                                "device_hours or utilization='predicted', not both")
+    if args.utilization == "predicted":  # the cluster model's MFU (flopcast.cluster)
+        args = _with_predicted_mfu(args, work, hw, peak, steps, assumptions)
     if args.device_hours is not None:
         mfu, hfu, achieved, rate_steps, rate_assumptions = _rate_from_device_hours(
             args, peak, work)
@@ -343,6 +349,22 @@ def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
     )
     result.summary = training_summary(result)
     return result
+
+
+def _with_predicted_mfu(args: EstimateTrainingInput, work: Workload, hw: Hardware, peak: Peak,
+                        steps: list[Step], assumptions: list[Assumption]
+                        ) -> EstimateTrainingInput:
+    if args.mfu is not None or args.achieved_tflops is not None:
+        raise InvalidInputError("utilization", "'predicted' replaces mfu / achieved_tflops; "
+                                "give one or the other")
+    shape = {"model": args.model, "params": work.params, "layers": args.layers,
+             "d_model": args.d_model, "heads": args.heads, "seq_len": args.seq_len,
+             "vocab": args.vocab, "d_ff": args.d_ff}
+    mfu, more_steps, more_assumptions = predicted_mfu(
+        args, hw, args.count, peak.precision, work.flops, work.tokens, shape, work.recompute)
+    steps += more_steps
+    assumptions += more_assumptions
+    return args.model_copy(update={"mfu": mfu})
 
 
 def _scenarios(

@@ -34,6 +34,8 @@ CONVENTION = {
     "list_models": ("catalog.models", "list_models", "ListModelsInput", "ListModelsResult"),
     "explain_flops": ("explain.flops", "explain_flops", "ExplainFlopsInput", "Explanation"),
     "check_claim": ("claims.check", "check_claim", "CheckClaimInput", "ClaimCheck"),
+    "plan_cluster_training": ("cluster.plan", "plan_cluster_training",
+                              "PlanClusterTrainingInput", "ClusterPlan"),
     "plan_compute_optimal": ("planning.optimal", "plan_compute_optimal", "PlanComputeOptimalInput",
                              "ComputeOptimalPlan"),
     "estimate_memory": ("memory.estimate", "estimate_memory", "EstimateMemoryInput",

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import flopcast
 from flopcast.numbers.errors import InvalidInputError, UnknownHardwareError
 from flopcast.training.estimate import device_hours, estimate_training, training_seconds
 
@@ -292,3 +293,13 @@ def test_device_hours_work_forward_from_a_published_gpu_hour_figure() -> None:
 def test_device_hours_and_a_rate_are_not_both_given() -> None:
     with pytest.raises(InvalidInputError, match="^mfu: device_hours already fixes"):
         estimate_training(params="7B", tokens="1T", hardware="a100", device_hours=1000, mfu=0.4)
+
+
+def test_device_hours_and_a_predicted_utilization_are_one_too_many():
+    from flopcast.numbers.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="^utilization: device_hours already fixes"):
+        flopcast.estimate_training(model="gpt-3-175b", hardware="a100", count=1024,
+                                   device_hours=835_584, utilization="predicted",
+                                   system="dgx-a100", global_batch=1536,
+                                   tensor_parallel=8, pipeline_parallel=8)

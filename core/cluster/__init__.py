@@ -1,0 +1,1 @@
+"""Cluster-aware training time: layouts, collectives, predicted utilization, layout search."""

@@ -1,0 +1,229 @@
+"""The derivation, assumptions, advice and summary of plan_cluster_training's best layout."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flopcast.catalog.hardware import Hardware, Peak
+from flopcast.cluster.compute import ModelShape, layer_flops, nonmatmul_bytes, pass_counts
+from flopcast.cluster.layout import Layout
+from flopcast.cluster.search import SearchResult
+from flopcast.cluster.step import ADAM_BYTES_PER_PARAM, Overlaps, StepTime
+from flopcast.cluster.systems import GemmCurve, System
+from flopcast.numbers.quantities import SECONDS_PER_DAY, format_duration, format_number
+from flopcast.numbers.results import Assumption, Step, make_step
+
+if TYPE_CHECKING:  # pragma: no cover
+    from flopcast.cluster.plan import ClusterPlan, LayoutRow, PlanClusterTrainingInput
+
+__all__ = ["explain_plan", "layout_row"]
+
+_NAR21 = "Narayanan et al. 2021, Megatron-LM (SC21), arXiv:2104.04473"
+
+
+def layout_row(lay: Layout, rec: str, st: StepTime, mem: float, peak: float) -> LayoutRow:
+    from flopcast.cluster.plan import LayoutRow
+
+    return LayoutRow(
+        tensor_parallel=lay.tp, pipeline_parallel=lay.pp, data_parallel=lay.dp,
+        context_parallel=lay.cp, virtual_stages=lay.vp, micro_batch=lay.micro_batch,
+        zero_stage=lay.zero_stage, sequence_parallel=lay.sequence_parallel, recompute=rec,
+        step_seconds=st.seconds, mfu=st.model_flops_per_s_per_device() / peak,
+        memory_gb_per_device=mem / 1e9, label=f"{lay.label()} · recompute {rec}")
+
+
+def _steps(shape: ModelShape, lay: Layout, rec: str, st: StepTime, system: System, peak: float,
+           hbm: float, curve: GemmCurve, flash: bool) -> list[Step]:
+    t, b, cp = lay.tp, lay.micro_batch, lay.cp
+    fl = layer_flops(shape, b, cp=cp, causal_skip=flash)
+    dense_p, attn_p = pass_counts(rec)
+    out = [
+        make_step("largest GEMM per device", "F_gemm = 2 · b · s/CP · h · d_ff / t",
+                  [("b", b, "sequences"), ("s", shape.seq_len, "tokens"), ("CP", cp, ""),
+                   ("h", shape.d_model, ""), ("d_ff", shape.d_ff, ""), ("t", t, "")],
+                  fl.largest_gemm / t, "FLOPs"),
+        make_step("achievable GEMM fraction", "e = e_max · F_gemm / (F_gemm + F_half)",
+                  [("e_max", curve.max_fraction, ""), ("F_gemm", fl.largest_gemm / t, "FLOPs"),
+                   ("F_half", curve.half_flops, "FLOPs")], st.gemm_fraction, ""),
+        make_step("layer GEMM time per micro-batch",
+                  "t_gemm = (k_d · F_dense + k_a · F_attn) / (t · peak · e)",
+                  [("k_d", dense_p, "passes"), ("F_dense", fl.dense, "FLOPs"),
+                   ("k_a", attn_p, "passes"), ("F_attn", fl.attention, "FLOPs"), ("t", t, ""),
+                   ("peak", peak, "FLOP/s"), ("e", st.gemm_fraction, "")],
+                  (dense_p * fl.dense + attn_p * fl.attention) / t / (peak * st.gemm_fraction),
+                  "s"),
+    ]
+    elem_p = 4 if rec == "full" else 3
+    nb = nonmatmul_bytes(shape, b, tp=t, cp=cp, sequence_parallel=lay.sequence_parallel,
+                         flash_attention=flash)
+    out.append(make_step("layer non-matmul time per micro-batch", "t_elem = k · B_act / (BW · f)",
+                         [("k", elem_p, "passes"), ("B_act", nb, "bytes"), ("BW", hbm, "B/s"),
+                          ("f", curve.hbm_fraction, "")],
+                         elem_p * nb / (hbm * curve.hbm_fraction), "s"))
+    out.append(make_step(
+        "time of one micro-batch on the fullest stage",
+        "t_stage = L_stage · (t_gemm + t_elem + t_TP + t_CP) + t_logits + t_p2p",
+        [("L_stage", st.stage_layers, "layers")], st.stage_seconds, "s"))
+    out.append(make_step(
+        f"pipeline bubble ({_NAR21}, §2.2)", "t_bubble = (p − 1) / v · t_stage",
+        [("p", lay.pp, "stages"), ("v", lay.vp, "virtual stages"),
+         ("t_stage", st.stage_seconds, "s")], st.bubble, "s"))
+    out.append(make_step(
+        "TP communication per step (Shoeybi et al. 2019 §3: 4 all-reduces of b·s·h per layer, "
+        "6 with full recompute)",
+        "t_TP = m · L_stage · n_AR · (2(t−1)/t · b·s·h·2 bytes / BW_TP + α)",
+        [("m", st.microbatches, "micro-batches"), ("L_stage", st.stage_layers, ""),
+         ("n_AR", 6 if rec == "full" else 4, ""), ("t", t, ""),
+         ("BW_TP", st.tp_bandwidth, "B/s")], st.tp_comm, "s"))
+    out.append(make_step(
+        "DP gradient reduction, exposed (Rajbhandari et al. 2020 §7: 2Ψ, 3Ψ with ZeRO-3)",
+        "t_DP = (1 − o) · 2(d−1)/d · 2 bytes · Ψ/(t·p) / BW_DP",
+        [("o", 1 - st.dp_comm / st.dp_total if st.dp_total else 0.0, "overlap"),
+         ("d", lay.dp * lay.cp, "ranks"), ("Ψ", shape.params, "params"),
+         ("BW_DP", st.dp_bandwidth, "B/s")], st.dp_comm, "s"))
+    out.append(make_step(
+        "optimizer step", "t_opt = 28 bytes · Ψ_shard / (BW · f)",
+        [("Ψ_shard", shape.params / (t * lay.pp) / (lay.dp * cp if lay.zero_stage else 1),
+          "params"), ("bytes", ADAM_BYTES_PER_PARAM, "per param")], st.optimizer, "s"))
+    out.append(make_step(
+        "step time", "t_step = m · t_stage + t_bubble + t_DP + t_opt",
+        [("m", st.microbatches, "micro-batches"), ("t_stage", st.stage_seconds, "s"),
+         ("t_bubble", st.bubble, "s"), ("t_DP", st.dp_comm, "s"),
+         ("t_opt", st.optimizer, "s")], st.seconds, "s"))
+    out.append(make_step(
+        "hardware TFLOP/s per device (as Megatron-LM logs it, Eq. 3)", "X = F_hw / (n · t_step)",
+        [("F_hw", st.hardware_flops, "FLOPs"), ("n", st.devices, "devices"),
+         ("t_step", st.seconds, "s")], st.hardware_flops_per_s_per_device() / 1e12, "TFLOP/s"))
+    out.append(make_step(
+        "MFU (Chowdhery et al. 2022 §4.1)", "MFU = F_model / (n · t_step · peak)",
+        [("F_model", st.model_flops, "FLOPs"), ("n", st.devices, ""),
+         ("t_step", st.seconds, "s"), ("peak", peak, "FLOP/s")],
+        st.model_flops_per_s_per_device() / peak, ""))
+    return out
+
+
+def _advice(lay: Layout, rec: str, st: StepTime, language: str) -> list[str]:
+    parts = {"bubble": st.bubble, "TP communication": st.tp_comm, "DP communication": st.dp_comm,
+             "CP communication": st.cp_comm, "PP sends": st.pp_comm,
+             "non-matmul work": st.nonmatmul}
+    tips = {
+        "bubble": "raise the micro-batches per pipeline (a larger global batch, a smaller "
+                  "micro-batch or fewer DP ranks) or the virtual stages, or use fewer stages",
+        "TP communication": "lower TP if memory allows, or overlap TP communication",
+        "DP communication": "overlap the gradient reduction with backward, or use fewer DP ranks",
+        "CP communication": "lower CP if memory allows",
+        "PP sends": "fewer virtual stages",
+        "non-matmul work": "fuse element-wise kernels; a larger per-device GEMM",
+    }
+    out = []
+    for name, sec in sorted(parts.items(), key=lambda kv: -kv[1]):
+        share = sec / st.seconds
+        if share >= 0.05:
+            out.append(f"{name}: {share:.0%} of the step; {tips[name]}" if language == "en"
+                       else f"{name}：占步长 {share:.0%}；{tips[name]}")
+    if st.gemm_fraction < 0.6:
+        out.append(f"GEMMs run at {st.gemm_fraction:.0%} of peak (small per-device matrices): "
+                   "lower TP or raise the micro-batch")
+    if rec == "full":
+        out.append("full recomputation adds a forward pass (~33%); selective recomputation "
+                   "(Korthikanti et al. 2022) costs 2–7% where memory allows")
+    return out
+
+
+def explain_plan(args: PlanClusterTrainingInput, shape: ModelShape, tokens: float | None,
+                 system: System, hw: Hardware, peak_obj: Peak, curve: GemmCurve, batch: int,
+                 found: SearchResult, overlaps: Overlaps, searched: bool, steps: list[Step],
+                 assumptions: list[Assumption]) -> ClusterPlan:
+    from flopcast.cluster.plan import IGNORED, ClusterPlan
+    from flopcast.training.cost import run_cost
+
+    peak = peak_obj.flops_per_s
+    best = found.ranked[0]
+    st, lay = best.time, best.layout
+    hbm = (hw.memory_bandwidth_gb_s or 0) * 1e9
+    steps = steps + [peak_obj.step] + _steps(shape, lay, best.recompute, st, system, peak, hbm,
+                                             curve, args.flash_attention)
+    assumptions = assumptions + [
+        Assumption(name="achievable GEMM fraction",
+                   value=f"{curve.max_fraction:g} · F/(F + {curve.half_flops:.3g} FLOPs), "
+                   f"from {curve.calibrated_on}", source=curve.source),
+        Assumption(name="DP overlap", value=f"{overlaps.dp:g}",
+                   source="calibrated with the GEMM fraction on Narayanan et al. 2021 Table 1"
+                   if args.dp_overlap is None else "given"),
+        Assumption(name="TP overlap", value=f"{overlaps.tp:g}",
+                   source="Megatron-LM 2021 did not overlap TP communication (NAR21 §3.2)"
+                   if args.tp_overlap is None else "given"),
+        Assumption(name="attention FLOPs counted",
+                   value="non-causal (4·b·s²·h per layer forward) in model/hardware FLOPs",
+                   source="Narayanan et al. 2021 Eq. 3; Korthikanti et al. 2022 Eq. 7; "
+                   + ("flash attention skips masked blocks, so half of it runs"
+                      if args.flash_attention else "all of it runs (no flash attention)")),
+        Assumption(name="ignored", value=IGNORED,
+                   source="not modelled; real runs lose more (Llama 3 §3.3.4: 466 interruptions "
+                   "in 54 days)"),
+    ]
+    tps = batch * shape.seq_len / st.seconds
+    days = dev_hours = cost = None
+    if tokens is not None:
+        seconds = tokens / tps
+        days = seconds / SECONDS_PER_DAY
+        dev_hours = seconds * args.count / 3600
+        steps.append(make_step("training time", "t = D / tokens_per_s",
+                               [("D", tokens, "tokens"), ("tokens_per_s", tps, "tokens/s")],
+                               seconds, "s"))
+        money = run_cost(hw, dev_hours, price_per_device_hour=args.price_per_device_hour,
+                         power_watts=None, pue=None, carbon_kg_per_kwh=None)
+        cost = money.cost_usd
+    ranked = [layout_row(c.layout, c.recompute, c.time, c.memory_bytes, peak)
+              for c in found.ranked]
+    breakdown = {"compute": st.compute, "tp_comm": st.tp_comm, "cp_comm": st.cp_comm,
+                 "pp_comm": st.pp_comm, "dp_comm": st.dp_comm, "bubble": st.bubble,
+                 "optimizer": st.optimizer}
+    advice = _advice(lay, best.recompute, st, args.language)
+    if searched and len(found.ranked) > 1:
+        second = found.ranked[1]
+        advice.insert(0, f"best of {found.tried - sum(found.rejected.values())} valid layouts: "
+                      f"{(second.time.seconds / st.seconds - 1):.1%} faster than the next "
+                      f"({second.layout.label()} · recompute {second.recompute})")
+    result = ClusterPlan(
+        hardware=hw.id, system=system.id, count=args.count, precision=peak_obj.precision,
+        peak_tflops_per_device=peak / 1e12, global_batch=batch, seq_len=shape.seq_len,
+        layout=ranked[0], step_seconds=st.seconds, breakdown_seconds=breakdown,
+        gemm_fraction=st.gemm_fraction, tokens_per_s=tps,
+        tokens_per_s_per_device=st.tokens_per_s_per_device(),
+        model_tflops_per_device=st.model_flops_per_s_per_device() / 1e12,
+        hardware_tflops_per_device=st.hardware_flops_per_s_per_device() / 1e12,
+        mfu=st.model_flops_per_s_per_device() / peak,
+        hfu=st.hardware_flops_per_s_per_device() / peak, tokens=tokens, days=days,
+        device_hours=dev_hours, cost_usd=cost, memory_gb_per_device=best.memory_bytes / 1e9,
+        device_memory_gb=hw.memory_gb or 0.0, searched=searched, layouts_tried=found.tried,
+        rejected=dict(found.rejected), ranked=ranked, advice=advice, steps=steps,
+        assumptions=assumptions, language=args.language)
+    result.summary = _summary(result)
+    return result
+
+
+def _summary(r: ClusterPlan) -> str:
+    lay = r.layout
+    b = r.breakdown_seconds
+    parts = ", ".join(f"{k} {format_number(v, 3)} s" for k, v in b.items() if v > 0)
+    if r.language == "zh":
+        head = (f"**{r.count} × {r.hardware}（{r.system}）**：{lay.label}\n\n"
+                f"每步 {format_number(r.step_seconds, 3)} 秒（{parts}）；"
+                f"每卡 {format_number(r.hardware_tflops_per_device, 3)} TFLOP/s（含重算），"
+                f"MFU {r.mfu:.1%}；{format_number(r.tokens_per_s, 3)} tokens/s。")
+        if r.days is not None:
+            head += (f"\n\n训练 {format_number(r.tokens or 0, 3)} tokens 需 "
+                     f"{format_number(r.days, 3)} 天。")
+    else:
+        head = (f"**{r.count} × {r.hardware} ({r.system})**: {lay.label}\n\n"
+                f"Step {format_number(r.step_seconds, 3)} s ({parts}); "
+                f"{format_number(r.hardware_tflops_per_device, 3)} TFLOP/s per device counted "
+                f"with recomputation, MFU {r.mfu:.1%}; {format_number(r.tokens_per_s, 3)} "
+                f"tokens/s.")
+        if r.days is not None:
+            head += (f"\n\n{format_number(r.tokens or 0, 3)} tokens take "
+                     f"{format_duration(r.days * SECONDS_PER_DAY)}.")
+    if r.advice:
+        head += "\n\n" + "\n".join(f"- {a}" for a in r.advice[:4])
+    return head

@@ -1,0 +1,15 @@
+"""Guard the validation errors the README reports (runs never used for fitting)."""
+
+from __future__ import annotations
+
+from published import RUNS, flat_default_tokens_per_s, predict
+
+
+def test_validation_errors_stay_where_the_readme_says():
+    errs = {r.id: predict(r) / r.tokens_per_s_per_device - 1 for r in RUNS}
+    flat = {r.id: flat_default_tokens_per_s(r) / r.tokens_per_s_per_device - 1 for r in RUNS}
+    mean = sum(abs(e) for e in errs.values()) / len(errs)
+    assert mean < 0.20
+    assert mean < sum(abs(e) for e in flat.values()) / len(flat)
+    korthikanti = [abs(e) for k, e in errs.items() if k.startswith("K")]
+    assert max(korthikanti) < 0.20
