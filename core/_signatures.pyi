@@ -205,8 +205,8 @@ def count_tokens(
     include: list[str] | None = None,
     exclude: list[str] | None = None,
     mode: Literal['exact', 'sample'] = 'exact',
-    sample_fraction: float | None = None,
-    sample_chunks: int | None = None,
+    sample_fraction: float | str | None = None,
+    sample_chunks: int | str | None = None,
     seed: int = 0,
     workers: int | None = None,
     max_bytes: int = 2000000000,
@@ -260,7 +260,7 @@ def count_tokens(
         mode (default 'exact'): 'exact' counts every byte; 'sample' estimates from a seeded
             random sample of 8 KiB blocks and gives a 95% interval (fast on huge corpora).
         sample_fraction (default None): Sample mode: fraction of the 8 KiB blocks to draw (0 < f
-            ≤ 1).
+            ≤ 1), e.g. 0.1 or '10%'.
         sample_chunks (default None): Sample mode: number of 8 KiB blocks to draw. Default 600
             when neither this nor sample_fraction is given.
         seed (default 0): Sample mode: random seed; the same seed gives the same sample.

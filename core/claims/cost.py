@@ -65,6 +65,12 @@ CARBON_BAND = (0.01, 1.0)
 _IPCC = "IPCC AR5 WGIII Annex III, Table A.III.2"
 
 
+def _in_band(power: float, tdp_watts: float) -> bool:
+    """Average power per device within POWER_FLOOR–1 of TDP × PUE (+ tolerance)."""
+    top = tdp_watts * DEFAULT_PUE
+    return POWER_FLOOR * top <= power <= top * (1 + TOLERANCE)
+
+
 class CostEnergyChecks(ClaimState):
     """The cost and energy figures of a claim."""
 
@@ -225,6 +231,19 @@ class CostEnergyChecks(ClaimState):
                                         "P = E · 1000 / device-hours",
                                         [("E", energy, "kWh"), ("device-hours", dh, "h")],
                                         power, "W"))
+            variant_en = variant_zh = ""
+            if hw is not None and hw.tdp_watts is not None and not _in_band(power, hw.tdp_watts):
+                # A family name ("v100") stands for its variants: the PCIe card's 250 W TDP
+                # may be the one the claim's power belongs to.
+                for other in self._siblings():
+                    if other.tdp_watts is not None and _in_band(power, other.tdp_watts):
+                        hw = other
+                        tdp = format_number(other.tdp_watts)
+                        variant_en = (f" Compared with the {other.name} ({tdp} W), a variant "
+                                      f"of '{self.a.hardware}'.")
+                        variant_zh = (f"（对照的是 '{self.a.hardware}' 系列的 {other.name}，TDP "
+                                      f"{tdp} W。）")
+                        break
             if hw is not None and hw.tdp_watts is not None:
                 at_tdp = energy_kwh(dh, hw.tdp_watts, 1.0)
                 estimate = energy_kwh(dh, hw.tdp_watts, DEFAULT_PUE)
@@ -243,12 +262,12 @@ class CostEnergyChecks(ClaimState):
                     f"of TDP × PUE, not the {format_number(TOLERANCE * 100)}% tolerance: GPUs in "
                     "training draw less than their TDP on average, by an amount no datasheet "
                     "gives (Patterson et al. 2021 measured 330 W per 300 W-TDP V100 with the "
-                    "host).")
+                    "host)." + variant_en)
                 band_zh = (
                     f"{'在' if ok else '超出'}本检查采用的 TDP × PUE 的 {floor}–100% 区间"
                     f"{'内' if ok else ''}（不用 {format_number(TOLERANCE * 100)}% 容差：训练时 "
                     "GPU 平均功耗低于 TDP，低多少没有数据表给出；Patterson 等 2021 实测 300 W "
-                    "TDP 的 V100 连主机约 330 W）。")
+                    "TDP 的 V100 连主机约 330 W）。" + variant_zh)
                 self.add("energy_kwh", energy, estimate, "kWh", self.t(
                     f"device-hours × TDP × PUE {format_number(DEFAULT_PUE)}",
                     f"卡时 × TDP × PUE {format_number(DEFAULT_PUE)}"),

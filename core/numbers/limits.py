@@ -58,6 +58,8 @@ __all__ = [
     "MIN_MFU",
     "MIN_TFLOPS",
     "OrText",
+    "fraction_text",
+    "whole_text",
 ]
 
 
@@ -167,6 +169,16 @@ class OrText:
     def __get_pydantic_json_schema__(self, core_schema: CoreSchema,
                                      handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         return {"anyOf": [handler(core_schema), {"type": "string"}]}
+
+
+def whole_text(value: object) -> object:
+    """A BeforeValidator for a whole-number argument whose bound is defined elsewhere."""
+    return _whole(value)
+
+
+def fraction_text(value: object) -> object:
+    """A BeforeValidator for a fraction argument whose bound is defined elsewhere."""
+    return _fraction(value)
 
 
 def _whole(value: object) -> object:

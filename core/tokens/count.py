@@ -26,11 +26,12 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from flopcast.numbers.errors import InvalidInputError
+from flopcast.numbers.limits import OrText, fraction_text, whole_text
 from flopcast.numbers.quantities import Language, format_bytes, format_count, format_number
 from flopcast.numbers.results import Assumption, Result, Step, make_step
 from flopcast.numbers.validation import tool_function
@@ -107,9 +108,11 @@ class CountTokensInput(BaseModel):
     mode: Literal["exact", "sample"] = Field("exact", description=(
         "'exact' counts every byte; 'sample' estimates from a seeded random sample of "
         "8 KiB blocks and gives a 95% interval (fast on huge corpora)."))
-    sample_fraction: float | None = Field(None, gt=0, le=1, description=(
-        "Sample mode: fraction of the 8 KiB blocks to draw (0 < f ≤ 1)."))
-    sample_chunks: int | None = Field(None, ge=2, le=MAX_SAMPLE_CHUNKS, description=(
+    sample_fraction: Annotated[float, Field(gt=0, le=1), BeforeValidator(fraction_text),
+                               OrText()] | None = Field(None, description=(
+        "Sample mode: fraction of the 8 KiB blocks to draw (0 < f ≤ 1), e.g. 0.1 or '10%'."))
+    sample_chunks: Annotated[int, Field(ge=2, le=MAX_SAMPLE_CHUNKS), BeforeValidator(
+        whole_text), OrText()] | None = Field(None, description=(
         "Sample mode: number of 8 KiB blocks to draw. Default 600 when neither this nor "
         "sample_fraction is given."))
     seed: int = Field(0, ge=0, le=MAX_SEED, description=(

@@ -395,3 +395,14 @@ def test_co2_against_the_measured_gpt3_run() -> None:
     zh = check_claim(model="gpt-3-175b", hardware="v100", co2_kg="55.2万吨", language="zh")
     m = fig(zh, "co2_measured")
     assert m.verdict == "off" and "实测值" in m.explanation and "碳排放（实测）" in zh.summary
+
+
+def test_a_family_power_is_checked_against_every_variant() -> None:
+    # 150 kWh over 1,000 V100-hours = 150 W per GPU. The SXM2's band is 50–100% of
+    # 300 W × 1.1 = 165–330 W (outside); the PCIe's is 50–100% of 250 W × 1.1 = 137.5–275 W.
+    r = check_claim(hardware="v100", device_hours=1000, energy_kwh=150)
+    e = fig(r, "energy_kwh")
+    assert e.verdict == "consistent" and e.computed == pytest.approx(1000 * 0.25 * 1.1)
+    assert "V100 PCIe 16 GB (250 W), a variant of 'v100'" in e.explanation
+    named = check_claim(hardware="nvidia-v100-sxm2-32gb", device_hours=1000, energy_kwh=150)
+    assert fig(named, "energy_kwh").verdict == "off"

@@ -139,3 +139,13 @@ def test_cli_reads_typed_arguments(capsys: pytest.CaptureFixture[str]) -> None:
                  "--mfu", "40%", "--json"]) == 0
     out = __import__("json").loads(capsys.readouterr().out)
     assert (out["count"], out["mfu"]) == (1000, 0.4)
+
+
+def test_count_tokens_sample_arguments_read_text() -> None:
+    # "10%" and 0.1 draw the same sample (same seed): the same estimate.
+    text = "hello world " * 50_000
+    a = flopcast.count_tokens(text=text, mode="sample", sample_fraction="10%", seed=1)
+    b = flopcast.count_tokens(text=text, mode="sample", sample_fraction=0.1, seed=1)
+    assert a.tokens == b.tokens
+    with pytest.raises(InvalidInputError, match="^sample_chunks: "):
+        flopcast.count_tokens(text=text, mode="sample", sample_chunks="1.5")
