@@ -72,6 +72,7 @@ from mcp_types import INVALID_PARAMS, TextContent, ToolAnnotations  # noqa: E402
 from pydantic import PrivateAttr  # noqa: E402
 
 import flopcast  # noqa: E402
+from flopcast.catalog.hf_config import is_config_reference  # noqa: E402
 from flopcast.numbers.errors import FlopcastError  # noqa: E402
 from flopcast.numbers.results import Result  # noqa: E402
 from flopcast.tools._errors import error_message, must_propagate, one_line  # noqa: E402
@@ -263,10 +264,15 @@ class RegistryTool(Tool):
         tool._max_workers = max_workers
         return tool
 
-    async def _context(self) -> dict[str, Any]:
+    async def _context(self, arguments: dict[str, Any] | None = None) -> dict[str, Any]:
         wanted = self._spec.server_arguments
         context: dict[str, Any] = {}
-        if "allowed_roots" in wanted or "model" in self._spec.input_model.model_fields:
+        model = (arguments or {}).get("model")
+        if "allowed_roots" not in wanted and "model" in self._spec.input_model.model_fields \
+                and not (isinstance(model, str) and is_config_reference(model)):
+            # A preset id reads no file: no roots round trip, and nothing granted.
+            context["allowed_roots"] = []
+        elif "allowed_roots" in wanted or "model" in self._spec.input_model.model_fields:
             # count_tokens reads below these; a `model` config.json path too.
             context["allowed_roots"] = allowed_folders(self._allow_dirs, await _client_roots())
         if "max_bytes_ceiling" in wanted and self._max_bytes is not None:
@@ -280,7 +286,7 @@ class RegistryTool(Tool):
     async def run(self, arguments: dict[str, Any]) -> ToolResult:
         spec = self._spec
         try:
-            context = await self._context()
+            context = await self._context(arguments)
             if spec.blocking:
                 # The handler polls `cancelled` between chunks: when the request is cancelled
                 # (the client sent notifications/cancelled, or went away) the await below
