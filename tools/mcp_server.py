@@ -73,8 +73,8 @@ from pydantic import PrivateAttr  # noqa: E402
 
 import flopcast  # noqa: E402
 from flopcast.numbers.errors import FlopcastError  # noqa: E402
-from flopcast.numbers.results import Result  # noqa: E402
 from flopcast.tools._errors import error_message, must_propagate, one_line  # noqa: E402
+from flopcast.tools.answer import render_text  # noqa: E402,F401  (the text block, re-exported)
 from flopcast.tools.mcp_http import (  # noqa: E402
     DEFAULT_REQUEST_TIMEOUT_S,
     KEEP_ALIVE_TIMEOUT_S,
@@ -88,7 +88,13 @@ from flopcast.tools.mcp_http import (  # noqa: E402
     token_problem,
     url_host,
 )
-from flopcast.tools.registry import TOOLS, ToolSpec, call_tool, structured  # noqa: E402
+from flopcast.tools.registry import (  # noqa: E402
+    TOOLS,
+    ToolSpec,
+    call_tool,
+    front_options,
+    structured,
+)
 from flopcast.tools.schemas import input_schema, output_schema  # noqa: E402
 
 __all__ = ["INSTRUCTIONS", "allowed_folders", "build_server", "main"]
@@ -111,28 +117,6 @@ DEFAULT_MAX_BYTES = 2_000_000_000
 
 # ---------------------------------------------------------------------------
 # Tools
-
-
-def render_text(result: Result, text: str | None = None) -> str:
-    """The text block of a tool result: its answer, then steps and assumptions as Markdown.
-
-    Many clients show the model only the text content, not `structuredContent`; the steps
-    and assumptions are what an answer must quote, so they travel in the text too.
-
-    Args:
-        result: the tool's result.
-        text: the Markdown answer (the spec's `text_field`); default `result.summary`.
-    """
-    zh = result.language == "zh"
-    answer = (result.summary if text is None else text).strip()
-    parts = [answer] if answer else []
-    if result.steps:
-        lines = [f"- {step.name}: {step.text}" for step in result.steps]
-        parts.append(("**推导步骤**" if zh else "**Steps**") + "\n" + "\n".join(lines))
-    if result.assumptions:
-        lines = [f"- {a.name} = {a.value} ({a.source})" for a in result.assumptions]
-        parts.append(("**假设**" if zh else "**Assumptions**") + "\n" + "\n".join(lines))
-    return "\n\n".join(parts) or "(no summary)"
 
 
 def _file_uri_to_path(uri: str) -> Path | None:
@@ -279,6 +263,7 @@ class RegistryTool(Tool):
     async def run(self, arguments: dict[str, Any]) -> ToolResult:
         spec = self._spec
         try:
+            options = front_options(spec, arguments)
             context = await self._context()
             if spec.blocking:
                 # The handler polls `cancelled` between chunks: when the request is cancelled
@@ -297,7 +282,7 @@ class RegistryTool(Tool):
             # A dict, not the model: for a dict fastmcp refuses NaN / infinity (raising a
             # ToolError), whereas a model's own JSON would silently turn them into null.
             return ToolResult(
-                content=[TextContent(type="text", text=render_text(result, spec.text_of(result)))],
+                content=[TextContent(type="text", text=spec.render(result, options.detail))],
                 structured_content=structured(result),
             )
         except BaseException as e:  # a library's panic too (pyo3's PanicException)

@@ -77,51 +77,50 @@ class EstimateInferenceInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str | None = Field(default=None, description="Model preset id, e.g. llama-2-70b.")
+    model: str | None = Field(default=None, description="Preset id, e.g. 'llama-2-70b'.")
     params: ParamsArg | None = Field(
-        default=None, description='Parameters, e.g. "70B" (all experts for MoE); overrides model.'
+        default=None, description="Parameters, e.g. '70B' (MoE: all experts)."
     )
     active_params: ParamsArg | None = Field(
-        default=None, description="Parameters used per token (MoE); default params."
+        default=None, description="Parameters per token (MoE)."
     )
-    layers: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description="Transformer layers.")
+    layers: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description="Layers.")
     heads: int | None = Field(
         default=None, ge=1, le=MAX_HEADS,
-        description="Attention (query) heads.",
+        description="Attention heads.",
     )
     kv_heads: int | None = Field(
         default=None, ge=1, le=MAX_HEADS,
-        description="Key/value heads; default heads.",
+        description="KV heads.",
     )
-    head_dim: int | None = Field(default=None, ge=1, le=MAX_WIDTH, description="Per-head width.")
-    hardware: str = Field(description="Accelerator id, e.g. h100 or nvidia-h200-sxm-141gb.")
+    head_dim: int | None = Field(default=None, ge=1, le=MAX_WIDTH, description="Head width.")
+    hardware: str = Field(description="Device id, e.g. 'h100'.")
     count: int = Field(
         default=1, ge=1, le=MAX_COUNT,
-        description="Devices serving one model replica.",
+        description="Devices per replica.",
     )
     precision: ValuePrecision = Field(
-        default="bf16", description="Weight format: bf16, fp16, fp8, int8, int4, fp4, fp32."
+        default="bf16", description="Weight format."
     )
     compute_precision: str | None = Field(
         default=None,
-        description="Precision of the peak used for the math; default the weight format "
-        "(bf16 for int8/int4 weight-only quantization).",
+        description="Peak used for the math (default: weight format; bf16 for int8/int4).",
     )
     kv_precision: ValuePrecision = Field(default="bf16", description="KV-cache format.")
     context: int | None = Field(
         default=None, ge=1, le=MAX_CONTEXT,
-        description="Tokens of context per sequence (prompt + generated)."
+        description="Tokens per sequence (prompt + output)."
     )
     batch: int = Field(default=1, ge=1, le=MAX_BATCH, description="Sequences decoded together.")
     mfu: float | None = Field(
         default=None, ge=MIN_MFU, le=1,
-        description="Fraction of the dense peak reached; default 0.76."
+        description="Fraction of peak for prefill (default 0.76)."
     )
     price_per_device_hour: float | None = Field(
         default=None, gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour; default the catalog's reference."
+        description="USD per device-hour (default: catalog price)."
     )
-    language: Language = Field(default="en", description="Language of the summary: en or zh.")
+    language: Language = Field(default="en", description="Answer language.")
 
 
 class InferenceEstimate(Result):

@@ -88,59 +88,55 @@ class PlanComputeOptimalInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     flops: FlopsArg | None = Field(
-        default=None, description='Training compute budget in FLOPs, e.g. 1e24 or "3640 PF-days".'
+        default=None, description="Compute budget in FLOPs, e.g. 1e24."
     )
     hardware: str | None = Field(
         default=None,
-        description="Accelerator id for a hardware-time or dollar budget, e.g. h100.",
+        description="Device id for a time or dollar budget.",
     )
     count: int | None = Field(
-        default=None, ge=1, le=MAX_COUNT, description="Number of devices (with hardware, days)."
+        default=None, ge=1, le=MAX_COUNT, description="Devices (with hardware and days)."
     )
     days: DaysArg | None = Field(
-        default=None, description='Wall-clock time of the budget, in days or text like "90 days".'
+        default=None, description="Days of the budget."
     )
     budget_usd: UsdArg | None = Field(
         default=None,
-        description="Dollar budget (with hardware): buys budget_usd / price device-hours.",
+        description="Dollar budget (with hardware).",
     )
     price_per_device_hour: float | None = Field(
         default=None,
         gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour; default: the catalog's reference price.",
+        description="USD per device-hour (default: catalog price).",
     )
     precision: str | None = Field(
         default=None,
-        description="Precision of the peak: bf16, fp16, fp8, ...; default bf16 (fp16 or fp32 "
-        "on devices without bf16).",
+        description="Peak precision (default bf16).",
     )
-    sparsity: bool = Field(default=False, description="Use the 2:4-sparse peak (rarely reached).")
+    sparsity: bool = Field(default=False, description="Use the 2:4-sparse peak.")
     mfu: float | None = Field(
         default=None, ge=MIN_MFU, le=1,
-        description="Model FLOPs utilization, fraction of the dense peak."
+        description="MFU (default 0.40)."
     )
     params: ParamsArg | None = Field(
         default=None,
-        description='Model parameters N, e.g. "70B": with no budget, returns the '
-        "optimal tokens and compute; with tokens or a budget, how far from optimal the run is.",
+        description=(
+            "Parameters N, e.g. '70B': alone gives optimal tokens; with tokens or budget, "
+            "how far off."),
     )
     tokens: TokensArg | None = Field(
         default=None,
-        description='Training tokens D, e.g. "1.4T": with no other input, returns '
-        "the optimal model size for that much data.",
+        description="Training tokens D: alone gives the optimal size.",
     )
     fit: FitName = Field(
         default=DEFAULT_FIT,
-        description="Scaling fit for the optimal allocation: hoffmann_approach1 "
-        "(Chinchilla Table 3), hoffmann_approach2, hoffmann_approach3 (Eq. 10 as printed), "
-        "hoffmann_approach3_unrounded, besiroglu_2024 (replication), tokens_per_param_20.",
+        description="Allocation fit (Chinchilla approaches; 20 tokens/param).",
     )
     loss_fit: LossFitName | None = Field(
         default=None,
-        description="Parametric fit that predicts the loss; default: `fit` when it "
-        "is parametric, else besiroglu_2024.",
+        description="Loss fit (default: fit, or besiroglu_2024).",
     )
-    language: Language = Field(default="en", description="Language of the summary: en or zh.")
+    language: Language = Field(default="en", description="Answer language.")
 
 
 class FitRow(BaseModel):

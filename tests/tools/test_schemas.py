@@ -122,7 +122,7 @@ def test_strict_schema_satisfies_openai_strict_mode(spec: ToolSpec):
 @pytest.mark.parametrize("spec", TOOLS, ids=lambda s: s.name)
 def test_strict_optional_arguments_are_nullable_and_required_ones_are_not(spec: ToolSpec):
     schema = strict_input_schema(spec)
-    for name, field in spec.input_model.model_fields.items():
+    for name, field in spec.arguments_model.model_fields.items():
         if field.is_required():
             assert not _accepts_null(schema["properties"][name]), name
         else:
@@ -134,7 +134,9 @@ def test_plain_schema_is_the_model_with_refs_inlined(spec: ToolSpec):
     schema = input_schema(spec)
     assert "$ref" not in json.dumps(schema)
     assert schema["type"] == "object" and schema["additionalProperties"] is False
-    assert list(schema["properties"]) == list(spec.input_model.model_fields)
+    front = ["detail", "chart"] if spec.chart else ["detail"]
+    assert list(schema["properties"]) == [*spec.input_model.model_fields, *front]
+    assert list(spec.arguments_model.model_fields) == list(schema["properties"])
     required = [n for n, f in spec.input_model.model_fields.items() if f.is_required()]
     assert sorted(schema.get("required", [])) == sorted(required)
 
@@ -170,7 +172,8 @@ def test_strict_conversion_of_nested_models_literals_and_defaults():
     }
     assert props["mode"]["type"] == ["string", "null"]
     assert props["mode"]["enum"] == ["a", "b", None]
-    assert 'Default "a" (null = the default).' in props["mode"]["description"]
+    assert props["mode"]["description"] == 'Default "a". minLength: 1.'  # "mode" echoed the name
+    assert "Default" not in props["inner"]["description"]  # null is the default: nothing to say
     inner_object = props["inner"]["anyOf"][0]
     assert inner_object["required"] == ["k"] and inner_object["additionalProperties"] is False
     assert props["items"]["items"]["properties"]["k"]["type"] == ["integer", "null"]
