@@ -299,8 +299,9 @@ def _build() -> tuple[ToolSpec, ...]:
             title="Estimate a training run (FLOPs, time, cost, energy)",
             description=(
                 "FLOPs, days, device-hours, cost, energy and CO2 of one training run on "
-                "`count` devices, or the devices needed for `target_days`. For \"how long / "
-                "how many GPUs / how much\", e.g. \"1024 块 A100 训练 GPT-3 要多少天？\". "
+                "`count` devices, or the devices needed for `target_days`. E.g. \"how long "
+                "does 7B on 2T tokens take on 256 H100s?\", \"how many GPUs to train in 90 "
+                "days?\", \"1024 块 A100 训练 GPT-3 要多少天？\". "
                 'Example: estimate_training(model="gpt-3-175b", hardware="a100", '
                 "count=1024, achieved_tflops=140)"
             ),
@@ -311,7 +312,7 @@ def _build() -> tuple[ToolSpec, ...]:
             description=(
                 "One training run on many device types (default: the whole catalog), ranked "
                 "by days, cost or energy, with memory fit. For \"which GPU is cheapest / "
-                "fastest\", e.g. \"H100 还是 A100 更便宜？\". Arguments as estimate_training. "
+                "fastest\", e.g. \"哪种 GPU 最便宜？\". Arguments as estimate_training. "
                 'Example: compare_gpus(params="13B", tokens="1T", target_days=30, '
                 'sort_by="cost")'
             ),
@@ -381,8 +382,9 @@ def _build() -> tuple[ToolSpec, ...]:
             title="Explain FLOPs, peaks, 6ND, MFU and precision",
             description=(
                 "Explains with worked figures: FLOPs vs FLOP/s, how a peak is derived "
-                "(instruction sets), HPL, why 6·N·D, MFU vs HFU, precision and sparsity. For "
-                "\"why\" and \"what is\" questions, e.g. \"FLOPs 和 FLOPS 有什么区别？\". "
+                "(instruction sets), HPL, why 6·N·D, MFU vs HFU, precision (FP8, FP4) and "
+                "sparsity. For \"why\" and \"what is\" questions, e.g. \"峰值是怎么算出来的？"
+                "FLOPs 和 FLOPS 有什么区别？\". "
                 'Example: explain_flops(topic="peak_derivation", hardware="i9-14900k", '
                 'language="zh")'
             ),
