@@ -49,6 +49,7 @@ os.environ["FASTMCP_CHECK_FOR_UPDATES"] = "off"
 os.environ["FASTMCP_SHOW_SERVER_BANNER"] = "false"
 
 import argparse  # noqa: E402
+import base64  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
@@ -68,12 +69,18 @@ from fastmcp.prompts import Prompt  # noqa: E402
 from fastmcp.prompts.base import PromptArgument  # noqa: E402
 from fastmcp.tools import Tool  # noqa: E402
 from fastmcp.tools.base import ToolResult  # noqa: E402
-from mcp_types import INVALID_PARAMS, TextContent, ToolAnnotations  # noqa: E402
+from mcp_types import INVALID_PARAMS, ImageContent, TextContent, ToolAnnotations  # noqa: E402
 from pydantic import PrivateAttr  # noqa: E402
 
 import flopcast  # noqa: E402
 from flopcast.numbers.errors import FlopcastError  # noqa: E402
-from flopcast.tools._errors import error_message, must_propagate, one_line  # noqa: E402
+from flopcast.numbers.results import Result  # noqa: E402
+from flopcast.tools._errors import (  # noqa: E402
+    MissingDependencyError,
+    error_message,
+    must_propagate,
+    one_line,
+)
 from flopcast.tools.answer import render_text  # noqa: E402,F401  (the text block, re-exported)
 from flopcast.tools.mcp_http import (  # noqa: E402
     DEFAULT_REQUEST_TIMEOUT_S,
@@ -281,10 +288,11 @@ class RegistryTool(Tool):
                 result = call_tool(spec, arguments, context)
             # A dict, not the model: for a dict fastmcp refuses NaN / infinity (raising a
             # ToolError), whereas a model's own JSON would silently turn them into null.
-            return ToolResult(
-                content=[TextContent(type="text", text=spec.render(result, options.detail))],
-                structured_content=structured(result),
-            )
+            text = spec.render(result, options.detail)
+            content: list[Any] = [TextContent(type="text", text=text)]
+            if options.chart:
+                content += await _chart_content(spec, result)
+            return ToolResult(content=content, structured_content=structured(result))
         except BaseException as e:  # a library's panic too (pyo3's PanicException)
             if must_propagate(e):
                 raise
@@ -292,6 +300,21 @@ class RegistryTool(Tool):
                 logger.error("tool %s failed", spec.name, exc_info=e)
             text = error_message(e, spec.name)
             return ToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+
+
+async def _chart_content(spec: ToolSpec, result: Result) -> list[Any]:
+    """The chart as an MCP image content block (PNG, base64), drawn in a worker thread.
+
+    Without matplotlib the answer still stands: a one-line text block says how to get charts.
+    """
+    from flopcast.tools.charts import chart_png
+
+    try:
+        png = await anyio.to_thread.run_sync(chart_png, spec.name, result)
+    except MissingDependencyError as e:
+        return [TextContent(type="text", text=f"(no chart: {e})")]
+    return [ImageContent(type="image", data=base64.b64encode(png).decode("ascii"),
+                         mime_type="image/png")]
 
 
 # ---------------------------------------------------------------------------
