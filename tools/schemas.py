@@ -7,7 +7,8 @@ For a raw SDK tool loop (no MCP, no LangChain)::
     ...
     for call in message.tool_calls:
         result = dispatch(call.function.name, call.function.arguments)   # JSON string is fine
-        # result is the structured result as a dict, or {"error": "<one line>"}
+        # result is the structured result as a dict, or {"error": "<one line>"};
+        # dispatch_text(...) gives the text at the call's `detail` level instead
 
 Every schema is derived from the registry's input models (`flopcast.tools.registry`):
 
@@ -32,11 +33,12 @@ from pydantic import BaseModel
 
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.tools._errors import error_message, must_propagate
-from flopcast.tools.registry import ToolSpec, call_tool, get_tool, structured
+from flopcast.tools.registry import ToolSpec, call_tool, front_options, get_tool, structured
 
 __all__ = [
     "anthropic_tools",
     "dispatch",
+    "dispatch_text",
     "input_schema",
     "openai_tools",
     "output_schema",
@@ -357,3 +359,30 @@ def dispatch(
         if must_propagate(e):  # Ctrl-C, exit, cancellation: not failures of this call
             raise
         return {"error": error_message(e, str(name)[:64])}  # a tool name is ≤ 64 characters
+
+
+def dispatch_text(
+    name: str,
+    arguments: Mapping[str, Any] | str | bytes | None = None,
+    *,
+    tools: Sequence[ToolSpec] | None = None,
+    allowed_roots: Sequence[str | Path] = (),
+) -> str:
+    """Run tool `name` and return the text a model reads, at the call's `detail` level.
+
+    The tool-result content for a raw SDK loop that should cost what an MCP answer costs:
+    `detail="concise"` (the default) gives the answer, key assumptions and short derivation
+    lines; `detail="full"` every step and source (`flopcast.tools.answer`). `dispatch` gives
+    the structured result instead (every field, whatever `detail` says). Never raises: a
+    failure is the one line `"error: <message>"`; requests to stop pass through.
+    """
+    try:
+        spec = get_tool(name, _pool(tools))
+        parsed = _parse_arguments(arguments)
+        options = front_options(spec, parsed)
+        context = {"allowed_roots": [Path(r) for r in allowed_roots]}
+        return spec.render(call_tool(spec, parsed, context), options.detail)
+    except BaseException as e:
+        if must_propagate(e):
+            raise
+        return f"error: {error_message(e, str(name)[:64])}"

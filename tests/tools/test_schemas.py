@@ -264,3 +264,18 @@ def test_dispatch_refuses_a_result_json_cannot_carry():
     out = dispatch("overflow", {"title": "t"}, tools=[spec])
     assert out == {"error": "result: x came out inf (not a finite number); the arguments are "
                             "too extreme to compute with: give realistic magnitudes"}
+
+
+def test_dispatch_text_honours_detail_and_dispatch_ignores_it():
+    from flopcast.tools.schemas import dispatch_text
+
+    arguments = {"model": "gpt-3-175b", "hardware": "a100", "count": 1024}
+    spec = next(s for s in TOOLS if s.name == "estimate_training")
+    result = spec.handler(**arguments)
+    assert dispatch_text("estimate_training", arguments) == spec.render(result, "concise")
+    full = json.dumps({**arguments, "detail": "full"})
+    assert dispatch_text("estimate_training", full) == spec.render(result, "full")
+    assert dispatch("estimate_training", full) == structured(result)
+    assert dispatch_text("estimate_training", {**arguments, "detail": "x"}).startswith(
+        "error: detail: Input should be 'concise' or 'full'")
+    assert dispatch_text("nope", {}).startswith("error: name: unknown tool")
