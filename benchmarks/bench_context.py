@@ -151,21 +151,25 @@ def problems(definitions: dict[str, int], answers: list[tuple[Case, int, int, in
     return out
 
 
+def table(definitions: dict[str, int], answers: list[tuple[Case, int, int, int]]) -> str:
+    """Both tables as Markdown (the README's generated section)."""
+    lines = ["| tool definitions (all tools) | o200k tokens |", "|---|---:|"]
+    lines += [f"| `{name}` | {tokens:,} |" for name, tokens in definitions.items()]
+    lines += ["", "| question | tool | concise | full | structured JSON | target (concise) |",
+              "|---|---|---:|---:|---:|---:|"]
+    for case, concise, full, data in answers:
+        target = "" if case.concise_max is None else f"≤ {case.concise_max:,}"
+        lines.append(f"| {case.question} | {case.tool} | {concise:,} | {full:,} | {data:,} | "
+                     f"{target} |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
     definitions, answers = measure()
-    print("| tool definitions (all tools) | o200k tokens |")
-    print("|---|---:|")
-    for name, tokens in definitions.items():
-        print(f"| `{name}` | {tokens:,} |")
-    print()
-    print("| question | tool | concise | full | structured JSON | target (concise) |")
-    print("|---|---|---:|---:|---:|---:|")
-    for case, concise, full, data in answers:
-        target = "" if case.concise_max is None else f"≤ {case.concise_max:,}"
-        print(f"| {case.question} | {case.tool} | {concise:,} | {full:,} | {data:,} | {target} |")
+    print(table(definitions, answers))
     missed = problems(definitions, answers)
     for line in missed:
         print(f"missed: {line}", file=sys.stderr)
