@@ -240,6 +240,8 @@ class RegistryTool(Tool):
             description=spec.description,
             parameters=input_schema(spec),
             output_schema=output_schema(spec),
+            meta=({"ui": {"resourceUri": APP_VIEWS[spec.name]}} if spec.name in APP_VIEWS
+                  else None),
             annotations=ToolAnnotations(
                 title=spec.title,
                 read_only_hint=spec.read_only,
@@ -440,6 +442,31 @@ def _unknown_id(e: FlopcastError) -> ClientMistake:
     return ClientMistake(_resource_not_found_code(), error_message(e, "resource"))
 
 
+#: MCP Apps views (io.modelcontextprotocol/ui): tool name → its `ui://` resource. A host that
+#: renders MCP Apps shows the page in a sandboxed iframe and hands it the tool result; other
+#: hosts ignore the `ui` metadata and show the text (and image) as usual.
+APP_VIEWS = {"compare_gpus": "ui://flopcast/compare_gpus.html"}
+
+
+def _add_app_views(server: FastMCP) -> None:
+    """The `ui://` resources of `APP_VIEWS`: self-contained HTML (no network, no scripts
+    from elsewhere), shipped as package data next to this module."""
+    from importlib.resources import files
+
+    from fastmcp.apps import UI_MIME_TYPE
+
+    @server.resource(
+        APP_VIEWS["compare_gpus"],
+        name="compare_gpus_view",
+        title="Compare accelerators (interactive)",
+        description="MCP Apps view of a compare_gpus result: sortable rows, a bar per row, "
+        "ranking by days, cost or energy.",
+        mime_type=UI_MIME_TYPE,
+    )
+    def compare_gpus_view() -> str:
+        return (files("flopcast.tools") / "compare_gpus_app.html").read_text(encoding="utf-8")
+
+
 def _add_resources(server: FastMCP) -> None:
     """Catalog resources (JSON); each reads the catalog when asked, not at start-up."""
 
@@ -537,6 +564,7 @@ def build_server(
     for spec in TOOLS if tools is None else tools:
         server.add_tool(RegistryTool.from_spec(spec, roots, max_bytes, max_workers))
     _add_resources(server)
+    _add_app_views(server)
     _add_prompts(server)
     return server
 
