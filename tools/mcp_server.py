@@ -115,7 +115,8 @@ compute-optimal model sizes, inference throughput and token counts. Call a tool 
 figure instead of doing arithmetic; quote its summary, the key steps (formula with numbers) \
 and the assumptions (especially the MFU or achieved TFLOP/s and the precision it used). \
 Quantities accept suffixes ("175B", "300B tokens", "3.14e23 FLOPs", "1750亿"). Pass \
-language="zh" for a Chinese answer. list_hardware and list_models give the catalog ids; \
+language="zh" for a Chinese answer; detail="full" when the user wants every step and source, \
+chart=true when a picture helps. list_hardware and list_models give the catalog ids; \
 unknown ids fail with the closest matches."""
 
 #: Default cap on the bytes one count_tokens call may read over MCP (2 GB, the core default).
