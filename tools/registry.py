@@ -71,6 +71,10 @@ FRONT_ARGUMENTS: dict[str, tuple[Any, Any]] = {
 }
 
 
+_FRONT_MODEL: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "FrontArguments", **FRONT_ARGUMENTS)
+
+
 @dataclass(frozen=True)
 class FrontOptions:
     """How a front end shows a result: the text's detail level and whether to draw a chart."""
@@ -220,12 +224,11 @@ def front_options(spec: ToolSpec, arguments: Mapping[str, Any] | None) -> FrontO
         return FrontOptions()
     given = {k: arguments[k] for k in FRONT_ARGUMENTS
              if k in spec.arguments_model.model_fields and arguments.get(k) is not None}
-    fields = {k: FRONT_ARGUMENTS[k] for k in given}
     try:
-        checked = create_model("FrontArguments", **fields).model_validate(given)  # type: ignore[call-overload]
+        checked = _FRONT_MODEL.model_validate(given)
     except ValidationError as e:
         raise input_error(spec.arguments_model, e) from e
-    return FrontOptions(**checked.model_dump())
+    return FrontOptions(detail=checked.detail, chart=checked.chart)  # type: ignore[attr-defined]
 
 
 def call_tool(
