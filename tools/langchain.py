@@ -20,6 +20,7 @@ langchain-core is imported when `langchain_tools()` is called, never on `import 
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -68,15 +69,24 @@ def langchain_tools(
 
 def _make_tool(spec: ToolSpec, context: dict[str, Any], structured_tool: Any,
                tool_exception: Any) -> Any:
-    def run(**arguments: Any) -> tuple[str, dict[str, Any]]:
+    def run(**arguments: Any) -> tuple[str | list[dict[str, Any]], dict[str, Any]]:
         try:
             options = front_options(spec, arguments)
             result = call_tool(spec, arguments, context)
+            text = spec.render(result, options.detail)
+            if not options.chart:
+                return text, structured(result)
+            from flopcast.tools.charts import chart_png
+
+            # LangChain's standard content blocks: the text, then the chart as a base64 PNG.
+            image = base64.b64encode(chart_png(spec.name, result)).decode("ascii")
+            blocks = [{"type": "text", "text": text},
+                      {"type": "image", "base64": image, "mime_type": "image/png"}]
+            return blocks, structured(result)
         except BaseException as e:  # a library's panic too; Ctrl-C and cancellation pass
             if must_propagate(e):
                 raise
             raise tool_exception(error_message(e, spec.name)) from e
-        return spec.render(result, options.detail), structured(result)
 
     def on_validation_error(error: ValidationError) -> str:
         return error_message(input_error(spec.arguments_model, error), spec.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import sys
 
 import pytest
@@ -96,3 +97,18 @@ def test_missing_langchain_says_how_to_install(monkeypatch):
         langchain_tools()
     assert isinstance(e.value, ImportError)
     assert "pip install 'flopcast[langchain]'" in str(e.value)
+
+
+def test_chart_true_adds_a_png_content_block(tools):
+    pytest.importorskip("matplotlib")
+    from flopcast.tools.charts import chart_png
+
+    arguments = {"model": "llama-2-7b", "hardware": "a100"}
+    message = _call(tools["estimate_memory"], {**arguments, "chart": True})
+    text, image = message.content
+    expected = get_tool("estimate_memory").handler(**arguments)
+    assert text == {"type": "text", "text": get_tool("estimate_memory").render(expected)}
+    assert image["type"] == "image" and image["mime_type"] == "image/png"
+    assert image["base64"] == base64.b64encode(
+        chart_png("estimate_memory", expected)).decode("ascii")
+    assert message.artifact == structured(expected)
