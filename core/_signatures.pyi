@@ -30,16 +30,17 @@ def check_claim(
     method: Literal['6nd', 'kaplan', 'chinchilla', 'megatron', 'palm'] = '6nd',
     recompute: Literal['none', 'selective', 'full'] | None = None,
     hardware: str | None = None,
-    count: int | None = None,
+    count: int | str | None = None,
     days: float | str | None = None,
     years: float | str | None = None,
     hours: float | str | None = None,
     device_hours: float | str | None = None,
     cost_usd: float | str | None = None,
     energy_kwh: float | str | None = None,
+    co2_kg: float | str | None = None,
     peak_tflops: float | None = None,
     achieved_tflops: float | None = None,
-    mfu: float | None = None,
+    mfu: float | str | None = None,
     precision: str | None = None,
     language: Literal['en', 'zh'] = 'en',
 ) -> ClaimCheck:
@@ -59,7 +60,7 @@ def check_claim(
         params (default None): Claimed params.
         tokens (default None): Claimed tokens.
         flops (default None): Claimed flops.
-        method (default '6nd'): FLOPs count for the reference.
+        method (default '6nd'): 6nd = 6·N·D; the others add attention (need the shape).
         recompute (default None): Recomputation, if stated (default: try none and full).
         hardware (default None): Claimed device, e.g. 'a100'.
         count (default None): Claimed count.
@@ -69,6 +70,7 @@ def check_claim(
         device_hours (default None): Claimed device-hours.
         cost_usd (default None): Claimed cost USD.
         energy_kwh (default None): Claimed energy kwh.
+        co2_kg (default None): Claimed CO2 in kg, or text like '552 tCO2e'.
         peak_tflops (default None): Claimed peak tflops.
         achieved_tflops (default None): Claimed achieved tflops.
         mfu (default None): Claimed MFU.
@@ -86,19 +88,19 @@ def compare_gpus(
     flops: float | str | None = None,
     method: Literal['6nd', 'kaplan', 'chinchilla', 'megatron', 'palm'] = '6nd',
     recompute: Literal['none', 'selective', 'full'] = 'none',
-    layers: int | None = None,
-    d_model: int | None = None,
-    heads: int | None = None,
-    seq_len: int | None = None,
-    vocab: int | None = None,
-    d_ff: int | None = None,
+    layers: int | str | None = None,
+    d_model: int | str | None = None,
+    heads: int | str | None = None,
+    seq_len: int | str | None = None,
+    vocab: int | str | None = None,
+    d_ff: int | str | None = None,
     hardware: list[str] | None = None,
-    count: int | None = None,
+    count: int | str | None = None,
     target_days: float | str | None = None,
     sort_by: Literal['days', 'cost', 'energy'] = 'days',
     precision: str | None = None,
     sparsity: bool = False,
-    mfu: float | None = None,
+    mfu: float | str | None = None,
     achieved_tflops: float | None = None,
     price_per_device_hour: float | None = None,
     power_watts: float | None = None,
@@ -118,10 +120,9 @@ def compare_gpus(
         InvalidInputError, UnknownHardwareError, UnknownModelError.
 
     Arguments (the fields of `CompareGpusInput`, the same on every front end):
-        model (default None): Preset id or alias (list_models), e.g. 'gpt-3-175b'; gives params,
-            tokens, shape.
-        params (default None): Parameters N, e.g. '175B' (MoE: active per token). Overrides the
-            preset.
+        model (default None): Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face
+            config.json path or text.
+        params (default None): Parameters N, e.g. '175B' (MoE: active); overrides the preset.
         tokens (default None): Training tokens D, e.g. '300B'. Overrides the preset.
         flops (default None): Total training FLOPs, e.g. 3.14e23 or '3640 PF-days'; used as is.
         method (default '6nd'): 6nd = 6·N·D; the others add attention (need the shape).
@@ -198,7 +199,7 @@ def count_tokens(
     Arguments (the fields of `CountTokensInput`, the same on every front end):
         text (default None): Text to count (≤ 10 MB). Give text or path.
         path (default None): File or folder (only below granted folders).
-        encoding (default 'o200k_base'): o200k_base: GPT-4o; cl100k_base: GPT-4.
+        encoding (default 'o200k_base'): o200k_base: GPT-4o.
         bpe_file (default None): Own .tiktoken ranks file instead of the packaged data.
         include (default None): Globs of files to count in a folder, e.g. ['*.md'].
         exclude (default None): Globs of files or folders to skip.
@@ -218,18 +219,18 @@ def estimate_inference(
     model: str | None = None,
     params: float | str | None = None,
     active_params: float | str | None = None,
-    layers: int | None = None,
-    heads: int | None = None,
-    kv_heads: int | None = None,
-    head_dim: int | None = None,
+    layers: int | str | None = None,
+    heads: int | str | None = None,
+    kv_heads: int | str | None = None,
+    head_dim: int | str | None = None,
     hardware: str,
     count: int = 1,
     precision: Literal['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'int4', 'fp4'] = 'bf16',
     compute_precision: str | None = None,
     kv_precision: Literal['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'int4', 'fp4'] = 'bf16',
-    context: int | None = None,
+    context: int | str | None = None,
     batch: int = 1,
-    mfu: float | None = None,
+    mfu: float | str | None = None,
     price_per_device_hour: float | None = None,
     language: Literal['en', 'zh'] = 'en',
 ) -> InferenceEstimate:
@@ -242,7 +243,7 @@ def estimate_inference(
         UnknownHardwareError / UnknownModelError: unknown device or preset.
 
     Arguments (the fields of `EstimateInferenceInput`, the same on every front end):
-        model (default None): Preset id, e.g. 'llama-2-70b'.
+        model (default None): Preset id, e.g. 'llama-2-70b', or a config.json.
         params (default None): Parameters, e.g. '70B' (MoE: all experts).
         active_params (default None): Parameters per token (MoE).
         layers (default None): Layers.
@@ -252,13 +253,14 @@ def estimate_inference(
         hardware (required): Device id, e.g. 'h100'.
         count (default 1): Devices per replica.
         precision (default 'bf16'): Weight format.
-        compute_precision (default None): Peak used for the math (default: weight format; bf16
-            for int8/int4).
+        compute_precision (default None): Peak for the math (default: weight format; bf16 for
+            int8/int4).
         kv_precision (default 'bf16'): KV-cache format.
         context (default None): Tokens per sequence (prompt + output).
         batch (default 1): Sequences decoded together.
         mfu (default None): Fraction of peak for prefill (default 0.76).
-        price_per_device_hour (default None): USD per device-hour (default: catalog price).
+        price_per_device_hour (default None): USD per device-hour (default: catalog reference
+            price).
         language (default 'en'): Answer language.
     """
     ...
@@ -269,11 +271,11 @@ def estimate_memory(
     mode: Literal['training', 'inference'] = 'training',
     model: str | None = None,
     params: float | str | None = None,
-    layers: int | None = None,
-    d_model: int | None = None,
-    heads: int | None = None,
-    kv_heads: int | None = None,
-    head_dim: int | None = None,
+    layers: int | str | None = None,
+    d_model: int | str | None = None,
+    heads: int | str | None = None,
+    kv_heads: int | str | None = None,
+    head_dim: int | str | None = None,
     precision: Literal['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'int4', 'fp4'] = 'bf16',
     kv_precision: Literal['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'int4', 'fp4'] | None = None,
     optimizer: Literal['adamw', 'adam', 'adam_8bit', 'sgd_momentum', 'sgd'] = 'adamw',
@@ -284,9 +286,9 @@ def estimate_memory(
     sequence_parallel: bool = False,
     recompute: Literal['none', 'selective', 'full'] = 'none',
     flash_attention: bool = True,
-    seq_len: int | None = None,
+    seq_len: int | str | None = None,
     micro_batch: int = 1,
-    context: int | None = None,
+    context: int | str | None = None,
     batch: int = 1,
     hardware: str | None = None,
     language: Literal['en', 'zh'] = 'en',
@@ -300,9 +302,9 @@ def estimate_memory(
         UnknownModelError / UnknownHardwareError: unknown preset or device.
 
     Arguments (the fields of `EstimateMemoryInput`, the same on every front end):
-        mode (default 'training'): training: weights, grads, optimizer, activations; inference:
-            weights, KV cache.
-        model (default None): Preset id, e.g. 'llama-2-70b' (gives the shape).
+        mode (default 'training'): training (with grads, optimizer, activations) or inference
+            (with KV cache).
+        model (default None): Preset id, e.g. 'llama-2-70b', or a config.json.
         params (default None): Parameters, e.g. '7B' (MoE: all experts).
         layers (default None): Layers.
         d_model (default None): Hidden size.
@@ -337,18 +339,19 @@ def estimate_training(
     flops: float | str | None = None,
     method: Literal['6nd', 'kaplan', 'chinchilla', 'megatron', 'palm'] = '6nd',
     recompute: Literal['none', 'selective', 'full'] = 'none',
-    layers: int | None = None,
-    d_model: int | None = None,
-    heads: int | None = None,
-    seq_len: int | None = None,
-    vocab: int | None = None,
-    d_ff: int | None = None,
-    hardware: str,
-    count: int | None = None,
+    layers: int | str | None = None,
+    d_model: int | str | None = None,
+    heads: int | str | None = None,
+    seq_len: int | str | None = None,
+    vocab: int | str | None = None,
+    d_ff: int | str | None = None,
+    hardware: str | None = None,
+    count: int | str | None = None,
+    device_hours: float | str | None = None,
     target_days: float | str | None = None,
     precision: str | None = None,
     sparsity: bool = False,
-    mfu: float | None = None,
+    mfu: float | str | None = None,
     achieved_tflops: float | None = None,
     price_per_device_hour: float | None = None,
     power_watts: float | None = None,
@@ -371,10 +374,9 @@ def estimate_training(
         UnknownHardwareError / UnknownModelError: an id not in the catalog.
 
     Arguments (the fields of `EstimateTrainingInput`, the same on every front end):
-        model (default None): Preset id or alias (list_models), e.g. 'gpt-3-175b'; gives params,
-            tokens, shape.
-        params (default None): Parameters N, e.g. '175B' (MoE: active per token). Overrides the
-            preset.
+        model (default None): Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face
+            config.json path or text.
+        params (default None): Parameters N, e.g. '175B' (MoE: active); overrides the preset.
         tokens (default None): Training tokens D, e.g. '300B'. Overrides the preset.
         flops (default None): Total training FLOPs, e.g. 3.14e23 or '3640 PF-days'; used as is.
         method (default '6nd'): 6nd = 6·N·D; the others add attention (need the shape).
@@ -385,8 +387,11 @@ def estimate_training(
         seq_len (default None): Sequence length.
         vocab (default None): Vocabulary size.
         d_ff (default None): Feed-forward width (default 4·d_model).
-        hardware (required): Device id or alias (list_hardware), e.g. 'h100', 'a100'.
+        hardware (default None): Device id or alias (list_hardware), e.g. 'h100'; without it,
+            FLOPs only.
         count (default None): Devices (default 1, or as many as target_days needs).
+        device_hours (default None): Published device-hours, e.g. '30.84M': time = that ÷ count,
+            MFU implied.
         target_days (default None): Deadline in days: gives the devices (or, with count, the
             MFU) needed.
         precision (default None): Peak precision, e.g. bf16 (default), fp8, fp32.
@@ -421,8 +426,8 @@ def explain_flops(
         UnknownHardwareError: `hardware` not in the catalog.
 
     Arguments (the fields of `ExplainFlopsInput`, the same on every front end):
-        topic (required): peak_derivation covers CPU instruction sets and tensor cores;
-            training_flops is 6·N·D.
+        topic (required): peak_derivation: instruction sets, tensor cores; training_flops:
+            6·N·D.
         hardware (default None): Device for the worked example, e.g. 'a100', 'i9-14900k'.
         language (default 'en'): Answer language.
     """
@@ -469,15 +474,16 @@ def list_models(
 
 def plan_compute_optimal(
     *,
+    model: str | None = None,
     flops: float | str | None = None,
     hardware: str | None = None,
-    count: int | None = None,
+    count: int | str | None = None,
     days: float | str | None = None,
     budget_usd: float | str | None = None,
     price_per_device_hour: float | None = None,
     precision: str | None = None,
     sparsity: bool = False,
-    mfu: float | None = None,
+    mfu: float | str | None = None,
     params: float | str | None = None,
     tokens: float | str | None = None,
     fit: Literal['hoffmann_approach1', 'hoffmann_approach2', 'hoffmann_approach3', 'hoffmann_approach3_unrounded', 'besiroglu_2024', 'tokens_per_param_20'] = 'hoffmann_approach1',
@@ -495,21 +501,22 @@ def plan_compute_optimal(
         UnknownHardwareError: `hardware` is not in the catalog.
 
     Arguments (the fields of `PlanComputeOptimalInput`, the same on every front end):
+        model (default None): Preset id: how far from optimal it was trained.
         flops (default None): Compute budget in FLOPs, e.g. 1e24.
         hardware (default None): Device id for a time or dollar budget.
         count (default None): Devices (with hardware and days).
         days (default None): Days of the budget.
         budget_usd (default None): Dollar budget (with hardware).
-        price_per_device_hour (default None): USD per device-hour (default: catalog price).
-        precision (default None): Peak precision (default bf16).
+        price_per_device_hour (default None): USD per device-hour (default: catalog reference
+            price).
+        precision (default None): Peak precision, e.g. bf16 (default), fp8, fp32.
         sparsity (default False): Use the 2:4-sparse peak.
-        mfu (default None): MFU (default 0.40).
+        mfu (default None): Model FLOPs utilization in (0, 1], default 0.40.
         params (default None): Parameters N, e.g. '70B': alone gives optimal tokens; with tokens
             or budget, how far off.
         tokens (default None): Training tokens D: alone gives the optimal size.
-        fit (default 'hoffmann_approach1'): Allocation fit (Chinchilla approaches; 20
-            tokens/param).
-        loss_fit (default None): Loss fit (default: fit, or besiroglu_2024).
+        fit (default 'hoffmann_approach1'): Allocation fit.
+        loss_fit (default None): Loss fit (default: fit or besiroglu_2024).
         language (default 'en'): Answer language.
     """
     ...
@@ -523,12 +530,12 @@ def resolve_workload(
     flops: float | str | None = None,
     method: Literal['6nd', 'kaplan', 'chinchilla', 'megatron', 'palm'] = '6nd',
     recompute: Literal['none', 'selective', 'full'] = 'none',
-    layers: int | None = None,
-    d_model: int | None = None,
-    heads: int | None = None,
-    seq_len: int | None = None,
-    vocab: int | None = None,
-    d_ff: int | None = None,
+    layers: int | str | None = None,
+    d_model: int | str | None = None,
+    heads: int | str | None = None,
+    seq_len: int | str | None = None,
+    vocab: int | str | None = None,
+    d_ff: int | str | None = None,
 ) -> Workload:
     """Resolve the workload arguments into model and hardware FLOPs, with steps.
 
@@ -538,10 +545,9 @@ def resolve_workload(
         UnknownModelError: `model` is not a preset.
 
     Arguments (the fields of `WorkloadArgs`, the same on every front end):
-        model (default None): Preset id or alias (list_models), e.g. 'gpt-3-175b'; gives params,
-            tokens, shape.
-        params (default None): Parameters N, e.g. '175B' (MoE: active per token). Overrides the
-            preset.
+        model (default None): Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face
+            config.json path or text.
+        params (default None): Parameters N, e.g. '175B' (MoE: active); overrides the preset.
         tokens (default None): Training tokens D, e.g. '300B'. Overrides the preset.
         flops (default None): Total training FLOPs, e.g. 3.14e23 or '3640 PF-days'; used as is.
         method (default '6nd'): 6nd = 6·N·D; the others add attention (need the shape).

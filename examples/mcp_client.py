@@ -1,7 +1,10 @@
 """Talk to `flopcast-mcp` over stdio with the official `mcp` Python SDK.
 
     pip install "flopcast[mcp]" mcp
-    python examples/mcp_client.py
+    python examples/mcp_client.py [--server COMMAND ...]
+
+Works with the 1.x and 2.x `mcp` SDKs: 2.x names the JSON result `structured_content`,
+1.x `structuredContent` (and `isError`); `answer_fields` reads whichever is there.
 
 Starts the server as a subprocess (the way Claude Desktop, Cursor or VS Code do), lists its
 tools, and asks the seed's question: GPT-3 on 1,024 A100s at 140 TFLOP/s achieved per GPU
@@ -10,6 +13,7 @@ with full activation recomputation (about 34 days).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import sys
@@ -73,17 +77,38 @@ async def ask(
         listing = await session.list_tools()
         result = await session.call_tool(tool, GPT3_ON_A100 if arguments is None else arguments)
     text = "\n".join(block.text for block in result.content if block.type == "text")
+    structured, is_error = answer_fields(result)
     return Answer(
         tools=[t.name for t in listing.tools],
-        structured=result.structured_content,
+        structured=structured,
         text=text,
-        is_error=bool(result.is_error),
+        is_error=is_error,
     )
 
 
+def answer_fields(result: Any) -> tuple[dict[str, Any] | None, bool]:
+    """(structured result, is-error) of a `CallToolResult` from either SDK line: 2.x spells
+    them `structured_content` / `is_error`, 1.x `structuredContent` / `isError`."""
+    structured = getattr(result, "structured_content", None)
+    if structured is None:
+        structured = getattr(result, "structuredContent", None)
+    is_error = getattr(result, "is_error", None)
+    if is_error is None:
+        is_error = getattr(result, "isError", False)
+    return structured, bool(is_error)
+
+
 def main(argv: list[str] | None = None) -> int:
-    del argv
-    answer = asyncio.run(ask())
+    parser = argparse.ArgumentParser(
+        prog="mcp_client.py",
+        description="Start flopcast-mcp over stdio with the official mcp SDK, list its tools and "
+        "ask the seed's question (GPT-3 on 1,024 A100s at 140 TFLOP/s, full recompute).")
+    parser.add_argument(
+        "--server", nargs="+", metavar="COMMAND",
+        help="the command that starts the server (default: flopcast-mcp beside this Python, "
+        "else on PATH)")
+    options = parser.parse_args(argv)
+    answer = asyncio.run(ask(command=options.server))
     print("tools:", ", ".join(answer.tools))
     print(answer.text)
     if answer.structured:

@@ -267,6 +267,29 @@ def test_mcp_client_calls_the_real_server_over_stdio(tmp_path: Path) -> None:
     assert answer.text.strip()
 
 
+def test_mcp_client_reads_the_result_of_either_sdk_line() -> None:
+    example = load_example("mcp_client")
+
+    class V2:  # mcp 2.x: snake_case attributes
+        structured_content = {"days": 34.0}
+        is_error = False
+
+    class V1:  # mcp 1.x: camelCase attributes, no snake_case ones
+        structuredContent = {"days": 34.0}  # noqa: N815
+        isError = True  # noqa: N815
+
+    assert example.answer_fields(V2()) == ({"days": 34.0}, False)
+    assert example.answer_fields(V1()) == ({"days": 34.0}, True)
+
+
+def test_mcp_client_help_prints_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    example = load_example("mcp_client")
+    with pytest.raises(SystemExit) as exit_info:
+        example.main(["--help"])
+    assert exit_info.value.code == 0
+    assert "--server" in capsys.readouterr().out
+
+
 # ---------------------------------------------------------------- seed_questions.md
 
 
@@ -284,6 +307,31 @@ def test_seed_questions_md_is_up_to_date() -> None:
     expected = _generator()()
     actual = (EXAMPLES / "seed_questions.md").read_text(encoding="utf-8")
     assert actual == expected, "run: python scripts/gen_seed_questions.py"
+
+
+def test_http_and_uvx_configs() -> None:
+    http = json.loads((EXAMPLES / "vscode_mcp_http.json").read_text())["servers"]["flopcast"]
+    assert http["type"] == "http" and http["url"] == "http://127.0.0.1:8765/mcp"
+    assert http["headers"]["Authorization"].startswith("Bearer ${input:")
+    uvx = json.loads((EXAMPLES / "claude_desktop_config_uvx.json").read_text())
+    entry = uvx["mcpServers"]["flopcast"]
+    assert entry["command"] == "uvx" and entry["args"][-1] == "flopcast-mcp"
+
+
+def test_server_json_describes_the_package_and_its_arguments() -> None:
+    import tomllib
+
+    from flopcast.tools.mcp_server import _parser
+
+    server = json.loads((ROOT / "server.json").read_text())
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert server["version"] == version and len(server["description"]) <= 100
+    (package,) = server["packages"]
+    assert (package["registryType"], package["identifier"], package["version"]) == (
+        "pypi", "flopcast", version)
+    flags = {option for action in _parser()._actions for option in action.option_strings}
+    for argument in package["packageArguments"]:
+        assert argument["name"] in flags
 
 
 def test_example_configs_start_flopcast_mcp() -> None:

@@ -75,6 +75,30 @@ def models_table() -> str:
     return "\n".join(lines)
 
 
+def configs_table() -> str:
+    from flopcast.catalog.hf_config import read_config
+    from flopcast.memory.kv import kv_cache_values
+    from flopcast.numbers.quantities import format_count
+
+    folder = Path(__file__).resolve().parent / "data" / "hf_configs"
+    lines = [
+        "| config (tests/data/hf_configs) | model_type | attention | params | active per token "
+        "| KV bytes/token, bf16, 32k context |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    for path in sorted(folder.glob("*.json")):
+        a, _ = read_config(str(path))
+        kind = a.attention.upper()
+        if a.local_layers:
+            kind += f", {a.local_layers}/{a.layers} local ({a.sliding_window})"
+        active = format_count(a.active_params) if a.is_moe else "—"
+        kv = kv_cache_values(a.layers, a.kv_values_per_token_layer, 32768, a.local_layers,
+                             a.sliding_window) * 2 / 32768
+        lines.append(f"| `{path.stem}` | {a.model_type} | {kind} | {format_count(a.total_params)}"
+                     f" | {active} | {kv:,.0f} |")
+    return "\n".join(lines)
+
+
 def seed_table() -> str:
     from flopcast.catalog.hardware import get_hardware
     from flopcast.claims.check import check_claim
@@ -178,6 +202,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "hardware": hardware_table,
     "unverified": unverified_list,
     "models": models_table,
+    "configs": configs_table,
     "seed": seed_table,
     "context": lambda: context_table(),
 }

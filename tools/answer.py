@@ -109,6 +109,14 @@ def _expression(step_text: str) -> str:
     return short[first + 3:last].strip() if 0 <= first < last else short
 
 
+def _figure(step_text: str) -> str:
+    """The result figure of a step's text as printed ("835,584" of "... = 835,584 h"); a
+    figure of fewer than five characters ("0.4", "312") is too common to match, so it gives
+    a string no answer holds."""
+    figure = _short_step(step_text).rsplit(" = ", 1)[-1].split(" ")[0]
+    return figure if len(figure) >= 5 else "\0"
+
+
 def _concise(result: Result, answer: str, labels: dict[str, str],
              rows: int | None = CONCISE_TABLE_ROWS) -> str:
     whole, answer = answer, _short_answer(answer, rows, labels["more"])
@@ -116,9 +124,10 @@ def _concise(result: Result, answer: str, labels: dict[str, str],
     if result.assumptions:
         assumed = "; ".join(f"{a.name} = {a.value}" for a in result.assumptions)
         parts.append(f"{labels['assumed']}: {assumed}")
-    # A step the answer already works out (explain_flops' worked figures) is not repeated.
+    # A step the answer already works out (explain_flops' worked figures) or whose result the
+    # answer already states (check_claim's "835,584 device-hours") is not repeated.
     lines = [f"- {_short_step(step.text)}" for step in result.steps
-             if _expression(step.text) not in whole]
+             if _expression(step.text) not in whole and _figure(step.text) not in whole]
     if lines:
         parts.append(labels["derivation"] + "\n" + "\n".join(lines))
     if result.steps or result.assumptions:

@@ -36,6 +36,7 @@ from pydantic_core import PydanticUndefined
 from flopcast.numbers.errors import FlopcastError, quote
 from flopcast.numbers.quantities import format_count, format_number
 from flopcast.numbers.validation import input_error
+from flopcast.numbers.zh import SCENARIO_NAMES, TOOL_TITLES, field_meaning
 from flopcast.tools._errors import error_message, must_propagate
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main", "render"]
@@ -318,6 +319,16 @@ def _meaning(field: FieldInfo | None, limit: int = 80) -> str:
     return text
 
 
+def _zh_word(value: Any, column: str) -> Any:
+    """A cell's Chinese where the value is a word flopcast chose (verdict, scenario name)."""
+    if column == "verdict" and isinstance(value, str):
+        return {"consistent": "一致", "off": "有误", "impossible": "不可能",
+                "unchecked": "无法核对"}.get(value, value)
+    if column == "name" and isinstance(value, str):
+        return SCENARIO_NAMES.get(value, value)
+    return value
+
+
 def _step_text(formula: str, text: str) -> str:
     """The substituted text, preceded by the formula unless the text already starts with it."""
     return text if text.startswith(formula) else f"{formula}\n{text}"
@@ -348,7 +359,9 @@ def _sections(result: BaseModel, language: str) -> tuple[str, list[_Section]]:
         if isinstance(value, str) and "\n" in value.strip():
             blocks.append((name, value))  # Markdown prose (e.g. explain_flops' `markdown`)
         elif _is_scalar(value):
-            figures.append([name, _cell(value, language), _meaning(field)])
+            meaning = (field_meaning(name) if language == "zh" else None) or _meaning(field)
+            shown = _zh_word(value, name) if language == "zh" else value
+            figures.append([name, _cell(shown, language), meaning])
         elif isinstance(value, BaseModel):
             rows = [[k, _cell(v, language)] for k, v in value.model_dump().items()]
             tables.append(_Section(name, [labels["figure"], labels["value"]], rows))
@@ -370,7 +383,11 @@ def _sections(result: BaseModel, language: str) -> tuple[str, list[_Section]]:
                     continue  # the summary already tabulates these rows; --json has them all
                 columns = columns[:_MAX_COLUMNS]
                 title = f"{name} ({labels['first_columns']})"
-            rows = [[_cell(d.get(k), language) for k in columns] for d in dumped]
+            rows = [[_cell(_zh_word(d.get(k), k) if language == "zh" else d.get(k), language)
+                     for k in columns] for d in dumped]
+            if language == "zh":
+                title = title.replace(name, field_meaning(name) or name, 1)
+                columns = [field_meaning(k) or k for k in columns]
             tables.append(_Section(title, columns, rows))
         elif isinstance(value, list | tuple):
             rows = [[_cell(v, language)] for v in value]
@@ -547,7 +564,7 @@ def _main(argv: list[str] | None, specs: Iterable[ToolSpecLike] | None) -> int:
         from flopcast.tools.mcp_server import main as serve
 
         try:
-            return int(serve(args_list[1:]) or 0)
+            return int(serve(args_list[1:], prog="flopcast serve") or 0)
         except SystemExit as stop:  # its own --help or a bad flag
             return stop.code if isinstance(stop.code, int) else 2
     tool_specs = list(_registry_specs() if specs is None else specs)
@@ -590,7 +607,8 @@ def _main(argv: list[str] | None, specs: Iterable[ToolSpecLike] | None) -> int:
                               allow_nan=False)
             sys.stdout.write(text + "\n")
         else:
-            render(result, title=spec.title, language=language, file=sys.stdout)
+            title = (TOOL_TITLES.get(spec.name) if language == "zh" else None) or spec.title
+            render(result, title=title, language=language, file=sys.stdout)
         sys.stdout.flush()
     except BrokenPipeError:  # `flopcast ... | head`: the reader left; that is not an error
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -51,8 +51,8 @@ def langchain_tools(
 
     Args:
         tools: the specs to wrap (default: every registered tool).
-        allowed_roots: folders `count_tokens` may read below; none by default, so an agent
-            cannot read files unless the program allows it.
+        allowed_roots: folders `count_tokens` (and a `model` config.json) may read below;
+            none by default, so an agent cannot read files unless the program allows it.
 
     Raises:
         MissingDependencyError: langchain-core is not installed (an `ImportError` whose

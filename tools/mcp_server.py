@@ -260,7 +260,8 @@ class RegistryTool(Tool):
     async def _context(self) -> dict[str, Any]:
         wanted = self._spec.server_arguments
         context: dict[str, Any] = {}
-        if "allowed_roots" in wanted:
+        if "allowed_roots" in wanted or "model" in self._spec.input_model.model_fields:
+            # count_tokens reads below these; a `model` config.json path too.
             context["allowed_roots"] = allowed_folders(self._allow_dirs, await _client_roots())
         if "max_bytes_ceiling" in wanted and self._max_bytes is not None:
             context["max_bytes_ceiling"] = self._max_bytes
@@ -570,9 +571,9 @@ def build_server(
     return server
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str = "flopcast-mcp") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="flopcast-mcp",
+        prog=prog,
         description="Serve the flopcast tools over MCP (stdio by default).",
     )
     p.add_argument("--transport", choices=["stdio", "http"], default="stdio",
@@ -607,9 +608,10 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `flopcast-mcp`. Returns the exit code (2 for bad flags)."""
-    parser = _parser()
+def main(argv: Sequence[str] | None = None, *, prog: str = "flopcast-mcp") -> int:
+    """Entry point of `flopcast-mcp` (and of `flopcast serve`, named by `prog` in its help and
+    errors). Returns the exit code (2 for bad flags)."""
+    parser = _parser(prog)
     args = parser.parse_args(argv)
     from_flag = args.token is not None
     token = args.token if from_flag else os.environ.get("FLOPCAST_MCP_TOKEN")

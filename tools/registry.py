@@ -242,7 +242,8 @@ def call_tool(
         spec: the tool.
         arguments: the caller's arguments (names = input model fields).
         context: what the front end can supply for `spec.server_arguments` (e.g.
-            `{"allowed_roots": [...]}`); names the spec does not declare are ignored.
+            `{"allowed_roots": [...]}`); names the spec does not declare are ignored, except
+            `allowed_roots`, which also bounds where a `model` config.json may be read.
 
     Raises:
         FlopcastError: the input is wrong (the message is one line, ready to show).
@@ -254,7 +255,14 @@ def call_tool(
     for name in spec.server_arguments:
         if context is not None and name in context:
             kwargs[name] = context[name]
-    result = spec.handler(**kwargs)
+    if context is not None and "allowed_roots" in context:
+        # A `model` naming a config.json is read below the same folders as count_tokens.
+        from flopcast.catalog.hf_config import config_roots
+
+        with config_roots(context["allowed_roots"]):
+            result = spec.handler(**kwargs)
+    else:
+        result = spec.handler(**kwargs)
     if not isinstance(result, spec.output_model):
         raise TypeError(
             f"{spec.name} returned {type(result).__name__}, expected {spec.output_model.__name__}"

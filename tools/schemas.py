@@ -340,8 +340,9 @@ def dispatch(
         arguments: the model's arguments: a dict, or the JSON string the SDKs hand over.
             null for an optional argument means "use the default".
         tools: the specs to dispatch to (default: every registered tool).
-        allowed_roots: folders `count_tokens` may read files below; none by default, so a
-            model cannot make the loop read files unless the program allows it.
+        allowed_roots: folders `count_tokens` (and a `model` config.json) may read below;
+            none by default, so a model cannot make the loop read files unless the program
+            allows it.
 
     Returns:
         The structured result (the same dict as MCP's `structuredContent`), or

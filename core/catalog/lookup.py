@@ -5,9 +5,10 @@
 each entry strictly, duplicate ids and aliases fail, families must name known ids.
 The shipped file is read once, on first use (`hardware_catalog`). `resolve_hardware`
 finds a device by id, alias or family name, case-, space- and hyphen-insensitively
-and ignoring leading brand words ("NVIDIA H100"); a family name returns its default
-variant with an Assumption saying which and why; an unknown name raises
-`UnknownHardwareError` with the nearest ids (`difflib`, via `closest_matches`).
+and ignoring leading brand words ("NVIDIA H100"), then by its tokens in any order with
+memory sizes as people write them ("A100 80G", "a100 80gb pcie"; `flopcast.catalog.names`);
+a family name returns its default variant with an Assumption saying which and why; an
+unknown name raises `UnknownHardwareError` with the nearest ids, its vendor's first.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from importlib import resources
 from pydantic import Field, ValidationError
 
 from flopcast.catalog.device import Hardware
+from flopcast.catalog.names import BRAND_WORDS, names_of, rank_suggestions, token_key
 from flopcast.catalog.spec import IsaRow, StrictModel
-from flopcast.numbers.errors import UnknownHardwareError, closest_matches
+from flopcast.numbers.errors import UnknownHardwareError
 from flopcast.numbers.results import Assumption
 
 __all__ = [
@@ -51,6 +53,9 @@ class HardwareCatalog(StrictModel):
     isa: dict[str, IsaRow]
     index: dict[str, str] = Field(description="normalized name → hardware id")
     family_index: dict[str, str] = Field(description="normalized family → family name")
+    token_index: dict[str, str] = Field(
+        default_factory=dict,
+        description="order-free token key → 'hw:<id>' or 'family:<name>' (unambiguous only)")
 
 
 def _norm(name: str) -> str:
@@ -109,8 +114,10 @@ def load_catalog_text(text: str) -> HardwareCatalog:
             raise ValueError(f"hardware catalog: family {fam_name!r}: unknown ids "
                              f"{sorted(unknown)} or default not among members")
         family_index[key] = fam_name
+    tokens = names_of([(f"hw:{hw.id}", [hw.id, hw.name, *hw.aliases]) for hw in entries]
+                      + [(f"family:{f}", [f]) for f in families])
     return HardwareCatalog(entries=tuple(entries), families=families, isa=isa, index=index,
-                           family_index=family_index)
+                           family_index=family_index, token_index=tokens)
 
 
 @functools.cache
@@ -153,24 +160,27 @@ def _cached_lookup(name: str, argument: str) -> tuple[Hardware, tuple[Assumption
         if key in cat.index:
             return by_id[cat.index[key]], ()
         if key in cat.family_index:
-            fam_name = cat.family_index[key]
-            fam = cat.families[fam_name]
-            hw = by_id[fam.default]
-            others = ", ".join(m for m in fam.members if m != fam.default)
-            text = f"{fam.reason} Other variants: {others}." if others else fam.reason
-            return hw, (Assumption(name=argument, value=f"{hw.id} ({hw.name})",
-                                   source=f"'{name}' is a family; default variant: {text}"),)
+            return _family_default(cat.family_index[key], name, argument)
+    target = cat.token_index.get(token_key(name))
+    if target is not None:
+        kind, _, ref = target.partition(":")
+        return (by_id[ref], ()) if kind == "hw" else _family_default(ref, name, argument)
     key = _norm(name)
     pool = {**{k: v for k, v in cat.index.items()},
             **{k: cat.families[f].default for k, f in cat.family_index.items()}}
-    near = closest_matches(key, list(pool), n=8)
-    suggestions = list(dict.fromkeys(pool[k] for k in near))[:5]
+    vendors = {hw.id: hw.vendor for hw in cat.entries}
+    suggestions = rank_suggestions(key, pool, vendors, str(name))
     raise UnknownHardwareError(argument, str(name), suggestions)
 
 
-#: Brand words a user may put before a model name ("NVIDIA H100", "Tesla V100").
-_BRAND_WORDS = ("nvidia", "amd", "google", "cloud", "intel", "habana", "tesla", "geforce",
-                "instinct")
+def _family_default(fam_name: str, name: str, argument: str
+                    ) -> tuple[Hardware, tuple[Assumption, ...]]:
+    fam = _catalog().families[fam_name]
+    hw = _by_id()[fam.default]
+    others = ", ".join(m for m in fam.members if m != fam.default)
+    text = f"{fam.reason} Other variants: {others}." if others else fam.reason
+    return hw, (Assumption(name=argument, value=f"{hw.id} ({hw.name})",
+                           source=f"'{name}' is a family; default variant: {text}"),)
 
 
 def _candidate_keys(name: str) -> list[str]:
@@ -180,7 +190,7 @@ def _candidate_keys(name: str) -> list[str]:
     stripped = True
     while stripped:
         stripped = False
-        for word in _BRAND_WORDS:
+        for word in BRAND_WORDS:
             if key.startswith(word) and len(key) > len(word):
                 key = key[len(word):]
                 keys.append(key)

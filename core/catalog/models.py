@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
@@ -43,6 +44,7 @@ _FIGURE_FIELDS = frozenset(
     {
         "params", "active_params", "tokens", "layers", "d_model", "heads", "kv_heads",
         "head_dim", "d_ff", "gated_ffn", "vocab", "context", "published_flops", "aliases",
+        "kv_lora_rank", "qk_rope_head_dim", "sliding_window", "local_layers",
     }
 )
 
@@ -85,6 +87,18 @@ class ModelPreset(BaseModel):
     published_flops: float | None = Field(
         default=None, gt=0, description="Total training FLOPs the authors state."
     )
+    kv_lora_rank: int | None = Field(
+        default=None, gt=0, description="Multi-head latent attention: cached latent width d_c."
+    )
+    qk_rope_head_dim: int | None = Field(
+        default=None, gt=0, description="Multi-head latent attention: cached RoPE key width."
+    )
+    sliding_window: int | None = Field(
+        default=None, gt=0, description="Window (tokens) of the local-attention layers."
+    )
+    local_layers: int = Field(
+        default=0, ge=0, description="Layers that attend within `sliding_window` only."
+    )
     sources: list[ModelSource] = Field(min_length=1, description="Documents for the figures.")
     unverified: list[str] = Field(
         default_factory=list, description="Fields not read in a primary source."
@@ -105,6 +119,18 @@ class ModelPreset(BaseModel):
         if unknown:
             raise ValueError(f"unverified names unknown fields {unknown}")
         return value
+
+    @property
+    def kv_values_per_token_layer(self) -> int:
+        """Values one layer caches per token: 2·n_kv·d_head, or d_c + d_rope with MLA."""
+        if self.kv_lora_rank is not None:
+            return self.kv_lora_rank + (self.qk_rope_head_dim or 0)
+        return 2 * self.kv_heads * self.head_dim
+
+    @property
+    def plain_kv_cache(self) -> bool:
+        """True when every layer caches 2·n_kv·d_head values for every token of the context."""
+        return self.kv_lora_rank is None and not self.local_layers
 
     @property
     def effective_params(self) -> float:
@@ -147,6 +173,9 @@ def _check_catalog(presets: list[ModelPreset]) -> None:
             if owner is not None and owner != p.id:
                 raise ValueError(f"{p.id}: name {spelling!r} already belongs to {owner!r}")
             keys[key] = p.id
+        if (p.sliding_window is None) != (p.local_layers == 0) or p.local_layers > p.layers:
+            raise ValueError(f"{p.id}: sliding_window and local_layers go together "
+                             "(0 < local_layers ≤ layers)")
         if p.active_params is not None and p.active_params > p.params:
             raise ValueError(f"{p.id}: active_params exceeds params")
 
@@ -181,11 +210,14 @@ def _index() -> dict[str, ModelPreset]:
     return index
 
 
-def resolve_model(name: str, *, argument: str = "model") -> ModelPreset:
+def resolve_model(name: str | Mapping[str, Any], *, argument: str = "model") -> ModelPreset:
     """Find a preset by id or alias, ignoring case, spaces, hyphens and underscores.
 
+    A Hugging Face config (a path to a config.json or its folder, the JSON text, or a
+    mapping) gives a preset computed from it (`flopcast.catalog.hf_config`).
+
     Raises:
-        InvalidInputError: `name` is not a non-empty string.
+        InvalidInputError: `name` is not a non-empty string; a config that cannot be read.
         UnknownModelError: no preset matches; `suggestions` holds the closest ids.
 
     >>> resolve_model("GPT-3").id
@@ -193,11 +225,19 @@ def resolve_model(name: str, *, argument: str = "model") -> ModelPreset:
     >>> resolve_model("llama2 70b").id
     'llama-2-70b'
     """
+    if isinstance(name, Mapping):
+        from flopcast.catalog.hf_config import preset_from_config
+
+        return preset_from_config(name, argument=argument)
     if not isinstance(name, str) or not name.strip():
         raise InvalidInputError(argument, "expected a model id or alias such as 'gpt-3-175b'")
     found = _index().get(normalize_name(name))
     if found is not None:
         return found
+    from flopcast.catalog.hf_config import is_config_reference, preset_from_config
+
+    if is_config_reference(name):
+        return preset_from_config(name, argument=argument)
     ids = [p.id for p in model_catalog()]
     suggestions = closest_matches(name.strip().lower(), ids)
     if not suggestions:
@@ -264,7 +304,8 @@ class ListModelsResult(Result):
 
 
 def _entry(p: ModelPreset) -> ModelEntry:
-    data = p.model_dump(exclude={"gated_ffn"})
+    data = p.model_dump(exclude={"gated_ffn", "kv_lora_rank", "qk_rope_head_dim",
+                                 "sliding_window", "local_layers"})
     return ModelEntry.model_validate(data)
 
 

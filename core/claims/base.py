@@ -16,10 +16,13 @@ through `add`).
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
+from importlib import resources
 from typing import TYPE_CHECKING, Literal, get_args
 
-from flopcast.catalog.hardware import Hardware
+from flopcast.catalog.hardware import Hardware, HardwareCatalog, load_catalog_text
+from flopcast.catalog.lookup import hardware_catalog
 from flopcast.catalog.models import ModelPreset
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.quantities import (
@@ -50,7 +53,7 @@ Cause = Literal[
     "digit_typo", "sparse_vs_dense", "fp32_vs_tensor", "other_precision",
     "recompute_6nd_vs_8nd", "hfu_vs_mfu", "total_not_per_device", "peak_utilization",
     "optimistic_utilization", "low_utilization", "arithmetic", "implausible_tokens",
-    "power_vs_tdp", "measured_differs", "price_vs_catalog", "other",
+    "power_vs_tdp", "measured_differs", "price_vs_catalog", "carbon_vs_grid", "other",
 ]
 CAUSES: tuple[str, ...] = get_args(Cause)
 
@@ -68,6 +71,24 @@ def ratio_factor(claimed: float, computed: float) -> tuple[float, float]:
 
 def close(a: float, b: float, tol: float = TOLERANCE) -> bool:
     return abs(a / b - 1) <= tol
+
+
+@functools.cache
+def _catalog() -> HardwareCatalog:
+    """The full hardware catalog with its families (to look at sibling variants)."""
+    text = resources.files("flopcast.catalog").joinpath("data/hardware.toml").read_text("utf-8")
+    return load_catalog_text(text)
+
+
+@functools.cache
+def _family_members() -> dict[str, tuple[str, ...]]:
+    """Device id → ids of the other variants of every family it belongs to."""
+    out: dict[str, list[str]] = {}
+    for fam in _catalog().families.values():
+        for member in fam.members:
+            out.setdefault(member, [])
+            out[member] += [m for m in fam.members if m != member and m not in out[member]]
+    return {k: tuple(v) for k, v in out.items()}
 
 
 class ClaimState(ABC):
@@ -93,6 +114,14 @@ class ClaimState(ABC):
         self.precision: str | None = None
         self.out: dict[str, float | None] = {}
         self.assumptions_from_family = False
+
+    def _siblings(self) -> list[Hardware]:
+        """The other variants of the family the hardware was named by ("v100"); none when
+        the caller named one variant ("v100-sxm2-32gb")."""
+        if self.hw is None or not self.assumptions_from_family:
+            return []
+        by_id = {h.id: h for h in hardware_catalog()}
+        return [by_id[m] for m in _family_members().get(self.hw.id, ()) if m in by_id]
 
     def t(self, en: str, zh: str) -> str:
         return zh if self.zh else en

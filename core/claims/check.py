@@ -37,14 +37,15 @@ from flopcast.claims.typos import is_digit_typo
 from flopcast.claims.utilization import UtilizationChecks
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
-    MAX_COUNT,
     MAX_TFLOPS,
-    MIN_MFU,
     MIN_TFLOPS,
+    Co2Arg,
+    CountArg,
     DaysArg,
     DeviceHoursArg,
     EnergyArg,
     FlopsArg,
+    FractionArg,
     HoursArg,
     ParamsArg,
     TokensArg,
@@ -68,9 +69,20 @@ __all__ = [
     "is_digit_typo",
 ]
 
+_ZH_CAUSES = {
+    "digit_typo": "笔误", "sparse_vs_dense": "稀疏值当稠密值", "fp32_vs_tensor": "用了 FP32 峰值",
+    "other_precision": "其他精度的峰值", "recompute_6nd_vs_8nd": "重计算：6ND 与 8ND",
+    "hfu_vs_mfu": "HFU 当成 MFU", "total_not_per_device": "总量当单卡值",
+    "peak_utilization": "按 100% 峰值", "optimistic_utilization": "利用率偏乐观",
+    "low_utilization": "利用率偏低", "arithmetic": "算术错误", "implausible_tokens": "词元数不合理",
+    "power_vs_tdp": "功率与 TDP 不符", "measured_differs": "与实测值不符",
+    "price_vs_catalog": "价格与目录不符", "carbon_vs_grid": "碳强度超出电网范围", "other": "其他",
+}
 _ZH_FIGURES = {"flops": "计算量", "tokens": "训练 token 数", "peak_tflops": "峰值",
                "utilization": "利用率", "achieved_tflops": "单卡实际速率", "mfu": "MFU",
-               "device_hours": "卡时", "cost_usd": "费用", "energy_kwh": "耗电量"}
+               "device_hours": "卡时", "cost_usd": "费用", "energy_kwh": "耗电量",
+               "energy_measured": "耗电量（实测）", "co2_kg": "碳排放",
+               "co2_measured": "碳排放（实测）"}
 
 
 class CheckClaimInput(BaseModel):
@@ -87,12 +99,12 @@ class CheckClaimInput(BaseModel):
     flops: FlopsArg | None = Field(default=None, description=(
         "Claimed flops."))
     method: Literal["6nd", "kaplan", "chinchilla", "megatron", "palm"] = Field(
-        default="6nd", description="FLOPs count for the reference.")
+        default="6nd", description="6nd = 6·N·D; the others add attention (need the shape).")
     recompute: Literal["none", "selective", "full"] | None = Field(default=None, description=(
         "Recomputation, if stated (default: try none and full)."))
     hardware: str | None = Field(default=None, description=(
         "Claimed device, e.g. 'a100'."))
-    count: int | None = Field(default=None, ge=1, le=MAX_COUNT, description=(
+    count: CountArg | None = Field(default=None, description=(
         "Claimed count."))
     days: DaysArg | None = Field(default=None, description="Claimed days.")
     years: YearsArg | None = Field(default=None, description="Claimed years.")
@@ -103,11 +115,13 @@ class CheckClaimInput(BaseModel):
         "Claimed cost USD."))
     energy_kwh: EnergyArg | None = Field(default=None, description=(
         "Claimed energy kwh."))
+    co2_kg: Co2Arg | None = Field(default=None, description=(
+        "Claimed CO2 in kg, or text like '552 tCO2e'."))
     peak_tflops: float | None = Field(default=None, ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
         "Claimed peak tflops."))
     achieved_tflops: float | None = Field(default=None, ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
         "Claimed achieved tflops."))
-    mfu: float | None = Field(default=None, ge=MIN_MFU, le=1, description=(
+    mfu: FractionArg | None = Field(default=None, description=(
         "Claimed MFU."))
     precision: str | None = Field(default=None, description=(
         "Precision the peak refers to (default bf16)."))
@@ -154,6 +168,8 @@ class ClaimCheck(Result):
     implied_price_per_device_hour: float | None = None
     implied_power_watts: float | None = None
     implied_tokens: float | None = None
+    implied_carbon_kg_per_kwh: float | None = Field(
+        default=None, description="CO2 per kWh the claimed CO2 and energy imply.")
 
 
 @tool_function(CheckClaimInput)
@@ -216,6 +232,7 @@ class _Checker(FlopsChecks, UtilizationChecks, CostEnergyChecks):
             implied_hardware_tflops=self.out.get("hw_achieved"),
             implied_mfu=self.out.get("mfu"), implied_price_per_device_hour=self.out.get("price"),
             implied_power_watts=self.out.get("power"), implied_tokens=self.out.get("tokens"),
+            implied_carbon_kg_per_kwh=self.out.get("carbon"),
             steps=self.steps, assumptions=self.assumptions, language=a.language)
         result.summary = self._summary(result)
         return result
@@ -227,11 +244,15 @@ class _Checker(FlopsChecks, UtilizationChecks, CostEnergyChecks):
                  "impossible": self.t("impossible", "不可能"),
                  "unchecked": self.t("not checkable", "无法核对")}
         tol = format_number(TOLERANCE * 100)
-        head = self.t(f"**Verdict: {words[r.verdict]}** (tolerance {tol}%)",
-                      f"**结论：{words[r.verdict]}**（容差 {tol}%）")
+        head = self.t(f"**Verdict: {words[r.verdict]}** (tolerance {tol}% for computed "
+                      "figures; power, carbon and price in the bands each line states)",
+                      f"**结论：{words[r.verdict]}**（计算所得的数值容差 {tol}%；功耗、碳强度和价格"
+                      "按各条所述区间）")
         lines = [head]
         for f in r.figures:
             name = _ZH_FIGURES.get(f.figure, f.figure) if self.zh else f.figure
+            cause = (_ZH_CAUSES.get(f.cause, f.cause) if self.zh else f.cause) if f.cause else ""
             lines.append(f"- **{name}** — {words[f.verdict]}"
-                         + (f" ({f.cause})" if f.cause else "") + f": {f.explanation}")
+                         + (self.t(f" ({cause})", f"（{cause}）") if cause else "")
+                         + self.t(f": {f.explanation}", f"：{f.explanation}"))
         return "\n".join(lines)

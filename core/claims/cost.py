@@ -11,14 +11,22 @@ run's measured energy where one is known (`MEASURED_ENERGY_KWH`: GPT-3, Patterso
 
 from __future__ import annotations
 
+from flopcast.catalog.hardware import Hardware
 from flopcast.claims.base import TOLERANCE, ClaimState, Verdict, close, ratio_factor
 from flopcast.numbers.errors import InvalidInputError
-from flopcast.numbers.quantities import Language, format_energy_kwh, format_number, parse_quantity
+from flopcast.numbers.quantities import (
+    Language,
+    format_energy_kwh,
+    format_mass_kg,
+    format_number,
+    parse_quantity,
+)
 from flopcast.numbers.results import Source, make_step
 from flopcast.training.cost import DEFAULT_PUE, energy_kwh, price_quote
 
 __all__ = [
-    "MEASURED_ENERGY_KWH", "POWER_FLOOR", "PRICE_FACTOR", "PRICE_OFF_FACTOR", "CostEnergyChecks",
+    "CARBON_BAND", "MEASURED_CO2_KG", "MEASURED_ENERGY_KWH", "POWER_FLOOR", "PRICE_FACTOR",
+    "PRICE_OFF_FACTOR", "CostEnergyChecks",
 ]
 
 #: A claimed price is "consistent" within this factor of the catalog's dated on-demand
@@ -43,6 +51,18 @@ _PATTERSON = Source(title="Patterson et al. 2021, 'Carbon Emissions and Large Ne
 MEASURED_ENERGY_KWH: dict[str, tuple[float, str, Source]] = {
     "gpt-3-175b": (1287e3, "v100", _PATTERSON),
 }
+
+
+#: Measured training emissions of published runs, kg CO2eq, keyed by model preset id.
+MEASURED_CO2_KG: dict[str, tuple[float, str, Source]] = {
+    "gpt-3-175b": (552e3, "v100", _PATTERSON),
+}
+#: Plausible grid carbon intensity, kg CO2eq per kWh: from the cleanest sources (nuclear,
+#: 12 g/kWh lifecycle median) to the dirtiest (pulverized coal, up to ~910 g/kWh) — IPCC AR5
+#: WGIII Annex III, Table A.III.2 — widened to 0.01–1.0. Any grid mixes within it; GPT-3's
+#: 552 t / 1,287 MWh = 0.429 (Patterson et al. 2021, Table 4) sits in the middle.
+CARBON_BAND = (0.01, 1.0)
+_IPCC = "IPCC AR5 WGIII Annex III, Table A.III.2"
 
 
 class CostEnergyChecks(ClaimState):
@@ -72,16 +92,97 @@ class CostEnergyChecks(ClaimState):
                              f"相当于每卡时 {format_number(price)} 美元（共 {format_number(dh)} "
                              "卡时）；目录里没有这款设备的参考价格。"))
             else:
-                self._check_price(price, catalog)
+                self._check_price(price, *self._nearest_price(price, catalog))
+        energy = None
         if a.energy_kwh is not None:
             energy = parse_quantity(a.energy_kwh, argument="energy_kwh")
             self._check_energy(energy, dh)
+        if a.co2_kg is not None:
+            self._check_co2(parse_quantity(a.co2_kg, argument="co2_kg"), energy, dh)
 
-    def _check_price(self, price: float, catalog: float) -> None:
+    def _check_co2(self, co2: float, energy: float | None, dh: float | None) -> None:
+        """Claimed CO2 against the energy it comes from (claimed, or device-hours × TDP × PUE):
+        the carbon intensity it implies must be a real grid's (CARBON_BAND); and against a
+        published run's measured emissions where one is known."""
+        lo, hi = CARBON_BAND
+        hw = self.hw
+        checked = False
+        basis_en = basis_zh = ""
+        if energy is None and dh is not None and hw is not None and hw.tdp_watts is not None:
+            energy = energy_kwh(dh, hw.tdp_watts, DEFAULT_PUE)
+            lo *= POWER_FLOOR  # the run may have drawn as little as POWER_FLOOR of TDP
+            basis_en = (f" (energy estimated as device-hours × TDP × PUE "
+                        f"{format_number(DEFAULT_PUE)}; the run may have drawn down to "
+                        f"{format_number(POWER_FLOOR * 100)}% of it)")
+            basis_zh = (f"（耗电按卡时 × TDP × PUE {format_number(DEFAULT_PUE)} 估算，实际可能低至"
+                        f"其 {format_number(POWER_FLOOR * 100)}%）")
+        if energy is not None:
+            intensity = co2 / energy
+            self.out["carbon"] = intensity
+            self.steps.append(make_step("carbon intensity the claim implies", "I = CO2 / E",
+                                        [("CO2", co2, "kg"), ("E", energy, "kWh")], intensity,
+                                        "kg/kWh"))
+            ok = lo * (1 - TOLERANCE) <= intensity <= hi * (1 + TOLERANCE)
+            band = f"{format_number(lo)}–{format_number(hi)} kg/kWh"
+            self.add("co2_kg", co2, None, "kg CO2eq", self.t(
+                f"grid carbon intensity {band} ({_IPCC})", f"电网碳强度 {band}（{_IPCC}）"),
+                "consistent" if ok else "off", self.t(
+                    f"{format_mass_kg(co2)} CO2eq from {format_energy_kwh(energy)} is "
+                    f"{format_number(intensity)} kg per kWh{basis_en}: "
+                    + (f"within the {band} of real grids (nuclear to coal)." if ok else
+                       f"outside the {band} any grid emits (nuclear to coal)."),
+                    f"{format_energy_kwh(energy, 'zh')}产生 {format_mass_kg(co2, 'zh')} "
+                    "CO2 当量，"
+                    f"即每度 {format_number(intensity)} kg{basis_zh}："
+                    + (f"在现实电网的 {band} 范围内（从核电到煤电）。" if ok else
+                       f"超出任何电网的 {band} 范围（从核电到煤电）。")),
+                None if ok else "carbon_vs_grid")
+            checked = True
+        measured = MEASURED_CO2_KG.get(self.preset.id) if self.preset is not None else None
+        if measured is not None:
+            kg, family, source = measured
+            same = hw is None or family in hw.id
+            ratio, factor = ratio_factor(co2, kg)
+            ok = close(co2, kg)
+            verdict: Verdict = ("consistent" if ok else "off") if same else "unchecked"
+            other_en = "" if same else " (That run used other hardware than this claim.)"
+            other_zh = "" if same else "（那次训练用的硬件与本说法不同。）"
+            rel = self.t(f"{format_number(factor)}× {'more' if ratio > 1 else 'less'}",
+                         f"{format_number(factor)} 倍（{'偏多' if ratio > 1 else '偏少'}）")
+            self.add("co2_measured", co2, kg, "kg CO2eq", source.title, verdict, self.t(
+                f"Measured: {format_mass_kg(kg)} CO2eq for the real run ({source.title}); the "
+                f"claimed {format_mass_kg(co2)} is " + ("the same." if ok else f"{rel}.")
+                + other_en,
+                f"实测值：真实训练排放 {format_mass_kg(kg, 'zh')} CO2 当量（{source.title}）；"
+                f"原文的 {format_mass_kg(co2, 'zh')} "
+                + ("与之一致。" if ok else f"与之相差 {rel}。") + other_zh),
+                None if ok or not same else "measured_differs")
+            checked = True
+        if not checked:
+            self.add("co2_kg", co2, None, "kg CO2eq", "", "unchecked", self.t(
+                "Give energy_kwh, or hardware with a duration (or device_hours), to check CO2.",
+                "要核对碳排放，请给出 energy_kwh，或硬件和时长（或卡时）。"))
+
+    def _nearest_price(self, price: float, catalog: float) -> tuple[float, Hardware]:
+        """The catalog price closest to `price` among the device and, when it was named by
+        its family ("v100"), the family's other variants; with the variant it belongs to."""
+        assert self.hw is not None
+        best, best_hw = catalog, self.hw
+        for other in self._siblings():
+            p = other.price_usd_per_device_hour
+            if p is not None and max(price / p, p / price) < max(price / best, best / price):
+                best, best_hw = p, other
+        return best, best_hw
+
+    def _check_price(self, price: float, catalog: float, hw: Hardware | None = None) -> None:
         """Implied price vs the catalog's dated quote: consistent within PRICE_FACTOR, off
         beyond PRICE_OFF_FACTOR, unchecked between (prices vary by provider and date)."""
         assert self.hw is not None
-        quote = price_quote(self.hw)
+        hw = hw or self.hw
+        quote = price_quote(hw)
+        if hw is not self.hw:
+            quote = self.t(f"{hw.name}, a variant of '{self.a.hardware}': {quote}",
+                           f"{hw.name}，'{self.a.hardware}' 系列的另一型号：{quote}")
         spread = max(price / catalog, catalog / price)
         verdict: Verdict = "consistent"
         if spread > PRICE_OFF_FACTOR:
@@ -136,21 +237,35 @@ class CostEnergyChecks(ClaimState):
                 top = hw.tdp_watts * DEFAULT_PUE
                 ok = POWER_FLOOR * top <= power <= top * (1 + TOLERANCE)
                 share = power / DEFAULT_PUE / hw.tdp_watts
+                floor = format_number(POWER_FLOOR * 100)
+                band_en = (
+                    f"{'Within' if ok else 'Outside'} the band this check uses, {floor}–100% "
+                    f"of TDP × PUE, not the {format_number(TOLERANCE * 100)}% tolerance: GPUs in "
+                    "training draw less than their TDP on average, by an amount no datasheet "
+                    "gives (Patterson et al. 2021 measured 330 W per 300 W-TDP V100 with the "
+                    "host).")
+                band_zh = (
+                    f"{'在' if ok else '超出'}本检查采用的 TDP × PUE 的 {floor}–100% 区间"
+                    f"{'内' if ok else ''}（不用 {format_number(TOLERANCE * 100)}% 容差：训练时 "
+                    "GPU 平均功耗低于 TDP，低多少没有数据表给出；Patterson 等 2021 实测 300 W "
+                    "TDP 的 V100 连主机约 330 W）。")
                 self.add("energy_kwh", energy, estimate, "kWh", self.t(
                     f"device-hours × TDP × PUE {format_number(DEFAULT_PUE)}",
                     f"卡时 × TDP × PUE {format_number(DEFAULT_PUE)}"),
                     "consistent" if ok else "off", self.t(
                         f"{format_number(energy)} kWh over {format_number(dh)} device-hours is "
-                        f"{format_number(power)} W per device ({format_number(share * 100)}% of "
-                        f"the {format_number(hw.tdp_watts)} W TDP at PUE "
-                        f"{format_number(DEFAULT_PUE)}); at TDP it would be "
-                        f"{format_number(at_tdp)} kWh before PUE, {format_number(estimate)} "
-                        "after." + ("" if ok else " Outside the plausible band."),
+                        f"{format_number(power)} W per device at the facility; without the PUE "
+                        f"of {format_number(DEFAULT_PUE)} that is "
+                        f"{format_number(power / DEFAULT_PUE)} W at the device, "
+                        f"{format_number(share * 100)}% of its {format_number(hw.tdp_watts)} W "
+                        f"TDP. At TDP the run takes {format_number(at_tdp)} kWh, "
+                        f"{format_number(estimate)} with PUE. " + band_en,
                         f"{format_number(energy)} 度电摊到 {format_number(dh)} 卡时，是每卡 "
-                        f"{format_number(power)} W（按 PUE {format_number(DEFAULT_PUE)} 折算为 "
-                        f"{format_number(hw.tdp_watts)} W TDP 的 {format_number(share * 100)}%）；"
-                        f"按 TDP 算应为 {format_number(at_tdp)} 度（未计 PUE），计入 PUE 为 "
-                        f"{format_number(estimate)} 度。" + ("" if ok else "超出合理范围。")),
+                        f"{format_number(power)} W（含机房 PUE {format_number(DEFAULT_PUE)}）；"
+                        f"扣除 PUE 后每卡 {format_number(power / DEFAULT_PUE)} W，是其 "
+                        f"{format_number(hw.tdp_watts)} W TDP 的 {format_number(share * 100)}%。"
+                        f"按 TDP 算为 {format_number(at_tdp)} 度，计入 PUE 为 "
+                        f"{format_number(estimate)} 度。" + band_zh),
                     None if ok else "power_vs_tdp")
                 checked = True
         measured = MEASURED_ENERGY_KWH.get(self.preset.id) if self.preset is not None else None
@@ -163,7 +278,7 @@ class CostEnergyChecks(ClaimState):
             lang: Language = "zh" if self.zh else "en"
             rel = self.t(f"{format_number(factor)}× {'more' if ratio > 1 else 'less'}",
                          f"{format_number(factor)} 倍")
-            self.add("energy_kwh", energy, kwh, "kWh", source.title, verdict, self.t(
+            self.add("energy_measured", energy, kwh, "kWh", source.title, verdict, self.t(
                 f"Measured: {format_energy_kwh(kwh)} for the real "
                 f"{self.preset.name if self.preset else ''} run ({source.title}); the claimed "
                 f"{format_energy_kwh(energy)} is {rel}."

@@ -6,6 +6,11 @@ claimed peak that is off is explained by the peak it does match: the 2:4 sparse 
 (2×, training is dense), an FP32/FP64 CUDA-core peak instead of the tensor peak (A100:
 312 / 19.5 = 16×), another precision, or a total over the devices quoted per device.
 `PeakChecks._peaks` lists every peak of a device; the utilization checks reuse it.
+
+A device named by its family ("v100") stands for any of the family's variants: a peak that
+matches no peak of the default variant is looked up in the siblings (the V100 PCIe's 14 / 112
+TFLOP/s), and the figure names the variant it matched. `PeakChecks._siblings` lists them for
+the price, energy and duration checks too.
 """
 
 from __future__ import annotations
@@ -56,6 +61,14 @@ class PeakChecks(ClaimState):
                 out.append((k, True, sparse))
         return out
 
+    def _sibling_peak(self, claimed: float) -> tuple[Hardware, str, bool, float] | None:
+        """(variant, precision, sparse, FLOP/s) of a sibling variant's peak equal to `claimed`:
+        the claim's precision dense first."""
+        found = [(other, k, s, v) for other in self._siblings()
+                 for k, s, v in self._peaks(other) if close(claimed, v)]
+        found.sort(key=lambda f: (f[1] != self.precision or f[2]))
+        return found[0] if found else None
+
     def _check_peak(self, hw: Hardware, claimed: float) -> None:
         assert self.peak is not None and self.precision is not None
         ref, prec = self.peak, self.precision
@@ -95,6 +108,23 @@ class PeakChecks(ClaimState):
                 f"({format_number(v / 1e12, 4)}): a total, not per device.",
                 f"{tf} TFLOP/s 是 {count} 块 {hw.name} 的 {k} 峰值之和（每块 "
                 f"{format_number(v / 1e12, 4)}），是总量而不是单卡值。"), "total_not_per_device")
+        elif (sibling := self._sibling_peak(claimed)) is not None:
+            other, k, s, v = sibling
+            same = k == prec and not s
+            family = self.a.hardware
+            self.add("peak_tflops", claimed / 1e12, v / 1e12, "TFLOP/s", self.t(
+                f"{k}{' sparse' if s else ''} peak of {other.name}",
+                f"{other.name} 的 {k}{'稀疏' if s else ''}峰值"),
+                "consistent" if same else "off", self.t(
+                f"{tf} TFLOP/s is the {k}{' sparse' if s else ''} peak of the {other.name}, a "
+                f"variant of '{family}'; the default variant, {hw.name}, has {ref_tf} TFLOP/s "
+                f"dense {prec}." + ("" if same else " Training uses the dense tensor peak."),
+                f"{tf} TFLOP/s 是 {other.name}（'{family}' 系列的另一型号）的 {k}"
+                f"{'稀疏' if s else ''}峰值；默认型号 {hw.name} 的 {prec} 稠密峰值是 {ref_tf} "
+                "TFLOP/s。" + ("" if same else "训练用的是稠密 Tensor 峰值。")),
+                None if same else ("sparse_vs_dense" if s else "fp32_vs_tensor"
+                                   if k in ("fp32", "fp64", "fp64_tensor") and prec in _TENSOR
+                                   else "other_precision"))
         else:
             top = max(v for _, _, v in self._peaks(hw))
             verdict: Verdict = "impossible" if claimed > top * (1 + TOLERANCE) else "off"

@@ -12,10 +12,7 @@ peak are named where they explain the gap.
 
 from __future__ import annotations
 
-import functools
-from importlib import resources
-
-from flopcast.catalog.hardware import Hardware, HardwareCatalog, load_catalog_text
+from flopcast.catalog.hardware import Hardware
 from flopcast.claims.base import RECOMPUTE_FACTOR, TOLERANCE, Cause, Verdict, close, ratio_factor
 from flopcast.claims.peaks import PeakChecks
 from flopcast.numbers.quantities import (
@@ -30,13 +27,6 @@ from flopcast.training.estimate import training_seconds
 from flopcast.training.utilization import MFU_SCENARIOS, model_flops_utilization
 
 __all__ = ["UtilizationChecks"]
-
-
-@functools.cache
-def _catalog() -> HardwareCatalog:
-    """The full hardware catalog with its families (to look at sibling variants)."""
-    text = resources.files("flopcast.catalog").joinpath("data/hardware.toml").read_text("utf-8")
-    return load_catalog_text(text)
 
 
 class UtilizationChecks(PeakChecks):
@@ -281,21 +271,11 @@ class UtilizationChecks(PeakChecks):
 
     def _sibling_at_peak(self, achieved: float) -> tuple[Hardware, str, float] | None:
         """A variant of the same family (V100 SXM2 vs PCIe) whose dense peak the rate equals."""
-        if self.hw is None or not self.assumptions_from_family:
-            return None
-        cat = _catalog()
-        by_id = {h.id: h for h in cat.entries}
-        for fam in cat.families.values():
-            if self.hw.id not in fam.members:
-                continue
-            for member in fam.members:
-                if member == self.hw.id:
-                    continue
-                other = by_id[member]
-                for k in other.precisions():
-                    v = other.peak(k).flops_per_s
-                    if close(achieved, v):
-                        return other, k, v
+        for other in self._siblings():
+            for k in other.precisions():
+                v = other.peak(k).flops_per_s
+                if close(achieved, v):
+                    return other, k, v
         return None
 
     def _reference_time_line(self, count: int) -> str:

@@ -84,7 +84,7 @@ class ExplainFlopsInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     topic: Topic = Field(description=(
-        "peak_derivation covers CPU instruction sets and tensor cores; training_flops is 6·N·D."))
+        "peak_derivation: instruction sets, tensor cores; training_flops: 6·N·D."))
     hardware: str | None = Field(default=None, description=(
         "Device for the worked example, e.g. 'a100', 'i9-14900k'."))
     language: Language = Field(default="en", description="Answer language.")

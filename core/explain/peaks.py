@@ -43,6 +43,20 @@ _SPARSITY = Source(title="NVIDIA A100 Tensor Core GPU Architecture whitepaper, '
 # ------------------------------------------------------------ topic: peak derivation
 
 
+#: The catalog's instruction-set rows in Chinese, by [isa] key (the catalog keeps English).
+_ISA_ZH = {
+    "sse": "SSE（Core 2 / Nehalem：每周期一次 4 路加法 + 一次 4 路乘法）",
+    "avx": "AVX，无 FMA（Sandy Bridge / Ivy Bridge：8 路加法 + 8 路乘法）",
+    "avx2_fma": "AVX2 + FMA3，两个 256 位 FMA 单元（Haswell 到 Raptor Cove P 核）",
+    "avx512_2fma": "AVX-512，两个 512 位 FMA 单元（Skylake-SP Gold 6xxx / Platinum、Ice Lake-SP、"
+                   "Sapphire Rapids）",
+    "amx": "Intel AMX（高级矩阵扩展）tile 单元，每核（Sapphire Rapids）",
+    "zen4_avx512": "AMD Zen 4 的 AVX-512，走 256 位数据通路（两条 256 位 FMA 流水线；512 位运算分"
+                   "两次完成）",
+    "gracemont_avx2": "Intel Gracemont E 核 AVX2（两条支持 FMA 的 128 位流水线）",
+}
+
+
 @functools.cache
 def _full_catalog() -> HardwareCatalog:
     text = resources.files("flopcast.catalog").joinpath("data/hardware.toml").read_text("utf-8")
@@ -147,7 +161,8 @@ def write_peak_derivation(c: ExplainContext, devices: list[Hardware]) -> tuple[s
         f = row.flops_per_cycle
         cells = " | ".join(_n(f[p]) if p in f else "–" for p in ("fp32", "fp64", "bf16", "int8"))
         flag = c.t(" (unverified)", "（未核实）") if row.unverified else ""
-        c.add(f"| {row.name}{flag} | {cells} |")
+        name = c.t(row.name, _ISA_ZH.get(key, row.name))
+        c.add(f"| {name}{flag} | {cells} |")
         c.sources.append(row.source)
         if key == "avx512_2fma" and "fp32" in f:
             one = f["fp32"] / 2

@@ -30,15 +30,15 @@ from flopcast.inference.shape import serving_shape
 from flopcast.memory.estimate import ValuePrecision
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
-    MAX_BATCH,
-    MAX_CONTEXT,
-    MAX_COUNT,
-    MAX_HEADS,
-    MAX_LAYERS,
     MAX_PRICE_PER_DEVICE_HOUR,
-    MAX_WIDTH,
-    MIN_MFU,
+    BatchArg,
+    ContextArg,
+    CountArg,
+    FractionArg,
+    HeadsArg,
+    LayersArg,
     ParamsArg,
+    WidthArg,
 )
 from flopcast.numbers.quantities import (
     SECONDS_PER_HOUR,
@@ -77,48 +77,46 @@ class EstimateInferenceInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str | None = Field(default=None, description="Preset id, e.g. 'llama-2-70b'.")
+    model: str | None = Field(
+        default=None,
+        description="Preset id, e.g. 'llama-2-70b', or a config.json.",
+    )
     params: ParamsArg | None = Field(
         default=None, description="Parameters, e.g. '70B' (MoE: all experts)."
     )
     active_params: ParamsArg | None = Field(
         default=None, description="Parameters per token (MoE)."
     )
-    layers: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description="Layers.")
-    heads: int | None = Field(
-        default=None, ge=1, le=MAX_HEADS,
-        description="Attention heads.",
+    layers: LayersArg | None = Field(default=None, description="Layers.")
+    heads: HeadsArg | None = Field(
+        default=None, description="Attention heads.",
     )
-    kv_heads: int | None = Field(
-        default=None, ge=1, le=MAX_HEADS,
-        description="KV heads.",
+    kv_heads: HeadsArg | None = Field(
+        default=None, description="KV heads.",
     )
-    head_dim: int | None = Field(default=None, ge=1, le=MAX_WIDTH, description="Head width.")
+    head_dim: WidthArg | None = Field(default=None, description="Head width.")
     hardware: str = Field(description="Device id, e.g. 'h100'.")
-    count: int = Field(
-        default=1, ge=1, le=MAX_COUNT,
-        description="Devices per replica.",
+    count: CountArg = Field(
+        default=1, description="Devices per replica.",
     )
     precision: ValuePrecision = Field(
         default="bf16", description="Weight format."
     )
     compute_precision: str | None = Field(
         default=None,
-        description="Peak used for the math (default: weight format; bf16 for int8/int4).",
+        description="Peak for the math (default: weight format; bf16 for int8/int4).",
     )
     kv_precision: ValuePrecision = Field(default="bf16", description="KV-cache format.")
-    context: int | None = Field(
-        default=None, ge=1, le=MAX_CONTEXT,
-        description="Tokens per sequence (prompt + output)."
+    context: ContextArg | None = Field(
+        default=None, description="Tokens per sequence (prompt + output)."
     )
-    batch: int = Field(default=1, ge=1, le=MAX_BATCH, description="Sequences decoded together.")
-    mfu: float | None = Field(
-        default=None, ge=MIN_MFU, le=1,
-        description="Fraction of peak for prefill (default 0.76)."
+    batch: BatchArg = Field(default=1, description="Sequences decoded together.")
+    mfu: FractionArg | None = Field(
+        default=None, description="Fraction of peak for prefill (default 0.76)."
     )
     price_per_device_hour: float | None = Field(
         default=None, gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour (default: catalog price)."
+        description="USD per device-hour (default: catalog reference price)."
     )
     language: Language = Field(default="en", description="Answer language.")
 

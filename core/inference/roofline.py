@@ -7,9 +7,13 @@ Models", arXiv:2001.08361, Table 1)::
 
 N counts the parameters that do work per token (the active ones for a mixture of experts).
 The attention term uses the whole context n_ctx for every token, as Kaplan's table does; a
-causal prompt averages n_ctx/2, so prefill is slightly pessimistic at long contexts. The KV
-cache is 2·n_layer·n_kv_heads·d_head values per token; latent-attention models (DeepSeek-V3's
-MLA) cache a compressed vector instead, so for them it is an overestimate.
+causal prompt averages n_ctx/2, so prefill is slightly pessimistic at long contexts. Layers
+that attend within a window (sliding-window or chunked attention) see min(n_ctx, window)
+tokens: the term becomes 2·d_attn·((n_layer − L_local)·n_ctx + L_local·min(n_ctx, window)).
+The KV cache is 2·n_layer·n_kv_heads·d_head values per token, or what
+`flopcast.memory.kv.kv_cache_values` counts for latent attention (DeepSeek's MLA caches a
+d_c + d_rope latent per layer) and windowed layers. MLA's attention FLOPs are counted with
+d_attn = n_heads · (d_nope + d_rope), the non-absorbed form.
 
 Roofline (Williams, Waterman, Patterson 2009, "Roofline: an insightful visual performance
 model", CACM 52(4)): a phase runs no faster than its compute or its memory traffic allows,
@@ -37,7 +41,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from flopcast.memory.kv import BYTES_PER_VALUE, kv_cache_bytes
+from flopcast.memory.kv import BYTES_PER_VALUE, kv_cache_bytes, variant_kv_step
 from flopcast.numbers.results import Assumption, Step, make_step
 
 if TYPE_CHECKING:  # pragma: no cover - flopcast.inference.estimate imports this module at run time
@@ -131,6 +135,18 @@ def forward_flops(shape: dict[str, float], steps: list[Step]) -> float:
     """C_forward of one token at the shape's context, N the active parameters (a step)."""
     n_active, ctx = shape["active"], shape["context"]
     d_attn = int(shape["heads"] * shape["head_dim"])
+    local = shape.get("local_layers", 0.0)
+    if local:
+        layers, window = shape["layers"], shape["window"]
+        seen = (layers - local) * ctx + local * min(ctx, window)
+        c_fwd = 2.0 * n_active + 2.0 * seen * d_attn
+        steps.append(make_step(
+            "forward FLOPs per token (local layers see at most the window)",
+            "C_forward = 2·N + 2·d_attn·((n_layer − L_local)·n_ctx + L_local·min(n_ctx, window))",
+            [("N", n_active, "params"), ("n_layer", layers, ""), ("L_local", local, "layers"),
+             ("n_ctx", ctx, "tokens"), ("window", window, "tokens"), ("d_attn", d_attn, "")],
+            c_fwd, "FLOPs/token"))
+        return c_fwd
     c_fwd = forward_flops_per_token(n_active, int(shape["layers"]), ctx, d_attn)
     steps.append(
         make_step(
@@ -170,6 +186,9 @@ def weight_and_kv_bytes(
             "bytes",
         )
     )
+    if shape.get("kv_per_layer"):
+        kv_b = BYTES_PER_VALUE[args.kv_precision]
+        return w_bytes, variant_kv_step(shape, ctx, args.batch, kv_b, args.kv_precision, steps)
     kv_bytes = kv_cache_bytes(
         int(shape["layers"]),
         int(shape["kv_heads"]),

@@ -88,4 +88,9 @@ def serving_shape(
     elif context is None:
         raise InvalidInputError("context", "needed for the attention FLOPs and the KV cache")
     shape["context"] = float(context)
+    if not missing:
+        from flopcast.memory.kv import attention_kv
+
+        shape.update(attention_kv(preset, {k: getattr(args, k) for k in ("layers", "kv_heads",
+                                                                          "head_dim")}))
     return shape

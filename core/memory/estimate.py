@@ -27,13 +27,13 @@ from flopcast.memory.states import (
 )
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
-    MAX_BATCH,
-    MAX_CONTEXT,
-    MAX_COUNT,
-    MAX_HEADS,
-    MAX_LAYERS,
-    MAX_WIDTH,
+    BatchArg,
+    ContextArg,
+    CountArg,
+    HeadsArg,
+    LayersArg,
     ParamsArg,
+    WidthArg,
 )
 from flopcast.numbers.quantities import Language, format_bytes, format_count
 from flopcast.numbers.results import Assumption, Result, Step, make_step
@@ -60,28 +60,25 @@ class EstimateMemoryInput(BaseModel):
 
     mode: Literal["training", "inference"] = Field(
         default="training",
-        description=(
-            "training: weights, grads, optimizer, activations; inference: weights, KV cache."),
+        description="training (with grads, optimizer, activations) or inference (with KV cache).",
     )
     model: str | None = Field(
-        default=None, description="Preset id, e.g. 'llama-2-70b' (gives the shape)."
+        default=None,
+        description="Preset id, e.g. 'llama-2-70b', or a config.json.",
     )
     params: ParamsArg | None = Field(
         default=None, description="Parameters, e.g. '7B' (MoE: all experts)."
     )
-    layers: int | None = Field(
-        default=None, ge=1, le=MAX_LAYERS,
-        description="Layers.",
+    layers: LayersArg | None = Field(
+        default=None, description="Layers.",
     )
-    d_model: int | None = Field(default=None, ge=1, le=MAX_WIDTH, description="Hidden size.")
-    heads: int | None = Field(default=None, ge=1, le=MAX_HEADS, description="Attention heads.")
-    kv_heads: int | None = Field(
-        default=None, ge=1, le=MAX_HEADS,
-        description="KV heads (GQA)."
+    d_model: WidthArg | None = Field(default=None, description="Hidden size.")
+    heads: HeadsArg | None = Field(default=None, description="Attention heads.")
+    kv_heads: HeadsArg | None = Field(
+        default=None, description="KV heads (GQA)."
     )
-    head_dim: int | None = Field(
-        default=None, ge=1, le=MAX_WIDTH,
-        description="Head width.",
+    head_dim: WidthArg | None = Field(
+        default=None, description="Head width.",
     )
     precision: ValuePrecision = Field(
         default="bf16",
@@ -97,16 +94,14 @@ class EstimateMemoryInput(BaseModel):
     zero_stage: int = Field(
         default=0, ge=0, le=3, description="ZeRO stage 0-3."
     )
-    tensor_parallel: int = Field(
-        default=1, ge=1, le=MAX_COUNT,
-        description="Tensor-parallel degree.",
+    tensor_parallel: CountArg = Field(
+        default=1, description="Tensor-parallel degree.",
     )
-    pipeline_parallel: int = Field(
-        default=1, ge=1, le=MAX_COUNT,
-        description="Pipeline-parallel degree.",
+    pipeline_parallel: CountArg = Field(
+        default=1, description="Pipeline-parallel degree.",
     )
-    data_parallel: int = Field(
-        default=1, ge=1, le=MAX_COUNT, description="Data-parallel degree (ZeRO shards over it)."
+    data_parallel: CountArg = Field(
+        default=1, description="Data-parallel degree (ZeRO shards over it)."
     )
     sequence_parallel: bool = Field(
         default=False, description="Megatron sequence parallelism."
@@ -117,21 +112,17 @@ class EstimateMemoryInput(BaseModel):
     flash_attention: bool = Field(
         default=True, description="Attention scores not stored."
     )
-    seq_len: int | None = Field(
-        default=None, ge=1, le=MAX_CONTEXT,
-        description="Training sequence length."
+    seq_len: ContextArg | None = Field(
+        default=None, description="Training sequence length."
     )
-    micro_batch: int = Field(
-        default=1, ge=1, le=MAX_BATCH,
-        description="Sequences per micro-batch.",
+    micro_batch: BatchArg = Field(
+        default=1, description="Sequences per micro-batch.",
     )
-    context: int | None = Field(
-        default=None, ge=1, le=MAX_CONTEXT,
-        description="Inference: tokens per sequence."
+    context: ContextArg | None = Field(
+        default=None, description="Inference: tokens per sequence."
     )
-    batch: int = Field(
-        default=1, ge=1, le=MAX_BATCH,
-        description="Inference: sequences at once.",
+    batch: BatchArg = Field(
+        default=1, description="Inference: sequences at once.",
     )
     hardware: str | None = Field(
         default=None, description="Device id to check the fit against."
@@ -149,7 +140,11 @@ class MemoryEstimate(Result):
     weights_bytes: float = Field(description="Per device.")
     gradients_bytes: float = Field(description="Per device (0 for inference).")
     optimizer_bytes: float = Field(description="Per device, including fp32 master weights.")
-    activations_bytes: float = Field(description="Per device (training only).")
+    activations_bytes: float | None = Field(description=(
+        "Per device (training only); None when the shape they need (layers, d_model, heads, "
+        "seq_len) is neither given nor in a preset — the total then counts the model states."))
+    activations_need: list[str] = Field(default_factory=list, description=(
+        "The shape arguments activations need that were not given (training, no preset)."))
     kv_cache_bytes: float = Field(description="Per device (inference only).")
     kv_cache_bytes_per_token: float | None = Field(
         default=None, description="Whole model, per token of context (inference)."
@@ -192,7 +187,9 @@ def estimate_memory(args: EstimateMemoryInput) -> MemoryEstimate:
                 "params",
             )
         )
-    gradients = optimizer_state = activations = kv = 0.0
+    gradients = optimizer_state = kv = 0.0
+    activations: float | None = 0.0
+    missing: list[str] = []
     kv_per_token: float | None = None
     if args.mode == "training":
         if args.kv_precision is not None or args.context is not None or args.batch != 1:
@@ -209,7 +206,19 @@ def estimate_memory(args: EstimateMemoryInput) -> MemoryEstimate:
         weights, gradients, optimizer_state, spread_total = sharded_states(
             args, n_params, psi, d, steps, assumptions
         )
-        activations = activation_memory(args, shape, t, steps, assumptions)
+        missing = [n for n in ("layers", "d_model", "heads") if shape.get(n) is None] + (
+            ["seq_len"] if args.seq_len is None and shape.get("context") is None else [])
+        if missing:
+            # The model states need only the parameter count: answer them, and say what the
+            # activations need (Korthikanti et al. 2022, Table 2: s·b·h·(34 + 5·a·s/h) bytes
+            # per layer), instead of one missing-argument error after another.
+            activations = None
+            assumptions.append(Assumption(
+                name="activations", value="not computed",
+                source=f"they need {', '.join(missing)} (or a model preset): per layer "
+                "s·b·h·(34 + 5·a·s/h) bytes (Korthikanti et al. 2022, Table 2)"))
+        else:
+            activations = activation_memory(args, shape, t, steps, assumptions)
     else:
         for name, unused in (
             ("zero_stage", args.zero_stage != 0),
@@ -225,7 +234,7 @@ def estimate_memory(args: EstimateMemoryInput) -> MemoryEstimate:
         weights, kv, kv_per_token, spread_total = inference_memory(
             args, shape, n_params, psi, t, p, steps, assumptions
         )
-    total = weights + gradients + optimizer_state + activations + kv
+    total = weights + gradients + optimizer_state + (activations or 0.0) + kv
     steps.append(
         make_step(
             "total per device",
@@ -234,7 +243,7 @@ def estimate_memory(args: EstimateMemoryInput) -> MemoryEstimate:
                 ("weights", weights, "B"),
                 ("gradients", gradients, "B"),
                 ("optimizer", optimizer_state, "B"),
-                ("activations", activations, "B"),
+                ("activations", activations or 0.0, "B"),
                 ("KV", kv, "B"),
             ],
             total,
@@ -250,6 +259,7 @@ def estimate_memory(args: EstimateMemoryInput) -> MemoryEstimate:
         gradients_bytes=gradients,
         optimizer_bytes=optimizer_state,
         activations_bytes=activations,
+        activations_need=missing,
         kv_cache_bytes=kv,
         kv_cache_bytes_per_token=kv_per_token,
         total_bytes_per_device=total,
@@ -285,7 +295,9 @@ def _fit_on(
     r.hardware = hw.id
     r.device_memory_bytes = capacity
     r.fits = r.total_bytes_per_device <= capacity
-    room = capacity - r.activations_bytes
+    if r.activations_bytes is None and r.fits:
+        r.fits = None  # the model states fit; whether the activations do is not known
+    room = capacity - (r.activations_bytes or 0.0)
     if room <= 0:
         r.min_devices = None
         return
@@ -297,7 +309,7 @@ def _fit_on(
             [
                 ("states + KV", spread_total, "bytes"),
                 ("capacity", capacity, "bytes"),
-                ("activations", r.activations_bytes, "bytes"),
+                ("activations", r.activations_bytes or 0.0, "bytes"),
             ],
             r.min_devices,
             "devices",
@@ -315,11 +327,16 @@ def _summary(r: MemoryEstimate, language: Language) -> str:
         if r.mode == "training":
             head += (
                 f"，梯度 {format_bytes(r.gradients_bytes)}，优化器状态 "
-                f"{format_bytes(r.optimizer_bytes)}，激活 {format_bytes(r.activations_bytes)}"
+                f"{format_bytes(r.optimizer_bytes)}，激活"
+                + (" " + format_bytes(r.activations_bytes) if r.activations_bytes is not None
+                   else f"未计入（需要 {'、'.join(r.activations_need)} 或模型预设）")
             )
         else:
             head += f"，KV 缓存 {format_bytes(r.kv_cache_bytes)}"
         head += "。"
+        if r.activations_bytes is None and r.device_memory_bytes and r.fits is None:
+            head += (f"\n\n{r.hardware}（{format_bytes(r.device_memory_bytes)}）：模型状态放得下，"
+                     "激活是否放得下要看形状。")
         if r.fits is not None:
             cap = format_bytes(r.device_memory_bytes or 0)
             head += f"\n\n{r.hardware}（{cap}）：{'放得下' if r.fits else '放不下'}"
@@ -338,11 +355,15 @@ def _summary(r: MemoryEstimate, language: Language) -> str:
         head += (
             f", gradients {format_bytes(r.gradients_bytes)}, optimizer state "
             f"{format_bytes(r.optimizer_bytes)}, activations "
-            f"{format_bytes(r.activations_bytes)}"
+            + (format_bytes(r.activations_bytes) if r.activations_bytes is not None else
+               f"not counted (they need {', '.join(r.activations_need)}, or a model preset)")
         )
     else:
         head += f", KV cache {format_bytes(r.kv_cache_bytes)}"
     head += "."
+    if r.activations_bytes is None and r.device_memory_bytes and r.fits is None:
+        head += (f"\n\nOn {r.hardware} ({format_bytes(r.device_memory_bytes)}): the model "
+                 "states fit; whether the activations do depends on the shape.")
     if r.fits is not None:
         cap = format_bytes(r.device_memory_bytes or 0)
         head += f"\n\nOn {r.hardware} ({cap}): **{'fits' if r.fits else 'does not fit'}**"

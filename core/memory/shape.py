@@ -69,6 +69,10 @@ def model_shape(
                 )
             )
     shape["context"] = float(preset.context) if preset is not None else None
+    from flopcast.memory.kv import attention_kv
+
+    shape.update(attention_kv(preset, {k: getattr(args, k) for k in ("layers", "kv_heads",
+                                                                      "head_dim")}))
     return shape
 
 

@@ -55,6 +55,7 @@ class InvalidInputError(ValueError, FlopcastError):
 
     def __init__(self, argument: str, message: str) -> None:
         self.argument = argument
+        self.message = message
         super().__init__(f"{argument}: {message}")
 
 

@@ -16,12 +16,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from flopcast.numbers.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_YEAR
 
 __all__ = [
+    "BatchArg",
     "Bound",
+    "Co2Arg",
+    "ContextArg",
+    "CountArg",
+    "FractionArg",
+    "HeadsArg",
+    "LayersArg",
+    "VocabArg",
+    "WidthArg",
     "DaysArg",
     "DeviceHoursArg",
     "EnergyArg",
@@ -45,6 +56,7 @@ __all__ = [
     "MAX_WIDTH",
     "MIN_MFU",
     "MIN_TFLOPS",
+    "OrText",
 ]
 
 
@@ -106,6 +118,8 @@ QUANTITY_BOUNDS: dict[str, Bound] = {
     "budget_usd": Bound(0.01, 1e13, "USD", "about a tenth of world GDP"),
     "cost_usd": Bound(0.01, 1e13, "USD", "about a tenth of world GDP"),
     "energy_kwh": Bound(0.001, 1e13, "kWh", "about a third of the world's yearly electricity"),
+    "co2_kg": Bound(0.001, 1e13, "kg CO2eq", "about a quarter of the world's yearly emissions "
+                    "(~4e13 kg)"),
     "device_hours": Bound(1 / SECONDS_PER_HOUR, MAX_COUNT * 1e6 * SECONDS_PER_YEAR
                           / SECONDS_PER_HOUR, "device-hours",
                           "ten million devices for a million years"),
@@ -129,8 +143,56 @@ TokensArg = Annotated[float, _number(QUANTITY_BOUNDS["tokens"])] | str
 FlopsArg = Annotated[float, _number(QUANTITY_BOUNDS["flops"])] | str
 UsdArg = Annotated[float, _number(QUANTITY_BOUNDS["cost_usd"])] | str
 EnergyArg = Annotated[float, _number(QUANTITY_BOUNDS["energy_kwh"])] | str
+Co2Arg = Annotated[float, _number(QUANTITY_BOUNDS["co2_kg"])] | str
 DeviceHoursArg = Annotated[float, _number(QUANTITY_BOUNDS["device_hours"])] | str
 #: Durations whose bare numbers are in days, hours or years.
 DaysArg = Annotated[float, _number(DURATION_BOUND, SECONDS_PER_DAY)] | str
 HoursArg = Annotated[float, _number(DURATION_BOUND, SECONDS_PER_HOUR)] | str
 YearsArg = Annotated[float, _number(DURATION_BOUND, SECONDS_PER_YEAR)] | str
+
+
+# ---------------------------------------------------------------- whole numbers and fractions
+# Integer arguments read text as people type it ("1,024", "1k", "32k", "2万", "三千") and
+# fractions read percentages ("40%"); the bounds are the ones above, applied after reading.
+# The JSON schema says so: the bounded number, or text.
+
+
+class OrText:
+    """JSON schema of a bounded number that also accepts text: {anyOf: [number, string]}."""
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"anyOf": [handler(core_schema), {"type": "string"}]}
+
+
+def _whole(value: object) -> object:
+    from flopcast.numbers.quantities import parse_whole  # quantities imports this module
+
+    return parse_whole(value, argument="value") if isinstance(value, str) else value
+
+
+def _whole_binary(value: object) -> object:
+    from flopcast.numbers.quantities import parse_whole
+
+    return (parse_whole(value, argument="value", binary_k=True)
+            if isinstance(value, str) else value)
+
+
+def _fraction(value: object) -> object:
+    from flopcast.numbers.quantities import parse_fraction
+
+    return parse_fraction(value, argument="value") if isinstance(value, str) else value
+
+
+_TEXT = OrText()
+#: Devices, or a parallel degree: "1,024", "1k", "2万".
+CountArg = Annotated[int, Field(ge=1, le=MAX_COUNT), BeforeValidator(_whole), _TEXT]
+LayersArg = Annotated[int, Field(ge=1, le=MAX_LAYERS), BeforeValidator(_whole), _TEXT]
+WidthArg = Annotated[int, Field(ge=1, le=MAX_WIDTH), BeforeValidator(_whole), _TEXT]
+HeadsArg = Annotated[int, Field(ge=1, le=MAX_HEADS), BeforeValidator(_whole), _TEXT]
+VocabArg = Annotated[int, Field(ge=1, le=MAX_VOCAB), BeforeValidator(_whole), _TEXT]
+BatchArg = Annotated[int, Field(ge=1, le=MAX_BATCH), BeforeValidator(_whole), _TEXT]
+#: Tokens per sequence: "32k" is 32,768 and "128K" 131,072, as model cards mean them.
+ContextArg = Annotated[int, Field(ge=1, le=MAX_CONTEXT), BeforeValidator(_whole_binary), _TEXT]
+#: A utilization: 0.4 or "40%".
+FractionArg = Annotated[float, Field(ge=MIN_MFU, le=1), BeforeValidator(_fraction), _TEXT]

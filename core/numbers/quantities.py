@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 from flopcast.numbers.errors import InvalidInputError, quote
 from flopcast.numbers.formatting import (
@@ -39,6 +40,22 @@ from flopcast.numbers.units import (
     SECONDS_PER_HOUR,
     SECONDS_PER_YEAR,
 )
+from flopcast.numbers.words import (
+    CJK_SCALE,
+    CO2_UNITS,
+    DEVICE_HOUR_UNITS,
+    DURATION_UNITS,
+    ENERGY_UNITS,
+    FLOP_PREFIX,
+    FLOP_UNIT,
+    PF_DAY,
+    PF_DAY_UNIT,
+    SUPERSCRIPTS,
+    UNIT_WORDS,
+    WORD_SCALE,
+    cjk_numeral,
+    strip_counter,
+)
 
 __all__ = [
     "Language",
@@ -57,138 +74,80 @@ __all__ = [
     "format_sci",
     "format_usd",
     "parse_duration_seconds",
+    "parse_fraction",
     "parse_quantity",
+    "parse_whole",
 ]
-
-_WORD_SCALE: dict[str, float] = {
-    "k": 1e3,
-    "thousand": 1e3,
-    "m": 1e6,
-    "mn": 1e6,
-    "million": 1e6,
-    "b": 1e9,
-    "bn": 1e9,
-    "g": 1e9,
-    "billion": 1e9,
-    "t": 1e12,
-    "tn": 1e12,
-    "trillion": 1e12,
-    "p": 1e15,
-    "quadrillion": 1e15,
-    "e": 1e18,
-    "quintillion": 1e18,
-}
-_CJK_SCALE: dict[str, float] = {
-    "十": 1e1, "百": 1e2, "千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8,
-}
-
-# Unit words that carry no scale: they name what is counted and are dropped.
-_UNIT_WORDS = {
-    "",
-    "flop",
-    "flops",
-    "flop/s",
-    "token",
-    "tokens",
-    "param",
-    "params",
-    "parameter",
-    "parameters",
-    "word",
-    "words",
-    "usd",
-    "dollars",
-    "$",
-    "个",
-    "参数",
-    "个参数",
-    "词元",
-    "次",
-    "次浮点运算",
-    "美元",
-}
-# Unit words that scale the number (compute units expressed in FLOPs).
-_UNIT_SCALE = {
-    "pf-days": FLOPS_PER_PF_DAY,
-    "pf-day": FLOPS_PER_PF_DAY,
-    "pfs-days": FLOPS_PER_PF_DAY,
-    "pfs-day": FLOPS_PER_PF_DAY,
-    "petaflop/s-days": FLOPS_PER_PF_DAY,
-    "petaflop/s-day": FLOPS_PER_PF_DAY,
-}
-_DURATION_UNITS: dict[str, float] = {
-    "s": 1.0,
-    "sec": 1.0,
-    "secs": 1.0,
-    "second": 1.0,
-    "seconds": 1.0,
-    "秒": 1.0,
-    "min": 60.0,
-    "mins": 60.0,
-    "minute": 60.0,
-    "minutes": 60.0,
-    "分钟": 60.0,
-    "h": SECONDS_PER_HOUR,
-    "hr": SECONDS_PER_HOUR,
-    "hrs": SECONDS_PER_HOUR,
-    "hour": SECONDS_PER_HOUR,
-    "hours": SECONDS_PER_HOUR,
-    "小时": SECONDS_PER_HOUR,
-    "d": SECONDS_PER_DAY,
-    "day": SECONDS_PER_DAY,
-    "days": SECONDS_PER_DAY,
-    "天": SECONDS_PER_DAY,
-    "日": SECONDS_PER_DAY,
-    "w": 7 * SECONDS_PER_DAY,
-    "week": 7 * SECONDS_PER_DAY,
-    "weeks": 7 * SECONDS_PER_DAY,
-    "周": 7 * SECONDS_PER_DAY,
-    "y": SECONDS_PER_YEAR,
-    "yr": SECONDS_PER_YEAR,
-    "yrs": SECONDS_PER_YEAR,
-    "year": SECONDS_PER_YEAR,
-    "years": SECONDS_PER_YEAR,
-    "年": SECONDS_PER_YEAR,
-}
 
 _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$", re.S)
 _SCI_TIMES = re.compile(
-    r"^\s*([+-]?\d+(?:\.\d*)?)\s*[x×*]\s*10\s*\^\s*([+-]?\d+)\s*(.*?)\s*$", re.S
+    r"^\s*([+-]?\d+(?:\.\d*)?)\s*[x×*·]\s*10\s*(?:\^|\*\*)\s*([+-]?\d+)\s*(.*?)\s*$", re.S
 )
+_SUPERSCRIPT_POWER = re.compile(r"10([⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻]+)")
+#: A thousands separator between digit groups: "1 287", "1'287", thin and no-break spaces.
+_GROUP_SPACE = re.compile(r"(?<=\d)[ \u00a0\u2009\u202f'](?=\d{3}(?!\d))")
 
 
-def _split(text: str) -> tuple[float, str] | None:
+def _split(text: str) -> tuple[Decimal, str] | None:
+    """(the number, exactly; the text after it), or None when the text has no number first."""
     cleaned = text.replace(",", "").replace("_", "").replace("，", "").strip()
-    cleaned = cleaned.lstrip("$")
+    cleaned = _GROUP_SPACE.sub("", cleaned).lstrip("$")
+    cleaned = _SUPERSCRIPT_POWER.sub(lambda m: "10^" + m.group(1).translate(SUPERSCRIPTS),
+                                     cleaned)
     m = _SCI_TIMES.match(cleaned)
     if m:
-        # "9×10^999" read as the float "9e999" (inf, refused later) rather than computed as
-        # 9 · 10.0**999, which raises OverflowError.
-        return float(f"{m.group(1)}e{m.group(2)}"), m.group(3)
+        return Decimal(f"{m.group(1)}e{m.group(2)}"), m.group(3)
     m = _NUMBER.match(cleaned)
-    if not m:
-        return None
-    return float(m.group(1)), m.group(2)
+    if m:
+        return Decimal(m.group(1)), m.group(2)
+    return cjk_numeral(cleaned)
 
 
-def _scale_of(rest: str) -> tuple[float, str]:
+def _scale_of(rest: str) -> tuple[Decimal, str]:
     """Split a suffix such as "B tokens" or "万亿" into (scale, remaining unit word)."""
     rest = rest.strip()
-    scale = 1.0
+    scale = Decimal(1)
     # Chinese magnitudes: a run of 十百千万亿 characters, multiplied together.
     i = 0
-    while i < len(rest) and rest[i] in _CJK_SCALE:
-        scale *= _CJK_SCALE[rest[i]]
+    while i < len(rest) and rest[i] in CJK_SCALE:
+        scale *= CJK_SCALE[rest[i]]
         i += 1
     if i:
         return scale, rest[i:].strip()
     word, _, tail = rest.partition(" ")
     low = word.lower()
     # "P" and "E" count only in upper case: "p" or "e" alone is more likely a typo.
-    if word in ("P", "E") or (low in _WORD_SCALE and low not in ("p", "e")):
-        return _WORD_SCALE[low], tail.strip()
+    if word in ("P", "E") or (low in WORD_SCALE and low not in ("p", "e")):
+        return WORD_SCALE[low], tail.strip()
     # "175B" with the letter glued on has been split by _NUMBER already; "1.5Bn tokens" too.
-    return 1.0, rest
+    return scale, rest
+
+
+def _unit_scale(unit: str, argument: str) -> Decimal | None:
+    """The factor a unit word stands for in `argument`'s base unit, or None if not its unit."""
+    low = strip_counter(unit.strip()).lower()
+    if "kwh" in argument or argument.startswith("energy"):
+        return ENERGY_UNITS.get(low, Decimal(1) if low == "" else None)
+    if argument.startswith("co2"):
+        return CO2_UNITS.get(low, Decimal(1) if low == "" else None)
+    if argument == "device_hours":
+        return DEVICE_HOUR_UNITS.get(low, Decimal(1) if low == "" else None)
+    if low in UNIT_WORDS:
+        return Decimal(1)
+    if PF_DAY_UNIT.match(low):
+        return PF_DAY
+    m = FLOP_UNIT.match(low)
+    if m:
+        return FLOP_PREFIX[(m.group(1) or "").lower()]
+    return None
+
+
+def _exact(number: Decimal) -> float:
+    """The float nearest an exact decimal; ±inf when it is beyond floats (refused later)."""
+    try:
+        return float(number)
+    except OverflowError:  # pragma: no cover - Decimal→float gives inf rather than raising
+        return math.inf if number > 0 else -math.inf
 
 
 def parse_quantity(
@@ -226,7 +185,10 @@ def parse_quantity(
     """
     accepted = (
         'a positive number, or text like "175B", "1.5e22", "300B tokens", "70 billion", '
-        '"3.14e23 FLOPs", "1750亿"'
+        '"3.14e23 FLOPs", "314 ZFLOPs", "3640 PF-days", "1750亿", "三千亿", "3000亿个token"'
+        + (', "1,287 MWh", "128.7万度"' if "kwh" in argument or argument.startswith("energy")
+           else ', "835,584 GPU-hours", "83.6万卡时"' if argument == "device_hours"
+           else ', "552 tCO2e", "8,930 t"' if argument.startswith("co2") else "")
     )
     if isinstance(value, bool):
         raise InvalidInputError(argument, f"expected {accepted}, got a boolean")
@@ -239,16 +201,17 @@ def parse_quantity(
         if split is None:
             raise InvalidInputError(argument, f"cannot read {quote(value)}; expected {accepted}")
         base, rest = split
-        scale, unit = _scale_of(rest)
-        unit_low = unit.lower().strip()
-        if unit_low in _UNIT_SCALE:
-            scale *= _UNIT_SCALE[unit_low]
-        elif unit_low not in _UNIT_WORDS:
+        # A unit word that is also a magnitude ("t": tonnes of CO2, not trillion) is the unit.
+        whole_unit = _unit_scale(rest, argument) if rest.strip() else None
+        scale, unit = (Decimal(1), rest) if whole_unit is not None else _scale_of(rest)
+        factor = _unit_scale(unit, argument)
+        if factor is None:
             raise InvalidInputError(
                 argument,
                 f"cannot read {quote(value)} (unexpected {quote(unit)}); expected {accepted}",
             )
-        number = base * scale
+        # Exact decimal arithmetic, one rounding: "3.14 × 10^23" is 3.14e+23, no float noise.
+        number = _exact(base * scale * factor)
     else:
         raise InvalidInputError(argument, f"expected {accepted}, got {type(value).__name__}")
     number = _check_finite_positive(number, argument, allow_zero=allow_zero)
@@ -273,8 +236,9 @@ def parse_duration_seconds(value: float | int | str, *, argument: str, default_u
     >>> parse_duration_seconds(2, argument="hours", default_unit="hours")
     7200.0
     """
-    accepted = 'a positive number, or text like "34 days", "12 hours", "2.5 years", "34天"'
-    unit_seconds = _DURATION_UNITS[default_unit]
+    accepted = ('a positive number, or text like "34 days", "12 hours", "6 weeks", "3 months", '
+                '"2.5 years", "34天", "三个月"')
+    unit_seconds = DURATION_UNITS[default_unit]
     if isinstance(value, bool):
         raise InvalidInputError(argument, f"expected {accepted}, got a boolean")
     if isinstance(value, int | float):
@@ -287,12 +251,122 @@ def parse_duration_seconds(value: float | int | str, *, argument: str, default_u
     base, rest = split
     unit = rest.strip().lower()
     if unit:
-        if unit not in _DURATION_UNITS:
+        if unit not in DURATION_UNITS:
             raise InvalidInputError(
                 argument, f"unknown time unit {quote(rest)} in {quote(value)}; expected {accepted}"
             )
-        unit_seconds = _DURATION_UNITS[unit]
-    return _check_duration(base * unit_seconds, argument, unit_seconds)
+        unit_seconds = DURATION_UNITS[unit]
+    return _check_duration(_exact(base * Decimal(repr(unit_seconds))), argument, unit_seconds)
+
+
+#: Words that may follow a whole number: what is counted (devices, layers, sequences, tokens).
+_WHOLE_UNITS = frozenset({
+    "gpu", "gpus", "device", "devices", "chip", "chips", "card", "cards", "tpu", "tpus",
+    "accelerator", "accelerators", "node", "nodes", "layer", "layers", "head", "heads",
+    "sequence", "sequences", "seq", "seqs", "token", "tokens", "tok", "ctx", "context",
+    "块", "张", "卡", "块卡", "张卡", "台", "层", "个", "头", "条", "个token", "词元",
+})
+#: For sequence lengths, "32k" means 32 × 1,024 = 32,768 tokens and "1M" 1,048,576, as in model
+#: cards (Llama 3.1's "128K" context is 131,072 tokens; GPT-4-32k's is 32,768).
+_BINARY_SCALE = {"k": 1024, "m": 1024**2}
+
+
+def parse_whole(value: int | float | str, *, argument: str, binary_k: bool = False) -> int:
+    """Read a whole number (devices, layers, sequence length, batch) from a number or text.
+
+    Args:
+        value: an int, an integral float, or text: "1,024", "1k", "32k", "2万", "三千",
+            "1024 GPUs", "1.5k".
+        argument: the public argument name, used in error messages.
+        binary_k: read "k" / "M" as 1,024 / 1,048,576 (sequence lengths: "32k" = 32,768);
+            otherwise SI decimal ("1k GPUs" = 1,000).
+
+    Returns:
+        The number; its range is checked by the caller (the input model's bounds).
+
+    Raises:
+        InvalidInputError: malformed text, or a number with a fraction ("1.5").
+
+    >>> parse_whole("1,024", argument="count"), parse_whole("1k", argument="count")
+    (1024, 1000)
+    >>> parse_whole("32k", argument="context", binary_k=True)
+    32768
+    >>> parse_whole("三千", argument="count")
+    3000
+    """
+    accepted = ('a whole number, or text like "1,024", "1k", "32k", "2万", "三千"'
+                + (' ("32k" = 32,768 tokens, as in model cards)' if binary_k else ""))
+    if isinstance(value, bool):
+        raise InvalidInputError(argument, f"expected {accepted}, got a boolean")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        number = Decimal(repr(value)) if math.isfinite(value) else None
+    elif isinstance(value, str):
+        split = _split(value)
+        if split is None:
+            raise InvalidInputError(argument, f"cannot read {quote(value)}; expected {accepted}")
+        base, rest = split
+        word, _, tail = rest.strip().partition(" ")
+        if binary_k and word.lower() in _BINARY_SCALE:
+            scale, unit = Decimal(_BINARY_SCALE[word.lower()]), tail
+        else:
+            scale, unit = _scale_of(rest)
+        if strip_counter(unit.strip()).lower() not in _WHOLE_UNITS | {""}:
+            raise InvalidInputError(
+                argument, f"cannot read {quote(value)} (unexpected {quote(unit)}); "
+                f"expected {accepted}")
+        number = base * scale
+    else:
+        raise InvalidInputError(argument, f"expected {accepted}, got {type(value).__name__}")
+    if number is not None and abs(number) > _WHOLE_LIMIT:
+        raise InvalidInputError(argument, f"is too large, got {quote(value)}")
+    if number is None or number != number.to_integral_value():
+        raise InvalidInputError(argument, f"must be a whole number, got {quote(value)}")
+    return int(number)
+
+
+#: Beyond any bound of limits.py (the largest is 1e9): refused before it becomes a huge int.
+_WHOLE_LIMIT = Decimal(10) ** 18
+
+
+#: A percentage sign or word after a number: "40%", "40 %", "40 percent", "40％".
+_PERCENT = frozenset({"%", "％", "percent", "pct"})
+
+
+def parse_fraction(value: float | int | str, *, argument: str) -> float:
+    """Read a fraction (an MFU) from a number or text: 0.4, "0.4", "40%", "百分之四十".
+
+    The range is checked by the caller (the input model's bounds).
+
+    >>> parse_fraction("40%", argument="mfu"), parse_fraction("百分之四十", argument="mfu")
+    (0.4, 0.4)
+    >>> parse_fraction("0.385", argument="mfu")
+    0.385
+    """
+    accepted = 'a fraction such as 0.4, or a percentage such as "40%"'
+    if isinstance(value, bool):
+        raise InvalidInputError(argument, f"expected {accepted}, got a boolean")
+    if isinstance(value, int | float):
+        return float(value)
+    if not isinstance(value, str):
+        raise InvalidInputError(argument, f"expected {accepted}, got {type(value).__name__}")
+    text = value.strip()
+    percent = text.startswith("百分之")
+    split = _split(text.removeprefix("百分之"))
+    if split is None:
+        raise InvalidInputError(argument, f"cannot read {quote(value)}; expected {accepted}")
+    base, rest = split
+    unit = rest.strip().lower()
+    if unit in _PERCENT:
+        percent = True
+    elif unit:
+        raise InvalidInputError(
+            argument, f"cannot read {quote(value)} (unexpected {quote(rest)}); expected {accepted}")
+    number = _exact(base / 100 if percent else base)
+    if not math.isfinite(number):
+        raise InvalidInputError(argument, f"is too large, got {quote(value)}; expected {accepted}")
+    return number
 
 
 def _product(value: float | int, scale: float) -> float:
@@ -313,8 +387,8 @@ def _check_duration(seconds: float, argument: str, unit_seconds: float) -> float
     low, high = DURATION_BOUND.minimum, DURATION_BOUND.maximum
     if low <= seconds <= high:
         return seconds
-    unit = next(k for k in ("seconds", "minutes", "hours", "days", "weeks", "years")
-                if _DURATION_UNITS[k] == unit_seconds)
+    unit = next(k for k in ("seconds", "minutes", "hours", "days", "weeks", "months", "years")
+                if DURATION_UNITS[k] == unit_seconds)
     raise InvalidInputError(
         argument, f"must be between one second and a million years ({_show(low / unit_seconds)}"
         f" to {_show(high / unit_seconds)} {unit}), got {_show(seconds / unit_seconds)} {unit}")

@@ -22,6 +22,8 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from flopcast.numbers.errors import QUOTE_LIMIT, InvalidInputError, MissingArgumentError, quote
+from flopcast.numbers.limits import OrText
+from flopcast.numbers.zh import localize
 
 __all__ = ["PATH_ARGUMENTS", "input_error", "signature_stub", "tool_function", "validate_args"]
 
@@ -74,6 +76,9 @@ def input_error(model: type[BaseModel], error: ValidationError) -> InvalidInputE
     hint = _accepted(model, str(loc[0]))
     if kind == "missing":
         return MissingArgumentError(argument, f"is required{hint}")
+    cause = (first.get("ctx") or {}).get("error")
+    if isinstance(cause, InvalidInputError):  # a reader of typed text ("32k", "40%") refused it
+        return InvalidInputError(argument, cause.message)
     message = str(first.get("msg", "invalid value"))
     return InvalidInputError(argument, f"{message}, got {quote(first.get('input'))}{hint}")
 
@@ -109,7 +114,10 @@ def _shown_type(annotation: Any) -> Any:
     """The annotation as a reader wants it in a signature: pydantic's constraints
     (`Annotated[float, Field(ge=...)]`) dropped, unions and Literals kept."""
     if typing.get_origin(annotation) is typing.Annotated:
-        return _shown_type(typing.get_args(annotation)[0])
+        base, *metadata = typing.get_args(annotation)
+        if any(isinstance(m, OrText) for m in metadata):  # "1,024", "32k", "40%" read too
+            return _shown_type(base) | str
+        return _shown_type(base)
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         parts = tuple(_shown_type(a) for a in typing.get_args(annotation))
         return functools.reduce(lambda a, b: a | b, parts)
@@ -186,7 +194,9 @@ def tool_function(model: type[M]) -> Callable[[Callable[..., R]], Callable[..., 
                 args = model.model_validate(kwargs)
             except ValidationError as e:
                 raise input_error(model, e) from None
-            return function(args, **extra)
+            result = function(args, **extra)
+            localize(result)  # language="zh": step names and assumption words in Chinese
+            return result
 
         fields = [
             inspect.Parameter(

@@ -21,12 +21,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from flopcast.catalog.models import resolve_model
 from flopcast.numbers.limits import (
-    MAX_COUNT,
     MAX_PRICE_PER_DEVICE_HOUR,
-    MIN_MFU,
+    CountArg,
     DaysArg,
     FlopsArg,
+    FractionArg,
     ParamsArg,
     TokensArg,
     UsdArg,
@@ -87,6 +88,10 @@ class PlanComputeOptimalInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    model: str | None = Field(
+        default=None,
+        description="Preset id: how far from optimal it was trained.",
+    )
     flops: FlopsArg | None = Field(
         default=None, description="Compute budget in FLOPs, e.g. 1e24."
     )
@@ -94,8 +99,8 @@ class PlanComputeOptimalInput(BaseModel):
         default=None,
         description="Device id for a time or dollar budget.",
     )
-    count: int | None = Field(
-        default=None, ge=1, le=MAX_COUNT, description="Devices (with hardware and days)."
+    count: CountArg | None = Field(
+        default=None, description="Devices (with hardware and days)."
     )
     days: DaysArg | None = Field(
         default=None, description="Days of the budget."
@@ -107,16 +112,15 @@ class PlanComputeOptimalInput(BaseModel):
     price_per_device_hour: float | None = Field(
         default=None,
         gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour (default: catalog price).",
+        description="USD per device-hour (default: catalog reference price).",
     )
     precision: str | None = Field(
         default=None,
-        description="Peak precision (default bf16).",
+        description="Peak precision, e.g. bf16 (default), fp8, fp32.",
     )
     sparsity: bool = Field(default=False, description="Use the 2:4-sparse peak.")
-    mfu: float | None = Field(
-        default=None, ge=MIN_MFU, le=1,
-        description="MFU (default 0.40)."
+    mfu: FractionArg | None = Field(
+        default=None, description="Model FLOPs utilization in (0, 1], default 0.40."
     )
     params: ParamsArg | None = Field(
         default=None,
@@ -130,11 +134,11 @@ class PlanComputeOptimalInput(BaseModel):
     )
     fit: FitName = Field(
         default=DEFAULT_FIT,
-        description="Allocation fit (Chinchilla approaches; 20 tokens/param).",
+        description="Allocation fit.",
     )
     loss_fit: LossFitName | None = Field(
         default=None,
-        description="Loss fit (default: fit, or besiroglu_2024).",
+        description="Loss fit (default: fit or besiroglu_2024).",
     )
     language: Language = Field(default="en", description="Answer language.")
 
@@ -215,6 +219,16 @@ def plan_compute_optimal(args: PlanComputeOptimalInput) -> ComputeOptimalPlan:
     budget, seconds = budget_flops(args, steps, assumptions)
     n_given = parse_quantity(args.params, argument="params") if args.params is not None else None
     d_given = parse_quantity(args.tokens, argument="tokens") if args.tokens is not None else None
+    if args.model is not None:
+        preset = resolve_model(args.model)
+        if n_given is None:
+            n_given = preset.params
+            assumptions.append(Assumption(name="params", value=format_count(preset.params),
+                                          source=f"{preset.name} preset, as published"))
+        if d_given is None and preset.tokens is not None and budget is None:
+            d_given = preset.tokens
+            assumptions.append(Assumption(name="tokens", value=format_count(preset.tokens),
+                                          source=f"{preset.name} preset, as published"))
     k, a, frontier_steps = frontier(f)
     steps.extend(frontier_steps)
     mode, budget, n_given, d_given = place_on_frontier(budget, n_given, d_given, k, a, steps)
@@ -341,7 +355,7 @@ def _summary(r: ComputeOptimalPlan, language: Language) -> str:
             f"比该算力能达到的最低损失 {r.optimal_loss:.3f}（`{r.loss_fit}`）高 "
             f"{format_number(r.loss_gap or 0)}；达到同样损失的计算最优模型只需 "
             f"{format_flops(r.equal_loss_flops or 0, 'zh')}"
-            f"（算力是它的 {format_number(r.compute_ratio or 0)} 倍）。"
+            + _ratio_words(r.compute_ratio or 1.0, True) + "。"
         )
     head = (
         f"For {format_flops(c)} (fit `{r.fit}`) the compute-optimal model has "
@@ -356,6 +370,23 @@ def _summary(r: ComputeOptimalPlan, language: Language) -> str:
         f"tokens per parameter; its predicted loss {r.loss:.3f} is "
         f"{format_number(r.loss_gap or 0)} above the lowest this compute can buy "
         f"({r.optimal_loss:.3f}, `{r.loss_fit}`). A compute-optimal model reaches the same "
-        f"loss with {format_flops(r.equal_loss_flops or 0)}, "
-        f"{format_number(r.compute_ratio or 0)}× less compute."
+        f"loss with {format_flops(r.equal_loss_flops or 0)}"
+        + _ratio_words(r.compute_ratio or 1.0, False) + "."
     )
+
+
+def _ratio_words(ratio: float, zh: bool) -> str:
+    """How much compute the run spends beyond the compute-optimal model of the same loss:
+    never "1× less" — a ratio that rounds to 1 says the run is practically optimal.
+
+    >>> _ratio_words(1.0004, False)
+    ': practically the same compute (the run is compute-optimal)'
+    >>> _ratio_words(2.5, False)
+    ', 60% less compute (the run spends 2.5× as much)'
+    """
+    if ratio < 1.005:
+        return "：算力几乎相同（这次训练本身就是计算最优的）" if zh else (
+            ": practically the same compute (the run is compute-optimal)")
+    saved = format_number((1 - 1 / ratio) * 100)
+    return (f"，少用 {saved}% 的算力（这次训练用了它的 {format_number(ratio)} 倍）" if zh else
+            f", {saved}% less compute (the run spends {format_number(ratio)}× as much)")

@@ -91,7 +91,7 @@ class CountTokensInput(BaseModel):
     path: str | None = Field(None, description=(
         "File or folder (only below granted folders)."))
     encoding: EncodingName = Field("o200k_base", description=(
-        "o200k_base: GPT-4o; cl100k_base: GPT-4."))
+        "o200k_base: GPT-4o."))
     bpe_file: str | None = Field(None, description=(
         "Own .tiktoken ranks file instead of the packaged data."))
     include: list[str] | None = Field(None, description=(
@@ -371,7 +371,8 @@ def _result(args: CountTokensInput, enc: LoadedEncoding, run: Run, walk: WalkRes
             source="runs over 8 MiB with no safe boundary were cut at a character; each cut "
                    "may shift the count by a few tokens"))
     head = (f"**{tokens:,} tokens**" if lang == "en" else
-            f"**{tokens:,} 个 token**（约 {format_count(tokens, lang)}）")
+            f"**{tokens:,} 个 token**" + (
+                f"（约 {format_count(tokens, lang)}）" if tokens >= 10**4 else ""))
     mode_word = words["sample"] if sample else words["exact"]
     n_files = len(walk.files) if walk is not None else 0
     comma = ", " if lang == "en" else "，"

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from flopcast.catalog.hardware import Hardware, hardware_catalog, resolve_hardware
 from flopcast.memory.estimate import training_state_bytes
 from flopcast.numbers.errors import FlopcastError, InvalidInputError
-from flopcast.numbers.limits import MAX_COUNT, DaysArg
+from flopcast.numbers.limits import CountArg, DaysArg
 from flopcast.numbers.quantities import (
     SECONDS_PER_DAY,
     Language,
@@ -45,9 +45,9 @@ class _CompareDevices(BaseModel):
             "Device ids to compare (default: every training accelerator)."
         ),
     )
-    count: int | None = Field(
+    count: CountArg | None = Field(
         default=None,
-        ge=1, le=MAX_COUNT, description=(
+        description=(
             "Devices of each type (default 1, or what target_days needs)."
         ),
     )

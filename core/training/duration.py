@@ -20,7 +20,12 @@ from typing import TYPE_CHECKING
 from flopcast.catalog.hardware import Peak
 from flopcast.numbers.quantities import SECONDS_PER_HOUR, parse_duration_seconds
 from flopcast.numbers.results import Assumption, Step, make_step
-from flopcast.training.utilization import achieved_flops_per_s, default_mfu, model_flops_utilization
+from flopcast.training.utilization import (
+    MFU_SCENARIOS,
+    achieved_flops_per_s,
+    default_mfu,
+    model_flops_utilization,
+)
 from flopcast.workload.resolve import Workload
 
 if TYPE_CHECKING:  # pragma: no cover - flopcast.training.estimate imports this module at run time
@@ -163,7 +168,9 @@ def count_and_deadline(
         required_mfu = model_flops_utilization(
             work.flops, args.count, peak.flops_per_s, target_seconds
         )
-        feasible = required_mfu <= 1.0
+        # Feasible means reached by a published run, not merely below 100% of peak: no large
+        # run has published an MFU above the highest of MFU_SCENARIOS (PaLM 540B, 46.2%).
+        feasible = required_mfu <= MFU_SCENARIOS[-1].mfu
         steps.append(
             make_step(
                 "MFU needed for the deadline",

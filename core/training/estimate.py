@@ -25,17 +25,25 @@ import math
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopcast.catalog.hardware import Peak, resolve_hardware
-from flopcast.numbers.errors import InvalidInputError
+from flopcast.numbers.errors import InvalidInputError, MissingArgumentError
 from flopcast.numbers.limits import (
-    MAX_COUNT,
     MAX_POWER_WATTS,
     MAX_PRICE_PER_DEVICE_HOUR,
     MAX_TFLOPS,
-    MIN_MFU,
     MIN_TFLOPS,
+    CountArg,
     DaysArg,
+    DeviceHoursArg,
+    FractionArg,
 )
-from flopcast.numbers.quantities import SECONDS_PER_DAY, SECONDS_PER_YEAR, Language
+from flopcast.numbers.quantities import (
+    FLOPS_PER_PF_DAY,
+    SECONDS_PER_DAY,
+    SECONDS_PER_HOUR,
+    SECONDS_PER_YEAR,
+    Language,
+    parse_quantity,
+)
 from flopcast.numbers.results import Assumption, Result, Step, make_step
 from flopcast.numbers.validation import tool_function
 from flopcast.training.cost import run_cost
@@ -46,8 +54,8 @@ from flopcast.training.duration import (
     devices_needed,
     training_seconds,
 )
-from flopcast.training.summary import training_summary
-from flopcast.training.utilization import MFU_SCENARIOS, pick_peak
+from flopcast.training.summary import compute_summary, training_summary
+from flopcast.training.utilization import DEFAULT_MFU, MFU_SCENARIOS, pick_peak
 from flopcast.workload.resolve import Workload, WorkloadArgs, workload_of
 
 __all__ = [
@@ -80,9 +88,9 @@ class HardwareArgs(BaseModel):
         default=False,
         description="Use the 2:4-sparse peak.",
     )
-    mfu: float | None = Field(
+    mfu: FractionArg | None = Field(
         default=None,
-        ge=MIN_MFU, le=1, description=(
+        description=(
             "Model FLOPs utilization in (0, 1], default 0.40."
         ),
     )
@@ -116,15 +124,21 @@ class HardwareArgs(BaseModel):
 class _DeviceArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    hardware: str = Field(
+    hardware: str | None = Field(
+        default=None,
         description=(
-            "Device id or alias (list_hardware), e.g. 'h100', 'a100'."
+            "Device id or alias (list_hardware), e.g. 'h100'; without it, FLOPs only."
         ),
     )
-    count: int | None = Field(
+    count: CountArg | None = Field(
         default=None,
-        ge=1, le=MAX_COUNT,
         description="Devices (default 1, or as many as target_days needs).",
+    )
+    device_hours: DeviceHoursArg | None = Field(
+        default=None,
+        description=(
+            "Published device-hours, e.g. '30.84M': time = that ÷ count, MFU implied."
+        ),
     )
     target_days: DaysArg | None = Field(
         default=None,
@@ -160,30 +174,37 @@ class TrainingEstimate(Result):
     params: float | None
     tokens: float | None
     model: str | None = Field(description="Preset id, when a preset was used.")
-    hardware: str = Field(description="Catalog id of the device.")
-    hardware_name: str
-    count: int
-    precision: str
-    sparsity: bool
-    peak_tflops_per_device: float
-    mfu: float = Field(description="Model FLOPs utilization used or implied.")
-    hfu: float = Field(description="Hardware FLOPs utilization (counts recomputation).")
-    achieved_tflops_per_device: float
-    seconds: float
-    days: float
-    years: float
-    device_hours: float
+    pf_days: float = Field(description="Model FLOPs in petaflop/s-days (1e15 FLOP/s × 1 day).")
+    hardware: str | None = Field(description="Catalog id of the device; None without hardware "
+                                 "(then only the compute is answered).")
+    hardware_name: str | None
+    count: int | None
+    precision: str | None
+    sparsity: bool | None
+    peak_tflops_per_device: float | None
+    mfu: float | None = Field(description="Model FLOPs utilization used or implied.")
+    hfu: float | None = Field(description="Hardware FLOPs utilization (counts recomputation).")
+    achieved_tflops_per_device: float | None
+    seconds: float | None
+    days: float | None
+    years: float | None
+    device_hours: float | None
     price_usd_per_device_hour: float | None
     cost_usd: float | None
     power_watts: float | None
-    pue: float
+    pue: float | None
     energy_kwh: float | None
-    carbon_kg_per_kwh: float
+    carbon_kg_per_kwh: float | None
     co2_kg: float | None
     target_days: float | None
     required_count: int | None = Field(description="Devices needed to finish in target_days.")
     required_mfu: float | None = Field(description="MFU needed to finish in target_days.")
-    feasible: bool | None = Field(description="Whether target_days is reachable (MFU ≤ 1).")
+    feasible: bool | None = Field(description=(
+        "Whether target_days is reachable at an MFU a published large run has reached (at most "
+        "the highest, PaLM 540B's 46.2%); false above it, even below 100% of peak."))
+    devices_at_typical_mfu: int | None = Field(default=None, description=(
+        "With count and target_days: the devices the deadline needs at the typical published "
+        "MFU (40%, Llama 3 405B)."))
     scenarios: list[ScenarioRow] = Field(
         default_factory=list, description="Days and cost at published low/typical/high MFU."
     )
@@ -213,19 +234,36 @@ def estimate_training(args: EstimateTrainingInput) -> TrainingEstimate:
 
 def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
     work = workload_of(args)
+    if args.hardware is None:
+        return _compute_only(args, work)
     hw, hw_assumptions = resolve_hardware(args.hardware)
     peak, precision_assumptions = pick_peak(hw, args.precision, args.sparsity)
     steps: list[Step] = list(work.steps) + [peak.step]
     assumptions: list[Assumption] = (
         list(work.assumptions) + hw_assumptions + precision_assumptions
     )
-    mfu, hfu, achieved, rate_steps, rate_assumptions = device_rate(args, peak, work)
+    if args.device_hours is not None:
+        mfu, hfu, achieved, rate_steps, rate_assumptions = _rate_from_device_hours(
+            args, peak, work)
+    else:
+        mfu, hfu, achieved, rate_steps, rate_assumptions = device_rate(args, peak, work)
     steps += rate_steps
     assumptions += rate_assumptions
 
     count, target_seconds, required_count, required_mfu, feasible = count_and_deadline(
         args, work, peak, achieved, steps, assumptions
     )
+
+    typical_count = None
+    if required_mfu is not None and target_seconds is not None:
+        typical_rate = peak.flops_per_s * DEFAULT_MFU.mfu
+        typical_count = devices_needed(work.flops, typical_rate, target_seconds)
+        steps.append(make_step(
+            "devices the deadline needs at the typical published MFU",
+            "n = ⌈C_model / (peak · MFU_typical · t_target)⌉",
+            [("C_model", work.flops, "FLOPs"), ("peak", peak.flops_per_s, "FLOP/s"),
+             ("MFU_typical", DEFAULT_MFU.mfu, ""), ("t_target", target_seconds, "s")],
+            typical_count, "devices"))
 
     seconds = training_seconds(work.hardware_flops, count, achieved)
     steps.append(
@@ -260,6 +298,7 @@ def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
     result = TrainingEstimate(
         flops=work.flops,
         hardware_flops=work.hardware_flops,
+        pf_days=work.flops / FLOPS_PER_PF_DAY,
         method=work.method,
         recompute=work.recompute,
         params=work.params,
@@ -289,6 +328,7 @@ def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
         required_count=required_count,
         required_mfu=required_mfu,
         feasible=feasible,
+        devices_at_typical_mfu=typical_count,
         scenarios=scenarios,
         steps=steps,
         assumptions=assumptions,
@@ -303,7 +343,7 @@ def _scenarios(
 ) -> list[ScenarioRow]:
     """Days and cost at the published MFU band, when neither mfu nor achieved_tflops is given."""
     scenarios = []
-    if args.mfu is None and args.achieved_tflops is None:
+    if args.mfu is None and args.achieved_tflops is None and args.device_hours is None:
         for sc in MFU_SCENARIOS:
             sc_seconds = training_seconds(work.flops, count, peak.flops_per_s * sc.mfu)
             sc_cost = None if price is None else device_hours(count, sc_seconds) * price
@@ -312,3 +352,57 @@ def _scenarios(
                             cost_usd=sc_cost, source=sc.source)
             )
     return scenarios
+
+
+def _compute_only(args: EstimateTrainingInput, work: Workload) -> TrainingEstimate:
+    """No hardware: the compute alone (FLOPs, PF-days), and what else can be asked."""
+    given = [name for name in ("count", "target_days", "device_hours", "mfu", "achieved_tflops",
+                               "price_per_device_hour", "power_watts")
+             if getattr(args, name) is not None]
+    if given:
+        raise MissingArgumentError("hardware", f"is required with {given[0]}: give a device, "
+                                   "e.g. 'a100' or 'h100' (list_hardware lists them); without "
+                                   "hardware only the compute is answered")
+    pf_days = work.flops / FLOPS_PER_PF_DAY
+    steps = list(work.steps) + [make_step(
+        "compute in petaflop/s-days", "PF-days = C / (1e15 FLOP/s · 86,400 s)",
+        [("C", work.flops, "FLOPs")], pf_days, "PF-days")]
+    result = TrainingEstimate(
+        flops=work.flops, hardware_flops=work.hardware_flops, pf_days=pf_days,
+        method=work.method, recompute=work.recompute, params=work.params, tokens=work.tokens,
+        model=work.model.id if work.model is not None else None,
+        hardware=None, hardware_name=None, count=None, precision=None, sparsity=None,
+        peak_tflops_per_device=None, mfu=None, hfu=None, achieved_tflops_per_device=None,
+        seconds=None, days=None, years=None, device_hours=None, price_usd_per_device_hour=None,
+        cost_usd=None, power_watts=None, pue=None, energy_kwh=None, carbon_kg_per_kwh=None,
+        co2_kg=None, target_days=None, required_count=None, required_mfu=None, feasible=None,
+        steps=steps, assumptions=list(work.assumptions), language=args.language)
+    result.summary = compute_summary(result)
+    return result
+
+
+def _rate_from_device_hours(
+    args: EstimateTrainingInput, peak: Peak, work: Workload
+) -> tuple[float, float, float, list[Step], list[Assumption]]:
+    """(mfu, hfu, achieved FLOP/s per device, steps, assumptions) a published device-hour
+    figure implies: X = C_hw / (device-hours · 3600)."""
+    for name in ("mfu", "achieved_tflops", "target_days"):
+        if getattr(args, name) is not None:
+            raise InvalidInputError(name, "device_hours already fixes the rate and the time: "
+                                    f"give device_hours or {name}, not both")
+    assert args.device_hours is not None
+    dh = parse_quantity(args.device_hours, argument="device_hours")
+    device_seconds = dh * SECONDS_PER_HOUR
+    achieved = work.hardware_flops / device_seconds
+    mfu = work.flops / device_seconds / peak.flops_per_s
+    hfu = achieved / peak.flops_per_s
+    steps = [
+        make_step("achieved rate per device the device-hours imply",
+                  "X = C_hw / (device-hours · 3600)",
+                  [("C_hw", work.hardware_flops, "FLOPs"), ("device-hours", dh, "h")],
+                  achieved, "FLOP/s"),
+        make_step("MFU the device-hours imply", "MFU = C_model / (device-hours · 3600 · peak)",
+                  [("C_model", work.flops, "FLOPs"), ("device-hours", dh, "h"),
+                   ("peak", peak.flops_per_s, "FLOP/s")], mfu, ""),
+    ]
+    return mfu, hfu, achieved, steps, []

@@ -21,22 +21,56 @@ from flopcast.numbers.quantities import (
     format_sci,
     format_usd,
 )
+from flopcast.numbers.zh import SCENARIO_NAMES
+from flopcast.training.utilization import MFU_SCENARIOS
 
 if TYPE_CHECKING:  # pragma: no cover - flopcast.training.estimate imports this module at run time
     from flopcast.training.estimate import TrainingEstimate
 
-__all__ = ["training_summary"]
+__all__ = ["compute_summary", "training_summary"]
+
+
+def compute_summary(r: TrainingEstimate) -> str:
+    """The summary without hardware: the compute, and what else can be asked."""
+    zh = r.language == "zh"
+    pf = format_number(r.pf_days)
+    named = bool(r.model or r.params)
+    if zh:
+        head = (f"**{_what(r)}** 的训练计算量：**{format_flops(r.flops, 'zh')}**，" if named
+                else f"训练计算量 **{format_flops(r.flops, 'zh')}**，")
+        return "\n".join([
+            head + f"合 {pf} PF-天（petaflop/s-day）；方法 {r.method}。",
+            "- 还可以问：给出 hardware 和 count（或 target_days）得到训练时间、卡时、费用、耗电和"
+            "碳排放；device_hours 可从论文公布的卡时推算；plan_compute_optimal 给出计算最优的"
+            "参数量与数据量；estimate_memory 给出显存。",
+        ])
+    head = (f"**{_what(r)}**: training compute **{format_flops(r.flops)}**" if named
+            else f"Training compute **{format_flops(r.flops)}**")
+    return "\n".join([
+        head + f" = {pf} petaflop/s-days (method {r.method}).",
+        "- Ask next: give hardware and count (or target_days) for the time, device-hours, cost, "
+        "energy and CO2; device_hours works forward from a published GPU-hour figure; "
+        "plan_compute_optimal for the compute-optimal size and tokens; estimate_memory for "
+        "memory per device.",
+    ])
+
+
+def _what(r: TrainingEstimate) -> str:
+    zh = r.language == "zh"
+    if r.model:
+        return r.model
+    if r.params:
+        return f"{format_count(r.params, r.language)} {'参数' if zh else 'params'}"
+    return format_flops(r.flops, r.language)
 
 
 def training_summary(r: TrainingEstimate) -> str:
     """The result's summary: a few Markdown lines in `r.language` ("en" or "zh")."""
     zh = r.language == "zh"
-    if r.model:
-        what = r.model
-    elif r.params:
-        what = f"{format_count(r.params, r.language)} {'参数' if zh else 'params'}"
-    else:
-        what = format_flops(r.flops, r.language)
+    assert (r.seconds is not None and r.days is not None and r.mfu is not None
+            and r.peak_tflops_per_device is not None and r.device_hours is not None
+            and r.achieved_tflops_per_device is not None and r.pue is not None)
+    what = _what(r)
     duration = format_duration(r.seconds, r.language)
     lines = []
     if zh:
@@ -71,10 +105,9 @@ def training_summary(r: TrainingEstimate) -> str:
                 f"- 要在 {format_number(r.target_days or 0)} 天内完成，需要 {r.required_count} 块"
             )
         if r.required_mfu is not None:
-            verdict = "可行" if r.feasible else "不可能（超过 100% 峰值）"
             lines.append(
                 f"- 要在 {format_number(r.target_days or 0)} 天内完成，需要 MFU "
-                f"{format_number(r.required_mfu * 100)}%：{verdict}"
+                f"{format_number(r.required_mfu * 100)}%：{_deadline_verdict(r, True)}"
             )
     else:
         lines.append(
@@ -112,15 +145,39 @@ def training_summary(r: TrainingEstimate) -> str:
                 f"{r.required_count} devices"
             )
         if r.required_mfu is not None:
-            verdict = "feasible" if r.feasible else "impossible (above 100% of peak)"
             lines.append(
                 f"- To finish in {format_number(r.target_days or 0)} days on {r.count} devices "
-                f"needs MFU {format_number(r.required_mfu * 100)}%: {verdict}"
+                f"needs MFU {format_number(r.required_mfu * 100)}%: {_deadline_verdict(r, False)}"
             )
     if r.scenarios:
-        band = ", ".join(
-            f"{s.name} {format_number(s.mfu * 100)}% → {format_number(s.days)}"
+        band = ("，" if zh else ", ").join(
+            f"{SCENARIO_NAMES.get(s.name, s.name) if zh else s.name} "
+            f"{format_number(s.mfu * 100)}% → {format_number(s.days)}"
             for s in r.scenarios
         )
-        lines.append(f"- {'MFU 情景（天）' if zh else 'MFU scenarios (days)'}: {band}")
+        lines.append(f"- MFU 情景（天）：{band}" if zh else f"- MFU scenarios (days): {band}")
     return "\n".join(lines)
+
+
+def _deadline_verdict(r: TrainingEstimate, zh: bool) -> str:
+    """Feasible at a published MFU, beyond every published run, or beyond the peak; with the
+    devices the deadline takes at the typical MFU when it is not feasible."""
+    low, typical, high = MFU_SCENARIOS[0], MFU_SCENARIOS[1], MFU_SCENARIOS[-1]
+    band = f"{format_number(low.mfu * 100)}–{format_number(high.mfu * 100)}%"
+    need = r.required_mfu or 0.0
+    if r.feasible:
+        return (f"可行（公开大规模训练的 MFU 为 {band}）" if zh
+                else f"feasible (published large runs reach {band})")
+    devices = r.devices_at_typical_mfu
+    at_typical = "" if devices is None else (
+        f"；按典型的 {format_number(typical.mfu * 100)}% MFU 需要 {format_number(devices)} 块"
+        if zh else f"; at the typical {format_number(typical.mfu * 100)}% MFU it takes "
+        f"{format_number(devices)} devices")
+    if need > 1:
+        verdict = "不可能（超过 100% 峰值）" if zh else "impossible (above 100% of peak)"
+        return verdict + at_typical
+    ratio = format_number(need / high.mfu)
+    return (f"实际不可行：是公开训练最高 MFU（{format_number(high.mfu * 100)}%，PaLM 540B）"
+            f"的 {ratio} 倍" if zh else
+            f"not feasible in practice: {ratio}× the highest MFU a published large run reached "
+            f"({format_number(high.mfu * 100)}%, PaLM 540B)") + at_typical

@@ -19,24 +19,26 @@ assumptions are tuples, so a cached one cannot be changed by a caller.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from flopcast.catalog.hf_config import is_config_reference
 from flopcast.catalog.models import ModelPreset, resolve_model
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
-    MAX_CONTEXT,
-    MAX_HEADS,
-    MAX_LAYERS,
-    MAX_VOCAB,
-    MAX_WIDTH,
+    ContextArg,
     FlopsArg,
+    HeadsArg,
+    LayersArg,
     ParamsArg,
     TokensArg,
+    VocabArg,
+    WidthArg,
 )
-from flopcast.numbers.quantities import format_count, format_sci, parse_quantity
+from flopcast.numbers.quantities import format_count, format_number, format_sci, parse_quantity
 from flopcast.numbers.results import Assumption, Step, make_step
 from flopcast.numbers.validation import tool_function
 from flopcast.workload.flops import Architecture, Method, Recompute, training_flops
@@ -58,13 +60,14 @@ class WorkloadArgs(BaseModel):
     model: str | None = Field(
         default=None,
         description=(
-            "Preset id or alias (list_models), e.g. 'gpt-3-175b'; gives params, tokens, shape."
+            "Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face config.json path "
+            "or text."
         ),
     )
     params: ParamsArg | None = Field(
         default=None,
         description=(
-            "Parameters N, e.g. '175B' (MoE: active per token). Overrides the preset."
+            "Parameters N, e.g. '175B' (MoE: active); overrides the preset."
         ),
     )
     tokens: TokensArg | None = Field(
@@ -89,22 +92,19 @@ class WorkloadArgs(BaseModel):
             "Recomputation: full = 8·N·D hardware FLOPs."
         ),
     )
-    layers: int | None = Field(
-        default=None, gt=0, le=MAX_LAYERS,
-        description="Layers.",
+    layers: LayersArg | None = Field(
+        default=None, description="Layers.",
     )
-    d_model: int | None = Field(
-        default=None, gt=0, le=MAX_WIDTH,
-        description="Hidden size.",
+    d_model: WidthArg | None = Field(
+        default=None, description="Hidden size.",
     )
-    heads: int | None = Field(default=None, gt=0, le=MAX_HEADS, description="Attention heads.")
-    seq_len: int | None = Field(
-        default=None, gt=0, le=MAX_CONTEXT,
-        description="Sequence length."
+    heads: HeadsArg | None = Field(default=None, description="Attention heads.")
+    seq_len: ContextArg | None = Field(
+        default=None, description="Sequence length."
     )
-    vocab: int | None = Field(default=None, gt=0, le=MAX_VOCAB, description="Vocabulary size.")
-    d_ff: int | None = Field(
-        default=None, gt=0, le=MAX_WIDTH, description="Feed-forward width (default 4·d_model)."
+    vocab: VocabArg | None = Field(default=None, description="Vocabulary size.")
+    d_ff: WidthArg | None = Field(
+        default=None, description="Feed-forward width (default 4·d_model)."
     )
 
 
@@ -174,8 +174,11 @@ def workload_of(args: WorkloadArgs) -> Workload:
     """`resolve_workload` for arguments already validated (any subclass of WorkloadArgs).
 
     The same arguments give the same frozen `Workload`, from a cache of 256 entries;
-    an error is raised again on every call (errors are not cached).
+    an error is raised again on every call (errors are not cached). A `model` naming a
+    config.json is read every time (the file may change; access is checked per call).
     """
+    if isinstance(args.model, str) and is_config_reference(args.model):
+        return _resolve(args)
     return _cached_workload(tuple(getattr(args, f) for f in _WORKLOAD_FIELDS))
 
 
@@ -199,7 +202,8 @@ def _resolve(args: WorkloadArgs) -> Workload:
             field = "active_params" if preset.is_moe else "params"
             what = "active parameters" if preset.is_moe else "parameters"
             assumptions.append(Assumption(name="params", value=f"{format_sci(n, 4)} {what} "
-                                          f"({preset.name})", source=_source_for(preset, field)))
+                                          f"({preset.name}){_rounded_name_note(preset.name, n)}",
+                                          source=_source_for(preset, field)))
         else:
             assumptions.append(Assumption(
                 name="params", value=f"{format_count(n)} (given; preset has "
@@ -213,6 +217,13 @@ def _resolve(args: WorkloadArgs) -> Workload:
             assumptions.append(Assumption(name="tokens", value=f"{format_count(d)} (given; "
                                           f"preset has {had})", source="argument overrides preset"))
     arch = _architecture(args, preset)
+    if preset is not None and arch is not None and args.method != "6nd" \
+            and preset.sliding_window is not None and arch.seq_len > preset.sliding_window:
+        assumptions.append(Assumption(
+            name="attention", value=f"every layer over seq_len = {arch.seq_len}",
+            source=f"{preset.local_layers} of {preset.layers} layers attend within "
+            f"{preset.sliding_window} tokens; the per-layer methods count full attention, an "
+            "overestimate of the attention term"))
 
     if args.flops is not None:
         c = parse_quantity(args.flops, argument="flops")
@@ -266,7 +277,44 @@ def _resolve(args: WorkloadArgs) -> Workload:
             source="computed from the architecture (one embedding matrix, no biases or norms)"))
     est = training_flops(params=n, tokens=d, method=args.method, recompute=args.recompute,
                          arch=arch)
+    published = preset.published_flops if preset is not None else None
+    if published and abs(est.flops / published - 1) >= 5e-4:
+        # GPT-3: Table D.1 prints 3.14e23 (rounded); 6·N·D with its 174.6B and 300B is
+        # 3.143e23. A figure derived from the printed one differs in its last digit (the
+        # seed's 355 years vs 356 here): say so rather than leave two answers unexplained.
+        diff = est.flops / published - 1
+        assumptions.append(Assumption(
+            name="flops vs published", value=f"{format_sci(est.flops, 4)} ({args.method}) vs "
+            f"{format_sci(published, 4)} published: {format_number(abs(diff) * 100)}% "
+            f"{'more' if diff > 0 else 'less'}",
+            source=f"{preset.name if preset else ''}: figures computed from the published FLOPs "
+            "(flops=...) differ by as much in their last digit"))
     return Workload(flops=est.flops, hardware_flops=est.hardware_flops, params=n, tokens=d,
                     total_params=total, model=preset, arch=arch, method=est.method,
                     recompute=est.recompute, steps=(*steps, *est.steps),
                     assumptions=(*assumptions, *est.assumptions))
+
+
+_NAME_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([MBT])\b")
+
+
+def _rounded_name_note(name: str, params: float) -> str:
+    """When a preset's name rounds its size ("GPT-3 175B" for 174.6B counted), say so: "175B"
+    typed as params gives slightly different figures, and that is why (e.g. 355 vs 356 years).
+
+    >>> _rounded_name_note("GPT-3 175B", 174.6e9)
+    '; the name rounds it: params="175B" gives 0.229% more FLOPs and time'
+    >>> _rounded_name_note("Llama 2 7B", 6.74e9)[:40]
+    '; the name rounds it: params="7B" gives '
+    >>> _rounded_name_note("Chinchilla 70B", 70e9)
+    ''
+    """
+    m = _NAME_SIZE.search(name)
+    if not m:
+        return ""
+    named = float(m.group(1)) * {"M": 1e6, "B": 1e9, "T": 1e12}[m.group(2)]
+    diff = named / params - 1
+    if abs(diff) < 5e-4:
+        return ""
+    return (f'; the name rounds it: params="{m.group(1)}{m.group(2)}" gives '
+            f"{format_number(abs(diff) * 100)}% {'more' if diff > 0 else 'less'} FLOPs and time")

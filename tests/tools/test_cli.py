@@ -376,6 +376,15 @@ def test_serve_delegates_to_the_mcp_server(capsys: pytest.CaptureFixture[str]) -
     code, out, _ = real(capsys, "serve", "--help")
     assert code == 0
     assert "--transport" in out and "--allow-dir" in out
+    assert out.startswith("usage: flopcast serve ")  # names itself, not flopcast-mcp
+
+
+def test_plan_takes_a_model(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = real(capsys, "plan", "--model", "gpt-3-175b", "--json")
+    assert code == 0
+    result = json.loads(out)
+    # GPT-3 paper Table 2.1 / D.1: 175B parameters on 300B tokens (preset 174.6B as counted).
+    assert result["tokens"] == 300e9 and result["params"] == pytest.approx(175e9, rel=0.01)
 
 
 def test_claim_flags_the_seed_figures(capsys: pytest.CaptureFixture[str]) -> None:
@@ -394,3 +403,15 @@ def test_claim_flags_the_seed_figures(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, _ = real(capsys, "claim", "--hardware", "a100", "--peak-tflops", "19.5",
                         "--lang", "zh")
     assert code == 0 and "结论" in out
+
+
+def test_model_from_a_config_path_on_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pathlib import Path
+
+    config = Path(__file__).parents[1] / "data" / "hf_configs" / "deepseek-v3.json"
+    code = main(["memory", "--model", str(config), "--mode", "inference", "--context", "4096",
+                 "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["kv_cache_bytes"] == 61 * 576 * 4096 * 2

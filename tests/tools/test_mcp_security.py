@@ -189,6 +189,28 @@ async def test_a_client_declaring_the_root_folder_cannot_read_outside_the_grant(
         assert inside.is_error is (not allow_dirs)
 
 
+async def test_a_model_config_path_is_read_only_below_the_grant(tmp_path):
+    granted = tmp_path / "granted"
+    granted.mkdir()
+    config = json.dumps({"model_type": "gpt2", "n_embd": 768, "n_head": 12, "n_layer": 12,
+                         "n_positions": 1024, "vocab_size": 50257})
+    (granted / "config.json").write_text(config, encoding="utf-8")
+    (tmp_path / "config.json").write_text(config, encoding="utf-8")
+    args = {"mode": "inference", "context": 1024}
+    for allow_dirs in ([], [granted]):
+        async with Client(build_server(allow_dirs), roots=["file:///"], mode="legacy") as client:
+            outside = await client.call_tool("estimate_memory",
+                                             {**args, "model": str(tmp_path / "config.json")},
+                                             raise_on_error=False)
+            inside = await client.call_tool("estimate_memory", {**args, "model": str(granted)},
+                                            raise_on_error=False)
+            inline = await client.call_tool("estimate_memory", {**args, "model": config},
+                                            raise_on_error=False)
+        assert outside.is_error and outside.content[0].text.startswith("model: ")
+        assert inside.is_error is (not allow_dirs)
+        assert not inline.is_error
+
+
 # ---------------------------------------------------------------- user errors: codes, quiet log
 
 
@@ -428,11 +450,30 @@ def _answered_in_one_line(result) -> bool:
     return not result.is_error or "\n" not in result.content[0].text
 
 
+#: Its count, by hand: 7,812 tokens of 128 spaces and one of 64 (tests/core/tokens).
+WHITESPACE_TOKENS = 7_813
+
+
 async def test_the_whitespace_payload_leaves_the_server_serving():
     async with Client(build_server()) as client:
         result = await client.call_tool("count_tokens", WHITESPACE_RUN, raise_on_error=False)
         after = await client.call_tool("count_tokens", {"text": "hello world"})
     assert _answered_in_one_line(result)
+    assert result.structured_content["tokens"] == WHITESPACE_TOKENS  # counted, not refused
+    assert after.is_error is False and after.structured_content["tokens"] == 2
+
+
+@pytest.mark.slow
+async def test_the_whitespace_payload_over_stdio_leaves_the_session_serving():
+    from mcp import Client as SDKClient
+    from mcp import StdioServerParameters
+
+    params = StdioServerParameters(command=sys.executable, args=["-m", "flopcast.tools.mcp_server"],
+                                   env=SERVER_ENV)
+    async with SDKClient(params) as client:
+        result = await client.call_tool("count_tokens", WHITESPACE_RUN)
+        after = await client.call_tool("count_tokens", {"text": "hello world"})
+    assert result.is_error is False and result.structured_content["tokens"] == WHITESPACE_TOKENS
     assert after.is_error is False and after.structured_content["tokens"] == 2
 
 
@@ -448,6 +489,6 @@ async def test_the_whitespace_payload_over_http_leaves_the_server_serving(http_s
         async with SDKClient(streamable_http_client(url, http_client=http)) as client:
             result = await client.call_tool("count_tokens", WHITESPACE_RUN)
             after = await client.call_tool("count_tokens", {"text": "hello world"})
-    assert _answered_in_one_line(result)
+    assert result.is_error is False and result.structured_content["tokens"] == WHITESPACE_TOKENS
     assert after.is_error is False and after.structured_content["tokens"] == 2
     assert _post(http_server).status_code == 200

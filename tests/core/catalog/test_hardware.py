@@ -312,7 +312,8 @@ def test_list_hardware_filters_and_summarises() -> None:
     result = list_hardware(vendor="google")
     assert isinstance(result, ListHardwareResult)
     assert {e.id for e in result.entries} == {
-        "google-tpu-v3", "google-tpu-v4", "google-tpu-v5e", "google-tpu-v5p", "google-tpu-v6e"}
+        "google-tpu-v3", "google-tpu-v4", "google-tpu-v5e", "google-tpu-v5p", "google-tpu-v6e",
+        "google-tpu-v7"}
     assert "| google-tpu-v4 |" in result.summary
     training = list_hardware(training_only=True)
     assert "nvidia-t4" not in {e.id for e in training.entries}

@@ -104,6 +104,34 @@ def test_family_name_finds_the_variant_whose_peak_was_used() -> None:
     assert "V100 PCIe" in u.explanation and "352 years" in u.explanation
 
 
+@pytest.mark.parametrize(("tflops", "verdict", "precision"), [
+    (112, "consistent", "fp16"),  # V100 PCIe datasheet: 112 TFLOP/s tensor
+    (14, "off", "fp32"),  # V100 PCIe datasheet: 14 TFLOP/s FP32 (CUDA cores)
+])
+def test_a_family_peak_matches_a_sibling_variant(tflops: float, verdict: str,
+                                                  precision: str) -> None:
+    # "v100" defaults to the SXM2 (125 / 15.7); 112 and 14 are the PCIe card's figures.
+    r = check_claim(hardware="v100", peak_tflops=tflops, precision="fp16")
+    p = fig(r, "peak_tflops")
+    assert p.verdict == verdict
+    assert "V100 PCIe" in p.explanation and precision in p.explanation
+    assert "matches no peak" not in p.explanation
+
+
+def test_a_named_variant_does_not_borrow_its_siblings_peaks() -> None:
+    r = check_claim(hardware="nvidia-v100-sxm2-32gb", peak_tflops=112, precision="fp16")
+    assert "matches no peak" in fig(r, "peak_tflops").explanation
+
+
+def test_a_family_price_is_checked_against_every_variant() -> None:
+    # 8 V100 for 24 h at $0.80/h = $153.60. The SXM2 32 GB quote ($3.90, AWS) is 4.9× away;
+    # the SXM2 16 GB quote ($0.79, Lambda) is within 2×, and the figure names it.
+    r = check_claim(hardware="v100", count=8, hours=24, cost_usd=8 * 24 * 0.80)
+    c = fig(r, "cost_usd")
+    assert c.verdict == "consistent"
+    assert c.computed == pytest.approx(0.79) and "V100 SXM2 16 GB" in c.explanation
+
+
 def test_seed_single_v100_700_years_is_fp32_peak() -> None:
     # Hand: 3.14e23 / 14e12 s = 711 years at 100% of the V100 PCIe FP32 peak.
     assert 3.14e23 / 14e12 / YEAR == pytest.approx(711, abs=1)
@@ -248,7 +276,7 @@ def test_seed_284000_kwh_against_patterson() -> None:
     # Patterson et al. 2021 Table 4: 1,287 MWh measured for GPT-3; 284,000 kWh is 4.53× less.
     # Over 835,584 GPU-hours it implies 284,000 / 835,584 h = 340 W per GPU.
     r = check_claim(model="gpt-3-175b", energy_kwh=284_000, device_hours=835_584)
-    f = fig(r, "energy_kwh")
+    f = fig(r, "energy_measured")
     assert (f.verdict, f.cause) == ("off", "measured_differs")
     assert f.factor == pytest.approx(1_287_000 / 284_000)
     assert r.implied_power_watts == pytest.approx(284_000e3 / 835_584)
@@ -262,7 +290,13 @@ def test_seed_284000_kwh_on_1024_a100_for_34_days() -> None:
     assert f.computed == pytest.approx(835_584 * 0.4 * 1.1)
     assert f.verdict == "consistent"  # 340 W per GPU is a plausible average
     assert any(s.value == pytest.approx(835_584 * 0.4) for s in r.steps)
-    assert fig(r, "energy_kwh", 1).verdict == "unchecked"  # the measured run used V100s
+    assert fig(r, "energy_measured").verdict == "unchecked"  # the measured run used V100s
+    assert [f.figure for f in r.figures].count("energy_kwh") == 1  # no figure listed twice
+    # 340 W at the facility ÷ PUE 1.1 = 309 W at the device = 77.2% of 400 W: said once, and
+    # the band used instead of the 5% tolerance is stated.
+    text = f.explanation
+    assert "309 W at the device, 77.2% of its 400 W TDP" in text
+    assert "50–100% of TDP × PUE, not the 5% tolerance" in text
 
 
 def test_seed_4_6m_dollars_implies_1_48_per_v100_hour() -> None:
@@ -325,3 +359,39 @@ def test_bad_input_gets_clear_errors() -> None:
 def test_every_catalog_device_can_be_checked(hw_id: str) -> None:
     r = check_claim(model="gpt-3-175b", hardware=hw_id, count=1024, days=34, peak_tflops=100)
     assert {f.figure for f in r.figures} >= {"peak_tflops", "utilization"}
+
+
+# ---------------------------------------------------------------- CO2
+
+
+def test_co2_of_the_llama_3_1_405b_run_is_a_real_grid_intensity() -> None:
+    # Llama 3 paper: 8,930 tCO2eq (location-based) for 30.84M H100 GPU-hours at 700 W:
+    # 30.84e6 h × 0.7 kW = 21,588,000 kWh → 8.93e6 kg / 2.1588e7 kWh = 0.414 kg/kWh.
+    r = check_claim(energy_kwh="21,588 MWh", co2_kg="8,930 tCO2eq")
+    c = fig(r, "co2_kg")
+    assert c.verdict == "consistent"
+    assert r.implied_carbon_kg_per_kwh == pytest.approx(8.93e6 / 21_588_000)
+
+
+def test_co2_from_device_hours_and_tdp() -> None:
+    # 30.84e6 H100-hours × 700 W × PUE 1.1 = 23,746,800 kWh → 8.93e6 / that = 0.376 kg/kWh.
+    r = check_claim(hardware="h100-sxm", device_hours="30.84M", co2_kg="8930 t")
+    assert fig(r, "co2_kg").verdict == "consistent"
+    assert r.implied_carbon_kg_per_kwh == pytest.approx(8.93e6 / (30.84e6 * 0.7 * 1.1))
+
+
+def test_co2_beyond_any_grid_is_off() -> None:
+    # 552 t from 284 MWh = 1.94 kg/kWh: more than coal (~0.91 kg/kWh, IPCC AR5 Annex III).
+    r = check_claim(energy_kwh=284_000, co2_kg="552 t")
+    c = fig(r, "co2_kg")
+    assert (c.verdict, c.cause) == ("off", "carbon_vs_grid")
+    assert r.implied_carbon_kg_per_kwh == pytest.approx(552e3 / 284e3)
+
+
+def test_co2_against_the_measured_gpt3_run() -> None:
+    # Patterson et al. 2021 Table 4: 552 tCO2e for GPT-3 on V100.
+    r = check_claim(model="gpt-3-175b", hardware="v100", co2_kg="552 tCO2e")
+    assert fig(r, "co2_measured").verdict == "consistent"
+    zh = check_claim(model="gpt-3-175b", hardware="v100", co2_kg="55.2万吨", language="zh")
+    m = fig(zh, "co2_measured")
+    assert m.verdict == "off" and "实测值" in m.explanation and "碳排放（实测）" in zh.summary

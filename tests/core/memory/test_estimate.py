@@ -137,8 +137,6 @@ def test_zh_summary() -> None:
     ("kwargs", "argument"),
     [
         ({}, "params"),
-        ({"params": 7e9}, "layers"),
-        ({**SEVEN_B}, "seq_len"),
         ({**SEVEN_B, "seq_len": 4096, "zero_stage": 4}, "zero_stage"),
         ({**SEVEN_B, "seq_len": 4096, "optimizer": "lion"}, "optimizer"),
         ({**SEVEN_B, "seq_len": 4096, "precision": "int4"}, "precision"),
@@ -215,3 +213,29 @@ def test_each_zero_stage_needs_no_more_memory(params: float, d: int, optimizer: 
     # Stage 3 divides all model states by N_d (the activations are the same in both).
     states = training_state_bytes(params, optimizer)
     assert totals[0] - states == pytest.approx(totals[3] - states / d)
+
+
+def test_a_partial_shape_names_only_what_is_missing() -> None:
+    assert estimate_memory(**SEVEN_B).activations_need == ["seq_len"]
+
+
+def test_params_alone_answer_the_model_states_and_name_what_activations_need() -> None:
+    # ZeRO (Rajbhandari et al. 2020, §3.1): mixed-precision Adam keeps 2 + 2 + 12 = 16 bytes
+    # per parameter: 7e9 × 2 = 14 GB weights, 14 GB gradients, 7e9 × 12 = 84 GB optimizer.
+    r = estimate_memory(params="7B")
+    assert (r.weights_bytes, r.gradients_bytes, r.optimizer_bytes) == pytest.approx(
+        (14e9, 14e9, 84e9))
+    assert r.activations_bytes is None
+    assert r.activations_need == ["layers", "d_model", "heads", "seq_len"]
+    assert r.total_bytes_per_device == pytest.approx(112e9)
+    assert "activations not counted (they need layers, d_model, heads, seq_len" in r.summary
+    zh = estimate_memory(params="7B", language="zh")
+    assert "激活未计入" in zh.summary
+
+
+def test_params_alone_on_a_device_say_what_is_known() -> None:
+    # 70B: 1.12 TB of model states; on 80 GB A100s at least ⌈1120 / 80⌉ = 14 devices.
+    r = estimate_memory(params="70B", hardware="a100")
+    assert r.fits is False and r.min_devices == 14
+    small = estimate_memory(params="1B", hardware="a100")  # 16 GB of states on 80 GB
+    assert small.fits is None and "whether the activations do depends" in small.summary

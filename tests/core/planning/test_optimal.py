@@ -302,3 +302,26 @@ def test_frontier_round_trips(c: float, fit: str) -> None:
     assert 6 * n * d == pytest.approx(c, rel=1e-9)
     assert optimal_flops_for_params(n, fit) == pytest.approx(c, rel=1e-9)
     assert optimal_flops_for_tokens(d, fit) == pytest.approx(c, rel=1e-9)
+
+
+def test_plan_from_a_model_preset_says_how_far_from_optimal() -> None:
+    from flopcast.planning.optimal import plan_compute_optimal
+
+    r = plan_compute_optimal(model="gpt-3-175b")
+    # GPT-3: 300B tokens / 175B params ≈ 1.7 tokens per parameter, far below Chinchilla's ~20.
+    assert r.tokens / r.params == pytest.approx(300e9 / 174.6e9)
+    assert r.compute_ratio > 1
+    saved = (1 - 1 / r.compute_ratio) * 100
+    assert f"{saved:.1f}% less compute" in r.summary
+    assert "1× less" not in r.summary
+
+
+def test_a_near_optimal_run_never_says_1x_less_compute() -> None:
+    from flopcast.planning.optimal import plan_compute_optimal
+
+    # Chinchilla (Hoffmann et al. 2022, Table 3): 70B on 1.4T tokens, the optimal split itself.
+    for language in ("en", "zh"):
+        r = plan_compute_optimal(params="70B", tokens="1.4T", language=language)
+        assert r.compute_ratio == pytest.approx(1, abs=0.005)
+        assert "1× less" not in r.summary and "1 倍" not in r.summary
+        assert ("practically the same compute" in r.summary) or ("算力几乎相同" in r.summary)

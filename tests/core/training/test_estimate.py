@@ -119,6 +119,36 @@ def test_mfu_needed_for_a_deadline_and_impossible_claim():
     assert r.feasible is False
 
 
+@pytest.mark.parametrize(("count", "feasible", "wording"), [
+    (2048, True, "feasible (published large runs reach 21.3–46.2%)"),
+    (1024, False, "not feasible in practice"),  # below 100% of peak, above every published run
+    (200, False, "impossible (above 100% of peak)"),
+])
+def test_a_deadline_is_feasible_only_at_a_published_mfu(count: int, feasible: bool,
+                                                        wording: str) -> None:
+    # GPT-3 (6·175e9·300e9 = 3.15e23 FLOPs) in 20 days on A100 (312 TFLOP/s bf16 dense).
+    flops = 6 * 175e9 * 300e9
+    r = estimate_training(params="175B", tokens="300B", hardware="a100", count=count,
+                          target_days=20)
+    assert r.required_mfu == pytest.approx(flops / (count * 312e12 * 20 * DAY))
+    assert r.feasible is feasible
+    assert wording in r.summary
+    # PaLM 540B's 46.2% is the highest published MFU (PaLM §4.1 Table 3).
+    assert (r.required_mfu <= 0.462) is feasible
+
+
+def test_an_infeasible_deadline_says_what_it_takes_at_typical_mfu() -> None:
+    r = estimate_training(params="175B", tokens="300B", hardware="a100", count=1024,
+                          target_days=20)
+    # At 40% MFU (Llama 3 405B): ⌈3.15e23 / (312e12 · 0.4 · 20 days)⌉ devices.
+    need = math.ceil(6 * 175e9 * 300e9 / (312e12 * 0.4 * 20 * DAY))
+    assert r.devices_at_typical_mfu == need
+    assert f"{need:,} devices" in r.summary
+    zh = estimate_training(params="175B", tokens="300B", hardware="a100", count=1024,
+                           target_days=20, language="zh")
+    assert "实际不可行" in zh.summary and f"{need:,} 块" in zh.summary
+
+
 def test_energy_and_co2_defaults_are_tdp_pue_and_us_average():
     r = estimate_training(params=7e9, tokens=1e12, hardware="a100", count=64, mfu=0.5)
     hours = r.device_hours
@@ -216,3 +246,49 @@ def test_missing_price_and_power_are_said_not_guessed():
     tpu = estimate_training(params=7e9, tokens=1e12, hardware="tpu v4", count=8)
     assert tpu.energy_kwh is None and tpu.co2_kg is None
     assert any(a.name == "power_watts" and a.value == "none" for a in tpu.assumptions)
+
+
+# ---------------------------------------------------------------- no hardware; device-hours
+
+
+def test_flops_alone_is_answered_without_hardware() -> None:
+    r = estimate_training(params="175B", tokens="300B")
+    flops = 6 * 175e9 * 300e9  # 3.15e23
+    assert r.flops == pytest.approx(flops)
+    # GPT-3 paper, Table D.1: 1 PF-day = 1e15 FLOP/s × 86,400 s; 3.15e23 → 3,646 PF-days.
+    assert r.pf_days == pytest.approx(flops / (1e15 * 86_400))
+    assert r.hardware is None and r.days is None and r.cost_usd is None
+    assert "3,646 petaflop/s-days" in r.summary
+    assert "Ask next" in r.summary and "hardware" in r.summary
+    assert r.summary.count("10^23") == 1  # the figure once, not twice
+
+
+def test_flops_alone_in_chinese() -> None:
+    r = estimate_training(flops="3640 PF-days", language="zh")
+    assert r.flops == pytest.approx(3640 * 1e15 * 86_400)
+    assert "3,640 PF-天" in r.summary and "还可以问" in r.summary
+
+
+def test_a_device_argument_without_hardware_names_hardware() -> None:
+    with pytest.raises(InvalidInputError, match="^hardware: is required with count"):
+        estimate_training(params="7B", tokens="1T", count=8)
+
+
+def test_device_hours_work_forward_from_a_published_gpu_hour_figure() -> None:
+    # Llama 3.1 405B (The Llama 3 Herd of Models, Table/§ on carbon): 30.84M H100-80GB
+    # GPU-hours at 700 W TDP. Hand: energy = 30.84e6 h × 700 W = 21,588,000 kWh at PUE 1;
+    # CO2 at 0.4 kg/kWh = 8,635.2 t; on 16,384 GPUs the run lasts 30.84e6 / 16,384 h.
+    r = estimate_training(params="405B", tokens="15.6T", hardware="h100-sxm", count=16_384,
+                          device_hours="30.84M", power_watts=700, pue=1, carbon_kg_per_kwh=0.4)
+    assert r.device_hours == pytest.approx(30.84e6)
+    assert r.energy_kwh == pytest.approx(21_588_000)
+    assert r.co2_kg == pytest.approx(8_635_200)
+    assert r.days == pytest.approx(30.84e6 / 16_384 / 24)
+    # MFU = 6·405e9·15.6e12 / (30.84e6 · 3600 · 989.5e12 FLOP/s (H100 SXM bf16 dense))
+    assert r.mfu == pytest.approx(6 * 405e9 * 15.6e12 / (30.84e6 * 3600 * 989.5e12))
+    assert r.scenarios == []
+
+
+def test_device_hours_and_a_rate_are_not_both_given() -> None:
+    with pytest.raises(InvalidInputError, match="^mfu: device_hours already fixes"):
+        estimate_training(params="7B", tokens="1T", hardware="a100", device_hours=1000, mfu=0.4)

@@ -193,3 +193,14 @@ def test_errors_are_raised_on_every_call_not_remembered() -> None:
     for _ in range(2):
         with pytest.raises(InvalidInputError, match="tokens"):
             resolve_workload(params="7B")
+
+
+def test_a_preset_says_how_its_rounded_name_and_printed_flops_differ() -> None:
+    import flopcast
+
+    # GPT-3 paper: named "175B", Table D.1 counts 174.6B and prints 3.14e23 FLOPs.
+    # Hand: 175 / 174.6 − 1 = 0.229%; 6 · 174.6e9 · 300e9 = 3.1428e23 → 0.0892% above 3.14e23.
+    r = flopcast.estimate_training(model="gpt-3-175b")
+    text = " ".join(f"{a.name}={a.value} ({a.source})" for a in r.assumptions)
+    assert 'params="175B" gives 0.229% more FLOPs and time' in text
+    assert "3.143 × 10^23 (6nd) vs 3.14 × 10^23 published: 0.0892% more" in text
