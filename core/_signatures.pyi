@@ -57,37 +57,26 @@ def check_claim(
         UnknownHardwareError / UnknownModelError: ids not in the catalogs.
 
     Arguments (the fields of `CheckClaimInput`, the same on every front end):
-        model (default None): Model preset id or alias the claim is about, e.g. 'gpt-3-175b',
-            'gpt-2', 'mt-nlg'.
-        params (default None): Parameters the claim states, e.g. '175B' or 1.5e9.
-        tokens (default None): Training tokens the claim states, e.g. '300B'.
-        flops (default None): Total training FLOPs the claim states (a count), e.g. 3.114e23 or
-            '3640 PF-days'.
-        method (default '6nd'): How flopcast counts the reference FLOPs; default '6nd'.
-        recompute (default None): Activation recomputation of the run, if the claim says:
-            'none', 'selective', 'full' (8·N·D hardware FLOPs). Null: both 6·N·D and 8·N·D are
-            tried.
-        hardware (default None): Device the claim names (list_hardware id or alias), e.g.
-            'a100', 'v100 pcie', 'h100'.
-        count (default None): Number of devices the claim states; default 1 when a duration is
-            given.
-        days (default None): Claimed wall-clock days, e.g. 34.
-        years (default None): Claimed years, e.g. 355.
+        model (default None): Preset the claim is about, e.g. 'gpt-3-175b'.
+        params (default None): Claimed params.
+        tokens (default None): Claimed tokens.
+        flops (default None): Claimed flops.
+        method (default '6nd'): 6nd = 6·N·D; the others add attention (need the shape).
+        recompute (default None): Recomputation, if stated (default: try none and full).
+        hardware (default None): Claimed device, e.g. 'a100'.
+        count (default None): Claimed count.
+        days (default None): Claimed days.
+        years (default None): Claimed years.
         hours (default None): Claimed hours.
-        device_hours (default None): Claimed device-hours (GPU-hours), e.g. 835584.
-        cost_usd (default None): Claimed cost in US dollars, e.g. 4.6e6 or '4.6M'.
-        energy_kwh (default None): Claimed energy in kWh, e.g. 284000.
-        co2_kg (default None): Claimed emissions in kg CO2eq, or text like '552 tCO2e' or '8,930
-            t'.
-        peak_tflops (default None): Claimed peak per device, TFLOP/s, e.g. 19.5 for 'A100 peak
-            19.5 TFLOPS'.
-        achieved_tflops (default None): Claimed achieved rate per device, TFLOP/s (as trainers
-            log it), e.g. 140.
-        mfu (default None): Claimed utilization as a fraction of peak, e.g. 0.462.
-        precision (default None): Precision whose dense peak the claim refers to: fp64, fp32,
-            tf32, bf16, fp16, fp8, int8, fp4. Default bf16 (fp16, then fp32, where the device
-            lacks it).
-        language (default 'en'): Language of the summary: 'en' or 'zh'.
+        device_hours (default None): Claimed device-hours.
+        cost_usd (default None): Claimed cost USD.
+        energy_kwh (default None): Claimed energy kwh.
+        co2_kg (default None): Claimed CO2 in kg, or text like '552 tCO2e'.
+        peak_tflops (default None): Claimed peak tflops.
+        achieved_tflops (default None): Claimed achieved tflops.
+        mfu (default None): Claimed MFU.
+        precision (default None): Precision the peak refers to (default bf16).
+        language (default 'en'): Answer language.
     """
     ...
 
@@ -137,61 +126,40 @@ def compare_gpus(
         InvalidInputError, UnknownHardwareError, UnknownModelError.
 
     Arguments (the fields of `CompareGpusInput`, the same on every front end):
-        model (default None): Model preset id or alias, e.g. 'gpt-3-175b', 'llama-2-70b',
-            'chinchilla'. Supplies parameters, training tokens and architecture; explicit
-            arguments override it. The list_models tool lists the presets. Also a Hugging Face
-            config.json: its path (or its folder's), or the JSON object as text.
-        params (default None): Total parameters, e.g. 175e9 or '175B'. Overrides the preset. For
-            a mixture-of-experts model give the parameters active per token.
-        tokens (default None): Training tokens, e.g. 300e9 or '300B'. Overrides the preset.
-        flops (default None): Total training FLOPs, e.g. 3.14e23, '3.14e23 FLOPs' or '3640
-            PF-days'. When given it is used as is, and params/tokens/method do not change it.
-        method (default '6nd'): How to count FLOPs: '6nd' (C = 6·N·D, default); 'kaplan',
-            'chinchilla', 'megatron' or 'palm' count attention too and need the architecture (a
-            preset or layers, d_model, heads, seq_len, vocab).
-        recompute (default 'none'): Activation recomputation: 'none', 'full' (re-run each
-            layer's forward: 8·N·D hardware FLOPs instead of 6·N·D) or 'selective' (re-run
-            attention scores only; needs the architecture). Changes hardware FLOPs, not model
-            FLOPs.
-        layers (default None): Transformer layers (n_layer).
-        d_model (default None): Hidden size (d_model).
+        model (default None): Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face
+            config.json path or text.
+        params (default None): Parameters N, e.g. '175B' (MoE: active); overrides the preset.
+        tokens (default None): Training tokens D, e.g. '300B'. Overrides the preset.
+        flops (default None): Total training FLOPs, e.g. 3.14e23 or '3640 PF-days'; used as is.
+        method (default '6nd'): 6nd = 6·N·D; the others add attention (need the shape).
+        recompute (default 'none'): Recomputation: full = 8·N·D hardware FLOPs.
+        layers (default None): Layers.
+        d_model (default None): Hidden size.
         heads (default None): Attention heads.
-        seq_len (default None): Training sequence length in tokens (context).
+        seq_len (default None): Sequence length.
         vocab (default None): Vocabulary size.
-        d_ff (default None): Feed-forward width; default 4 × d_model.
-        hardware (default None): Accelerator ids or aliases to compare, e.g. ['h100-sxm',
-            'a100', 'mi300x']. Default: every training accelerator in the catalog.
-        count (default None): Devices of each type. Default 1, or per type the number that meets
-            target_days.
-        target_days (default None): Deadline, e.g. 30 or '30 days'. Without count, each row gets
-            the devices it needs; with count, rows say whether they meet it.
-        sort_by (default 'days'): Rank rows by 'days', 'cost' (USD) or 'energy' (kWh).
-        precision (default None): Numeric format whose dense peak is used: fp64, fp32, tf32,
-            bf16, fp16, fp8, int8, fp4. Default bf16 (fp16 or fp32 where the device has no
-            bf16).
-        sparsity (default False): Use the 2:4 structured-sparsity peak (2× dense) where the
-            device has one.
-        mfu (default None): Model FLOPs utilization, a fraction of peak in (0, 1]. Default 0.40
-            (Llama 3 405B). Give either mfu or achieved_tflops.
-        achieved_tflops (default None): Achieved TFLOP/s per device as trainers log it (counts
-            recomputation), e.g. 140 for Megatron-LM's GPT-3 on A100. Overrides mfu.
-        price_per_device_hour (default None): USD per device-hour. Default: the catalog's dated
-            reference on-demand price.
-        power_watts (default None): Average power per device in W. Default: the TDP.
-        pue (default None): Data-centre PUE ≥ 1. Default 1.1.
-        carbon_kg_per_kwh (default None): Grid carbon intensity, kg CO2eq per kWh. Default 0.385
-            (US average).
-        language (default 'en'): Summary language: "en" or "zh".
-        utilization (default 'default'): 'default': mfu / achieved_tflops if given, else 40%
-            MFU. 'predicted': the MFU plan_cluster_training predicts for this model, count and
-            cluster (needs count, a model shape and global_batch).
-        system (default None): Cluster preset for utilization='predicted', e.g. dgx-a100,
-            dgx-h100; default the device's.
-        global_batch (default None): Sequences per step, for utilization='predicted'.
-        tensor_parallel (default None): TP degree for utilization='predicted'; searched when not
-            given.
-        pipeline_parallel (default None): PP degree for utilization='predicted'; searched when
-            not given.
+        d_ff (default None): Feed-forward width (default 4·d_model).
+        hardware (default None): Device ids to compare (default: every training accelerator).
+        count (default None): Devices of each type (default 1, or what target_days needs).
+        target_days (default None): Deadline in days: each type gets the devices it needs.
+        sort_by (default 'days'): Ranking.
+        precision (default None): Peak precision, e.g. bf16 (default), fp8, fp32.
+        sparsity (default False): Use the 2:4-sparse peak.
+        mfu (default None): Model FLOPs utilization in (0, 1], default 0.40.
+        achieved_tflops (default None): Achieved TFLOP/s per device as logged; overrides mfu.
+        price_per_device_hour (default None): USD per device-hour (default: catalog reference
+            price).
+        power_watts (default None): Watts per device (default TDP).
+        pue (default None): PUE (default 1.1).
+        carbon_kg_per_kwh (default None): kg CO2 per kWh (default 0.385).
+        language (default 'en'): Answer language.
+        utilization (default 'default'): predicted: the MFU plan_cluster_training predicts
+            (needs count, the model's shape and global_batch).
+        system (default None): Cluster preset, e.g. dgx-a100, dgx-h100, gb200-nvl72,
+            tpu-v5p-pod.
+        global_batch (default None): Sequences per step.
+        tensor_parallel (default None): TP degree; searched when not given.
+        pipeline_parallel (default None): PP degree; searched when not given.
     """
     ...
 
@@ -242,34 +210,19 @@ def count_tokens(
         FlopcastError: tiktoken is not installed (`pip install 'flopcast[tokens]'`).
 
     Arguments (the fields of `CountTokensInput`, the same on every front end):
-        text (default None): The text to count, at most 10 MB of UTF-8. Give exactly one of
-            `text` or `path`.
-        path (default None): A file or folder to count (folders are walked recursively, binary
-            files skipped). Over MCP only files below the folders the user granted can be read.
-        encoding (default 'o200k_base'): tiktoken encoding: o200k_base (GPT-4o, o1/o3),
-            cl100k_base (GPT-4, GPT-3.5), p50k_base (Codex, text-davinci-002/003), r50k_base
-            (GPT-3).
-        bpe_file (default None): Path to a tiktoken BPE ranks file (.tiktoken, optionally .gz)
-            to use instead of the packaged data; split with `encoding`'s pattern. If its sha256
-            is not the official one, the count is labelled custom.
-        include (default None): Glob patterns of files to count in a folder, e.g. ['*.py',
-            'docs/**/*.md']; matched against the relative path or the file name. Default: every
-            text file.
-        exclude (default None): Glob patterns of files or folders to skip, e.g. ['tests/',
-            '*.min.js']. .git, .hg and .svn are always skipped.
-        mode (default 'exact'): 'exact' counts every byte; 'sample' estimates from a seeded
-            random sample of 8 KiB blocks and gives a 95% interval (fast on huge corpora).
-        sample_fraction (default None): Sample mode: fraction of the 8 KiB blocks to draw (0 < f
-            ≤ 1), e.g. 0.1 or '10%'.
-        sample_chunks (default None): Sample mode: number of 8 KiB blocks to draw. Default 600
-            when neither this nor sample_fraction is given.
-        seed (default 0): Sample mode: random seed; the same seed gives the same sample.
-        workers (default None): Processes for exact counting. Default: 1 below 32 MB, else 2;
-            never more than the machine's CPUs or the server's limit (the result says how many
-            were used).
-        max_bytes (default 2000000000): Refuse to read more than this many bytes (files in exact
-            mode, the sample in sample mode). Default 2 GB.
-        language (default 'en'): Language of the summary: 'en' or 'zh'.
+        text (default None): Text to count (≤ 10 MB). Give text or path.
+        path (default None): File or folder (only below granted folders).
+        encoding (default 'o200k_base'): o200k_base: GPT-4o.
+        bpe_file (default None): Own .tiktoken ranks file instead of the packaged data.
+        include (default None): Globs of files to count in a folder, e.g. ['*.md'].
+        exclude (default None): Globs of files or folders to skip.
+        mode (default 'exact'): sample: seeded estimate for huge corpora.
+        sample_fraction (default None): Sample: fraction of 8 KiB blocks, e.g. 0.1 or '10%'.
+        sample_chunks (default None): Sample: number of 8 KiB blocks (default 600).
+        seed (default 0): Sample: random seed.
+        workers (default None): Processes for exact counting.
+        max_bytes (default 2000000000): Read limit in bytes.
+        language (default 'en'): Answer language.
     """
     ...
 
@@ -303,26 +256,25 @@ def estimate_inference(
         UnknownHardwareError / UnknownModelError: unknown device or preset.
 
     Arguments (the fields of `EstimateInferenceInput`, the same on every front end):
-        model (default None): Model preset id, e.g. llama-2-70b; or a Hugging Face config.json
-            (path, folder, or the JSON object as text).
-        params (default None): Parameters, e.g. "70B" (all experts for MoE); overrides model.
-        active_params (default None): Parameters used per token (MoE); default params.
-        layers (default None): Transformer layers.
-        heads (default None): Attention (query) heads.
-        kv_heads (default None): Key/value heads; default heads.
-        head_dim (default None): Per-head width.
-        hardware (required): Accelerator id, e.g. h100 or nvidia-h200-sxm-141gb.
-        count (default 1): Devices serving one model replica.
-        precision (default 'bf16'): Weight format: bf16, fp16, fp8, int8, int4, fp4, fp32.
-        compute_precision (default None): Precision of the peak used for the math; default the
-            weight format (bf16 for int8/int4 weight-only quantization).
+        model (default None): Preset id, e.g. 'llama-2-70b', or a config.json.
+        params (default None): Parameters, e.g. '70B' (MoE: all experts).
+        active_params (default None): Parameters per token (MoE).
+        layers (default None): Layers.
+        heads (default None): Attention heads.
+        kv_heads (default None): KV heads.
+        head_dim (default None): Head width.
+        hardware (required): Device id, e.g. 'h100'.
+        count (default 1): Devices per replica.
+        precision (default 'bf16'): Weight format.
+        compute_precision (default None): Peak for the math (default: weight format; bf16 for
+            int8/int4).
         kv_precision (default 'bf16'): KV-cache format.
-        context (default None): Tokens of context per sequence (prompt + generated).
+        context (default None): Tokens per sequence (prompt + output).
         batch (default 1): Sequences decoded together.
-        mfu (default None): Fraction of the dense peak reached; default 0.76.
-        price_per_device_hour (default None): USD per device-hour; default the catalog's
-            reference.
-        language (default 'en'): Language of the summary: en or zh.
+        mfu (default None): Fraction of peak for prefill (default 0.76).
+        price_per_device_hour (default None): USD per device-hour (default: catalog reference
+            price).
+        language (default 'en'): Answer language.
     """
     ...
 
@@ -363,35 +315,31 @@ def estimate_memory(
         UnknownModelError / UnknownHardwareError: unknown preset or device.
 
     Arguments (the fields of `EstimateMemoryInput`, the same on every front end):
-        mode (default 'training'): training: weights + gradients + optimizer + activations;
-            inference: weights + KV cache.
-        model (default None): Model preset id, e.g. llama-2-70b (gives the shape); or a Hugging
-            Face config.json (path, folder, or the JSON object as text).
-        params (default None): Parameters, e.g. "7B" (all experts for MoE); overrides model.
-        layers (default None): Transformer layers (n_layer).
-        d_model (default None): Hidden size h.
-        heads (default None): Attention heads a.
-        kv_heads (default None): Key/value heads (grouped-query attention); default heads.
-        head_dim (default None): Per-head width; default h/a.
-        precision (default 'bf16'): Training: bf16/fp16 (mixed precision, fp32 master weights)
-            or fp32. Inference: weight format bf16, fp16, fp8, int8, int4, fp4 or fp32.
-        kv_precision (default None): Inference KV-cache format; default bf16 (fp32 for fp32).
-        optimizer (default 'adamw'): Training optimizer: adamw, adam, adam_8bit, sgd_momentum,
-            sgd.
-        zero_stage (default 0): ZeRO stage 0-3 over the data-parallel ranks.
-        tensor_parallel (default 1): Tensor-parallel degree t.
-        pipeline_parallel (default 1): Pipeline-parallel degree p.
-        data_parallel (default 1): Data-parallel degree N_d (ZeRO shards over it).
-        sequence_parallel (default False): Megatron sequence parallelism (with tensor_parallel >
-            1).
-        recompute (default 'none'): Activation recomputation: none, selective or full.
-        flash_attention (default True): Attention scores are not stored (FlashAttention).
-        seq_len (default None): Training sequence length in tokens; default the preset's.
-        micro_batch (default 1): Training sequences per micro-batch.
-        context (default None): Inference tokens held per sequence (e.g. 32768).
-        batch (default 1): Inference sequences served at once.
-        hardware (default None): Accelerator id, e.g. a100-sxm-80gb, to check the fit.
-        language (default 'en'): Language of the summary: en or zh.
+        mode (default 'training'): training (with grads, optimizer, activations) or inference
+            (with KV cache).
+        model (default None): Preset id, e.g. 'llama-2-70b', or a config.json.
+        params (default None): Parameters, e.g. '7B' (MoE: all experts).
+        layers (default None): Layers.
+        d_model (default None): Hidden size.
+        heads (default None): Attention heads.
+        kv_heads (default None): KV heads (GQA).
+        head_dim (default None): Head width.
+        precision (default 'bf16'): Training: mixed bf16/fp16 or fp32; inference: weights.
+        kv_precision (default None): KV-cache format.
+        optimizer (default 'adamw'): Optimizer.
+        zero_stage (default 0): ZeRO stage 0-3.
+        tensor_parallel (default 1): Tensor-parallel degree.
+        pipeline_parallel (default 1): Pipeline-parallel degree.
+        data_parallel (default 1): Data-parallel degree (ZeRO shards over it).
+        sequence_parallel (default False): Megatron sequence parallelism.
+        recompute (default 'none'): Activation recomputation.
+        flash_attention (default True): Attention scores not stored.
+        seq_len (default None): Training sequence length.
+        micro_batch (default 1): Sequences per micro-batch.
+        context (default None): Inference: tokens per sequence.
+        batch (default 1): Inference: sequences at once.
+        hardware (default None): Device id to check the fit against.
+        language (default 'en'): Answer language.
     """
     ...
 
@@ -444,64 +392,43 @@ def estimate_training(
         UnknownHardwareError / UnknownModelError: an id not in the catalog.
 
     Arguments (the fields of `EstimateTrainingInput`, the same on every front end):
-        model (default None): Model preset id or alias, e.g. 'gpt-3-175b', 'llama-2-70b',
-            'chinchilla'. Supplies parameters, training tokens and architecture; explicit
-            arguments override it. The list_models tool lists the presets. Also a Hugging Face
-            config.json: its path (or its folder's), or the JSON object as text.
-        params (default None): Total parameters, e.g. 175e9 or '175B'. Overrides the preset. For
-            a mixture-of-experts model give the parameters active per token.
-        tokens (default None): Training tokens, e.g. 300e9 or '300B'. Overrides the preset.
-        flops (default None): Total training FLOPs, e.g. 3.14e23, '3.14e23 FLOPs' or '3640
-            PF-days'. When given it is used as is, and params/tokens/method do not change it.
-        method (default '6nd'): How to count FLOPs: '6nd' (C = 6·N·D, default); 'kaplan',
-            'chinchilla', 'megatron' or 'palm' count attention too and need the architecture (a
-            preset or layers, d_model, heads, seq_len, vocab).
-        recompute (default 'none'): Activation recomputation: 'none', 'full' (re-run each
-            layer's forward: 8·N·D hardware FLOPs instead of 6·N·D) or 'selective' (re-run
-            attention scores only; needs the architecture). Changes hardware FLOPs, not model
-            FLOPs.
-        layers (default None): Transformer layers (n_layer).
-        d_model (default None): Hidden size (d_model).
+        model (default None): Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face
+            config.json path or text.
+        params (default None): Parameters N, e.g. '175B' (MoE: active); overrides the preset.
+        tokens (default None): Training tokens D, e.g. '300B'. Overrides the preset.
+        flops (default None): Total training FLOPs, e.g. 3.14e23 or '3640 PF-days'; used as is.
+        method (default '6nd'): 6nd = 6·N·D; the others add attention (need the shape).
+        recompute (default 'none'): Recomputation: full = 8·N·D hardware FLOPs.
+        layers (default None): Layers.
+        d_model (default None): Hidden size.
         heads (default None): Attention heads.
-        seq_len (default None): Training sequence length in tokens (context).
+        seq_len (default None): Sequence length.
         vocab (default None): Vocabulary size.
-        d_ff (default None): Feed-forward width; default 4 × d_model.
-        hardware (default None): Accelerator id or alias from list_hardware, e.g. 'h100-sxm',
-            'a100', 'v100', 'tpu-v5p'. Case-insensitive. Without it: the compute alone (FLOPs,
-            PF-days).
-        count (default None): Number of devices. Default 1, or the number needed to meet
-            target_days.
-        device_hours (default None): Device-hours of the run as published, e.g. '30.84M' (Llama
-            3.1 405B, H100 GPU-hours): time is device-hours ÷ count, the MFU is implied, and
-            cost, energy and CO2 follow from it. Replaces mfu and achieved_tflops.
-        target_days (default None): Deadline, e.g. 30 or '30 days'. Without count: the device
-            count needed. With count: the MFU needed.
-        precision (default None): Numeric format whose dense peak is used: fp64, fp32, tf32,
-            bf16, fp16, fp8, int8, fp4. Default bf16 (fp16 or fp32 where the device has no
-            bf16).
-        sparsity (default False): Use the 2:4 structured-sparsity peak (2× dense) where the
-            device has one.
-        mfu (default None): Model FLOPs utilization, a fraction of peak in (0, 1]. Default 0.40
-            (Llama 3 405B). Give either mfu or achieved_tflops.
-        achieved_tflops (default None): Achieved TFLOP/s per device as trainers log it (counts
-            recomputation), e.g. 140 for Megatron-LM's GPT-3 on A100. Overrides mfu.
-        price_per_device_hour (default None): USD per device-hour. Default: the catalog's dated
-            reference on-demand price.
-        power_watts (default None): Average power per device in W. Default: the TDP.
-        pue (default None): Data-centre PUE ≥ 1. Default 1.1.
-        carbon_kg_per_kwh (default None): Grid carbon intensity, kg CO2eq per kWh. Default 0.385
-            (US average).
-        language (default 'en'): Summary language: "en" or "zh".
-        utilization (default 'default'): 'default': mfu / achieved_tflops if given, else 40%
-            MFU. 'predicted': the MFU plan_cluster_training predicts for this model, count and
-            cluster (needs count, a model shape and global_batch).
-        system (default None): Cluster preset for utilization='predicted', e.g. dgx-a100,
-            dgx-h100; default the device's.
-        global_batch (default None): Sequences per step, for utilization='predicted'.
-        tensor_parallel (default None): TP degree for utilization='predicted'; searched when not
-            given.
-        pipeline_parallel (default None): PP degree for utilization='predicted'; searched when
-            not given.
+        d_ff (default None): Feed-forward width (default 4·d_model).
+        hardware (default None): Device id or alias (list_hardware), e.g. 'h100'; without it,
+            FLOPs only.
+        count (default None): Devices (default 1, or as many as target_days needs).
+        device_hours (default None): Published device-hours, e.g. '30.84M': time = that ÷ count,
+            MFU implied.
+        target_days (default None): Deadline in days: gives the devices (or, with count, the
+            MFU) needed.
+        precision (default None): Peak precision, e.g. bf16 (default), fp8, fp32.
+        sparsity (default False): Use the 2:4-sparse peak.
+        mfu (default None): Model FLOPs utilization in (0, 1], default 0.40.
+        achieved_tflops (default None): Achieved TFLOP/s per device as logged; overrides mfu.
+        price_per_device_hour (default None): USD per device-hour (default: catalog reference
+            price).
+        power_watts (default None): Watts per device (default TDP).
+        pue (default None): PUE (default 1.1).
+        carbon_kg_per_kwh (default None): kg CO2 per kWh (default 0.385).
+        language (default 'en'): Answer language.
+        utilization (default 'default'): predicted: the MFU plan_cluster_training predicts
+            (needs count, the model's shape and global_batch).
+        system (default None): Cluster preset, e.g. dgx-a100, dgx-h100, gb200-nvl72,
+            tpu-v5p-pod.
+        global_batch (default None): Sequences per step.
+        tensor_parallel (default None): TP degree; searched when not given.
+        pipeline_parallel (default None): PP degree; searched when not given.
     """
     ...
 
@@ -524,18 +451,10 @@ def explain_flops(
         UnknownHardwareError: `hardware` not in the catalog.
 
     Arguments (the fields of `ExplainFlopsInput`, the same on every front end):
-        topic (required): What to explain: 'flops_units' (FLOPs, a count, vs FLOP/s, a rate, vs
-            'FLOPS'; PF-days and GPU-hours), 'peak_derivation' (peak = units × clock × FLOPs per
-            cycle: CPU instruction sets SSE/AVX/AVX2/AVX-512/AMX, i9-14900K, GPU SMs × Tensor
-            Cores; also 'which instruction set measures FLOPS'), 'benchmarks' (HPL/LINPACK,
-            GEMM, MLPerf; measured vs theoretical peak), 'training_flops' (why 6·N·D, attention
-            term, recompute 8·N·D), 'mfu_hfu' (model vs hardware FLOPs utilization, published
-            values), 'precision_sparsity' (FP64 to FP4 peaks, 2:4 sparsity, dense vs sparse
-            datasheet figures).
-        hardware (default None): Optional device for the worked example: a list_hardware id or
-            alias such as 'a100', 'h100', 'v100 pcie', 'i9-14900k'. Null uses the topic's
-            default devices.
-        language (default 'en'): Language of the text: 'en' or 'zh'.
+        topic (required): peak_derivation: instruction sets, tensor cores; training_flops:
+            6·N·D.
+        hardware (default None): Device for the worked example, e.g. 'a100', 'i9-14900k'.
+        language (default 'en'): Answer language.
     """
     ...
 
@@ -553,12 +472,10 @@ def list_hardware(
         InvalidInputError: an unknown `vendor` or `kind` (the message lists the known ones).
 
     Arguments (the fields of `ListHardwareInput`, the same on every front end):
-        vendor (default None): Only this vendor, e.g. 'NVIDIA', 'AMD', 'Google', 'Intel'
-            (case-insensitive); null for all.
-        kind (default None): Only this kind of device; null for all.
-        training_only (default False): Only datacenter training accelerators (the default set
-            compared by compare_gpus).
-        language (default 'en'): Language of the summary: 'en' or 'zh'.
+        vendor (default None): Only this vendor, e.g. 'NVIDIA'.
+        kind (default None): Only this kind.
+        training_only (default False): Only datacenter training accelerators.
+        language (default 'en'): Answer language.
     """
     ...
 
@@ -574,9 +491,8 @@ def list_models(
         InvalidInputError: unknown `family` (the message lists the families).
 
     Arguments (the fields of `ListModelsInput`, the same on every front end):
-        family (default None): Only list this family, e.g. 'gpt-3', 'llama-2', 'llama-3.1'. Omit
-            to list every preset.
-        language (default 'en'): Language of the summary: 'en' (English) or 'zh' (Chinese).
+        family (default None): Only this family, e.g. 'llama-2'.
+        language (default 'en'): Answer language.
     """
     ...
 
@@ -631,57 +547,45 @@ def plan_cluster_training(
             that fits no layout (naming the smallest device count that fits).
 
     Arguments (the fields of `PlanClusterTrainingInput`, the same on every front end):
-        model (default None): Model preset id, e.g. 'gpt-3-175b', 'llama-3.1-405b' (gives the
-            shape); arguments below override it.
-        params (default None): Parameters, e.g. '175B'.
-        tokens (default None): Training tokens, e.g. '300B', for the run's days and cost;
-            default the preset's.
-        layers (default None): Layers L.
-        d_model (default None): Hidden size h.
-        heads (default None): Attention heads a.
-        kv_heads (default None): Key/value heads (GQA); default heads.
-        head_dim (default None): Per-head width; default d_model / heads.
-        d_ff (default None): Feed-forward width; default 4·d_model.
-        gated_ffn (default None): SwiGLU (three FFN matrices); default the preset's.
+        model (default None): Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face
+            config.json path or text.
+        params (default None): Parameters N, e.g. '175B' (MoE: active); overrides the preset.
+        tokens (default None): Training tokens D, e.g. '300B'. Overrides the preset.
+        layers (default None): Layers.
+        d_model (default None): Hidden size.
+        heads (default None): Attention heads.
+        kv_heads (default None): KV heads (GQA).
+        head_dim (default None): Head width.
+        d_ff (default None): Feed-forward width (default 4·d_model).
+        gated_ffn (default None): SwiGLU FFN (three matrices).
         vocab (default None): Vocabulary size.
-        seq_len (default None): Sequence length in tokens; default the preset's.
-        count (required): Number of devices (GPUs/TPU chips).
-        system (default None): Cluster preset: dgx-a100 (8×A100, NVLink 600 GB/s, 8×HDR 200
-            Gb/s), dgx-h100, meta-h100-roce, hgx-h800, jean-zay-a100, gb200-nvl72, tpu-v4-pod,
-            tpu-v5p-pod. Default: the first preset for `hardware`.
-        hardware (default None): Accelerator id, e.g. 'a100', 'h100-sxm'; default the system's.
-        devices_per_node (default None): Devices in one scale-up (NVLink/ICI) domain; overrides
-            the system's.
-        scale_up_gb_s (default None): Per-device scale-up bandwidth, GB/s per direction;
-            overrides the system's.
-        scale_out_gb_s (default None): Per-device scale-out (InfiniBand/RoCE) bandwidth, GB/s
-            per direction.
-        precision (default 'bf16'): Matrix-multiply precision (its dense peak is used).
-        global_batch (default None): Sequences per step. Give this or global_batch_tokens.
-        global_batch_tokens (default None): Tokens per step, e.g. '4M'; rounded to whole
-            sequences.
+        seq_len (default None): Sequence length.
+        count (required): Devices.
+        system (default None): Cluster preset, e.g. dgx-a100, dgx-h100, gb200-nvl72,
+            tpu-v5p-pod.
+        hardware (default None): Device id (default: the system's).
+        devices_per_node (default None): Devices per scale-up domain.
+        scale_up_gb_s (default None): Scale-up GB/s per device, each way.
+        scale_out_gb_s (default None): Scale-out GB/s per device, each way.
+        precision (default 'bf16'): Peak precision, e.g. bf16 (default), fp8, fp32.
+        global_batch (default None): Sequences per step.
+        global_batch_tokens (default None): Tokens per step, e.g. '4M'.
         tensor_parallel (default None): TP degree; searched when not given.
         pipeline_parallel (default None): PP degree; searched when not given.
-        data_parallel (default None): DP degree; default count / (TP·CP·PP).
-        context_parallel (default None): CP degree (long sequences); searched from 32K tokens
-            up, else 1.
-        virtual_stages (default None): Interleaved pipeline stages per device v; searched when
-            not given.
-        micro_batch (default None): Sequences per micro-batch; searched.
-        zero_stage (default None): ZeRO stage over DP ranks; searched (1 or 3).
-        sequence_parallel (default None): Megatron sequence parallelism with TP; default on when
-            TP > 1.
-        recompute (default None): Activation recomputation; searched when not given.
-        flash_attention (default True): Fused attention that skips masked blocks and stores no
-            scores.
-        dp_overlap (default None): Fraction of the DP gradient reduction hidden by backward;
-            default 0.75.
-        tp_overlap (default None): Fraction of TP communication hidden by compute; default 0
-            (Megatron-LM 2021).
-        price_per_device_hour (default None): USD per device-hour; default the catalog's
-            reference price.
-        top (default 3): Layouts to list when searching.
-        language (default 'en'): Summary language: "en" or "zh".
+        data_parallel (default None): Data-parallel degree (ZeRO shards over it).
+        context_parallel (default None): CP degree; searched.
+        virtual_stages (default None): Interleaved stages per device; searched.
+        micro_batch (default None): Sequences per micro-batch.
+        zero_stage (default None): ZeRO stage 0-3.
+        sequence_parallel (default None): Megatron sequence parallelism.
+        recompute (default None): Recomputation; searched.
+        flash_attention (default True): Attention scores not stored.
+        dp_overlap (default None): Share of DP reduction hidden (0.75).
+        tp_overlap (default None): Share of TP traffic hidden (0).
+        price_per_device_hour (default None): USD per device-hour (default: catalog reference
+            price).
+        top (default 3): Layouts to list.
+        language (default 'en'): Answer language.
     """
     ...
 
@@ -715,33 +619,23 @@ def plan_compute_optimal(
         UnknownHardwareError: `hardware` is not in the catalog.
 
     Arguments (the fields of `PlanComputeOptimalInput`, the same on every front end):
-        model (default None): Model preset id or alias (list_models), e.g. 'gpt-3-175b': its
-            published parameters and tokens, so the plan says how far from compute-optimal it
-            was trained. params / tokens override them.
-        flops (default None): Training compute budget in FLOPs, e.g. 1e24 or "3640 PF-days".
-        hardware (default None): Accelerator id for a hardware-time or dollar budget, e.g. h100.
-        count (default None): Number of devices (with hardware, days).
-        days (default None): Wall-clock time of the budget, in days or text like "90 days".
-        budget_usd (default None): Dollar budget (with hardware): buys budget_usd / price
-            device-hours.
-        price_per_device_hour (default None): USD per device-hour; default: the catalog's
-            reference price.
-        precision (default None): Precision of the peak: bf16, fp16, fp8, ...; default bf16
-            (fp16 or fp32 on devices without bf16).
-        sparsity (default False): Use the 2:4-sparse peak (rarely reached).
-        mfu (default None): Model FLOPs utilization, fraction of the dense peak.
-        params (default None): Model parameters N, e.g. "70B": with no budget, returns the
-            optimal tokens and compute; with tokens or a budget, how far from optimal the run
-            is.
-        tokens (default None): Training tokens D, e.g. "1.4T": with no other input, returns the
-            optimal model size for that much data.
-        fit (default 'hoffmann_approach1'): Scaling fit for the optimal allocation:
-            hoffmann_approach1 (Chinchilla Table 3), hoffmann_approach2, hoffmann_approach3 (Eq.
-            10 as printed), hoffmann_approach3_unrounded, besiroglu_2024 (replication),
-            tokens_per_param_20.
-        loss_fit (default None): Parametric fit that predicts the loss; default: `fit` when it
-            is parametric, else besiroglu_2024.
-        language (default 'en'): Language of the summary: en or zh.
+        model (default None): Preset id: how far from optimal it was trained.
+        flops (default None): Compute budget in FLOPs, e.g. 1e24.
+        hardware (default None): Device id for a time or dollar budget.
+        count (default None): Devices (with hardware and days).
+        days (default None): Days of the budget.
+        budget_usd (default None): Dollar budget (with hardware).
+        price_per_device_hour (default None): USD per device-hour (default: catalog reference
+            price).
+        precision (default None): Peak precision, e.g. bf16 (default), fp8, fp32.
+        sparsity (default False): Use the 2:4-sparse peak.
+        mfu (default None): Model FLOPs utilization in (0, 1], default 0.40.
+        params (default None): Parameters N, e.g. '70B': alone gives optimal tokens; with tokens
+            or budget, how far off.
+        tokens (default None): Training tokens D: alone gives the optimal size.
+        fit (default 'hoffmann_approach1'): Allocation fit.
+        loss_fit (default None): Loss fit (default: fit or besiroglu_2024).
+        language (default 'en'): Answer language.
     """
     ...
 
@@ -769,27 +663,18 @@ def resolve_workload(
         UnknownModelError: `model` is not a preset.
 
     Arguments (the fields of `WorkloadArgs`, the same on every front end):
-        model (default None): Model preset id or alias, e.g. 'gpt-3-175b', 'llama-2-70b',
-            'chinchilla'. Supplies parameters, training tokens and architecture; explicit
-            arguments override it. The list_models tool lists the presets. Also a Hugging Face
-            config.json: its path (or its folder's), or the JSON object as text.
-        params (default None): Total parameters, e.g. 175e9 or '175B'. Overrides the preset. For
-            a mixture-of-experts model give the parameters active per token.
-        tokens (default None): Training tokens, e.g. 300e9 or '300B'. Overrides the preset.
-        flops (default None): Total training FLOPs, e.g. 3.14e23, '3.14e23 FLOPs' or '3640
-            PF-days'. When given it is used as is, and params/tokens/method do not change it.
-        method (default '6nd'): How to count FLOPs: '6nd' (C = 6·N·D, default); 'kaplan',
-            'chinchilla', 'megatron' or 'palm' count attention too and need the architecture (a
-            preset or layers, d_model, heads, seq_len, vocab).
-        recompute (default 'none'): Activation recomputation: 'none', 'full' (re-run each
-            layer's forward: 8·N·D hardware FLOPs instead of 6·N·D) or 'selective' (re-run
-            attention scores only; needs the architecture). Changes hardware FLOPs, not model
-            FLOPs.
-        layers (default None): Transformer layers (n_layer).
-        d_model (default None): Hidden size (d_model).
+        model (default None): Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face
+            config.json path or text.
+        params (default None): Parameters N, e.g. '175B' (MoE: active); overrides the preset.
+        tokens (default None): Training tokens D, e.g. '300B'. Overrides the preset.
+        flops (default None): Total training FLOPs, e.g. 3.14e23 or '3640 PF-days'; used as is.
+        method (default '6nd'): 6nd = 6·N·D; the others add attention (need the shape).
+        recompute (default 'none'): Recomputation: full = 8·N·D hardware FLOPs.
+        layers (default None): Layers.
+        d_model (default None): Hidden size.
         heads (default None): Attention heads.
-        seq_len (default None): Training sequence length in tokens (context).
+        seq_len (default None): Sequence length.
         vocab (default None): Vocabulary size.
-        d_ff (default None): Feed-forward width; default 4 × d_model.
+        d_ff (default None): Feed-forward width (default 4·d_model).
     """
     ...

@@ -266,7 +266,20 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "seed": seed_table,
     "cluster-calibration": cluster_calibration_table,
     "cluster-validation": cluster_validation_table,
+    "context": lambda: context_table(),
 }
+
+
+def context_table() -> str:
+    """benchmarks/bench_context.py's tables (o200k tokens of definitions and answers)."""
+    import importlib.util
+
+    path = README.parent / "benchmarks" / "bench_context.py"
+    spec = importlib.util.spec_from_file_location("flopcast_bench_context_readme", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.table(*module.measure())
 
 
 def render(text: str) -> str:

@@ -1,7 +1,8 @@
 """flopcast's tool surface: one registry, generated front ends.
 
 - `TOOLS` / `ToolSpec` / `get_tool` / `call_tool`: the registry (`flopcast.tools.registry`).
-- `openai_tools()`, `anthropic_tools()`, `dispatch(name, arguments)`: plain function
+- `openai_tools()`, `anthropic_tools()`, `dispatch(name, arguments)` (structured result),
+  `dispatch_text(name, arguments)` (the text at the call's `detail`): plain function
   calling for raw SDK tool loops (`flopcast.tools.schemas`).
 - `langchain_tools()`: LangChain `StructuredTool`s (needs `flopcast[langchain]`).
 - `flopcast.tools.mcp_server.build_server()` / the `flopcast-mcp` command: the MCP server
@@ -15,7 +16,7 @@ from __future__ import annotations
 from flopcast.tools._errors import MissingDependencyError
 from flopcast.tools.langchain import langchain_tools
 from flopcast.tools.registry import TOOLS, ToolSpec, call_tool, get_tool, structured
-from flopcast.tools.schemas import anthropic_tools, dispatch, openai_tools
+from flopcast.tools.schemas import anthropic_tools, dispatch, dispatch_text, openai_tools
 
 __all__ = [
     "TOOLS",
@@ -24,6 +25,7 @@ __all__ = [
     "anthropic_tools",
     "call_tool",
     "dispatch",
+    "dispatch_text",
     "get_tool",
     "langchain_tools",
     "openai_tools",

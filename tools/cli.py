@@ -268,6 +268,17 @@ def build_parser(specs: Iterable[ToolSpecLike]) -> argparse.ArgumentParser:
             "--json", dest="_json", action="store_true",
             help="print the structured result as JSON instead of tables",
         )
+        if hasattr(spec, "render"):  # registry specs: the text an assistant reads
+            child.add_argument(
+                "--detail", dest="_detail", choices=["concise", "full"],
+                default=argparse.SUPPRESS,
+                help="print the tool's text answer at this detail level instead of tables",
+            )
+        if getattr(spec, "chart", False):
+            child.add_argument(
+                "--plot", dest="_plot", metavar="FILE", default=argparse.SUPPRESS,
+                help="also write the chart to FILE (.png or .svg; needs flopcast[charts])",
+            )
     sub.add_parser(
         "serve",
         help="run the MCP server (stdio by default; `flopcast serve --help` for its options)",
@@ -581,8 +592,17 @@ def _main(argv: list[str] | None, specs: Iterable[ToolSpecLike] | None) -> int:
             raise
         sys.stderr.write(f"flopcast: error: {error_message(e, spec.name)}\n")
         return EXIT_INTERNAL
+    if values.get("_plot"):
+        try:
+            from flopcast.tools.charts import save_chart
+
+            save_chart(spec.name, result, values["_plot"])  # type: ignore[arg-type]
+        except (FlopcastError, ValueError, OSError) as e:
+            return _fail(str(e))
     try:
-        if values.get("_json"):
+        if values.get("_detail"):
+            sys.stdout.write(spec.render(result, values["_detail"]) + "\n")  # type: ignore[attr-defined]
+        elif values.get("_json"):
             # allow_nan=False: JSON has no NaN / Infinity (call_tool refuses them already)
             text = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2,
                               allow_nan=False)

@@ -6,7 +6,7 @@
 
 Each tool is a `StructuredTool` whose `args_schema` is the spec's input model and whose
 `response_format` is "content_and_artifact": the content (what the model reads) is the
-result's Markdown answer (its summary; explain_flops' explanation), the artifact is the
+result's text at the `detail` level asked for (`flopcast.tools.answer`), the artifact is the
 structured result as a dict (what a program reads; LangChain attaches it to the
 `ToolMessage` when the tool is invoked with a tool call).
 
@@ -20,6 +20,7 @@ langchain-core is imported when `langchain_tools()` is called, never on `import 
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from pydantic import ValidationError
 
 from flopcast.numbers.validation import input_error
 from flopcast.tools._errors import MissingDependencyError, error_message, must_propagate
-from flopcast.tools.registry import ToolSpec, call_tool, structured
+from flopcast.tools.registry import ToolSpec, call_tool, front_options, structured
 
 __all__ = ["langchain_tools"]
 
@@ -68,24 +69,34 @@ def langchain_tools(
 
 def _make_tool(spec: ToolSpec, context: dict[str, Any], structured_tool: Any,
                tool_exception: Any) -> Any:
-    def run(**arguments: Any) -> tuple[str, dict[str, Any]]:
+    def run(**arguments: Any) -> tuple[str | list[dict[str, Any]], dict[str, Any]]:
         try:
+            options = front_options(spec, arguments)
             result = call_tool(spec, arguments, context)
+            text = spec.render(result, options.detail)
+            if not options.chart:
+                return text, structured(result)
+            from flopcast.tools.charts import chart_png
+
+            # LangChain's standard content blocks: the text, then the chart as a base64 PNG.
+            image = base64.b64encode(chart_png(spec.name, result)).decode("ascii")
+            blocks = [{"type": "text", "text": text},
+                      {"type": "image", "base64": image, "mime_type": "image/png"}]
+            return blocks, structured(result)
         except BaseException as e:  # a library's panic too; Ctrl-C and cancellation pass
             if must_propagate(e):
                 raise
             raise tool_exception(error_message(e, spec.name)) from e
-        return spec.text_of(result), structured(result)
 
     def on_validation_error(error: ValidationError) -> str:
-        return error_message(input_error(spec.input_model, error), spec.name)
+        return error_message(input_error(spec.arguments_model, error), spec.name)
 
     run.__name__ = spec.name
     return structured_tool.from_function(
         func=run,
         name=spec.name,
         description=spec.description,
-        args_schema=spec.input_model,
+        args_schema=spec.arguments_model,
         infer_schema=False,
         response_format="content_and_artifact",
         handle_tool_error=True,

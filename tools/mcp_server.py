@@ -49,6 +49,7 @@ os.environ["FASTMCP_CHECK_FOR_UPDATES"] = "off"
 os.environ["FASTMCP_SHOW_SERVER_BANNER"] = "false"
 
 import argparse  # noqa: E402
+import base64  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
@@ -68,14 +69,20 @@ from fastmcp.prompts import Prompt  # noqa: E402
 from fastmcp.prompts.base import PromptArgument  # noqa: E402
 from fastmcp.tools import Tool  # noqa: E402
 from fastmcp.tools.base import ToolResult  # noqa: E402
-from mcp_types import INVALID_PARAMS, TextContent, ToolAnnotations  # noqa: E402
+from mcp_types import INVALID_PARAMS, ImageContent, TextContent, ToolAnnotations  # noqa: E402
 from pydantic import PrivateAttr  # noqa: E402
 
 import flopcast  # noqa: E402
 from flopcast.catalog.hf_config import is_config_reference  # noqa: E402
 from flopcast.numbers.errors import FlopcastError  # noqa: E402
 from flopcast.numbers.results import Result  # noqa: E402
-from flopcast.tools._errors import error_message, must_propagate, one_line  # noqa: E402
+from flopcast.tools._errors import (  # noqa: E402
+    MissingDependencyError,
+    error_message,
+    must_propagate,
+    one_line,
+)
+from flopcast.tools.answer import render_text  # noqa: E402,F401  (the text block, re-exported)
 from flopcast.tools.mcp_http import (  # noqa: E402
     DEFAULT_REQUEST_TIMEOUT_S,
     KEEP_ALIVE_TIMEOUT_S,
@@ -89,7 +96,13 @@ from flopcast.tools.mcp_http import (  # noqa: E402
     token_problem,
     url_host,
 )
-from flopcast.tools.registry import TOOLS, ToolSpec, call_tool, structured  # noqa: E402
+from flopcast.tools.registry import (  # noqa: E402
+    TOOLS,
+    ToolSpec,
+    call_tool,
+    front_options,
+    structured,
+)
 from flopcast.tools.schemas import input_schema, output_schema  # noqa: E402
 
 __all__ = ["INSTRUCTIONS", "allowed_folders", "build_server", "main"]
@@ -103,7 +116,8 @@ compute-optimal model sizes, inference throughput and token counts. Call a tool 
 figure instead of doing arithmetic; quote its summary, the key steps (formula with numbers) \
 and the assumptions (especially the MFU or achieved TFLOP/s and the precision it used). \
 Quantities accept suffixes ("175B", "300B tokens", "3.14e23 FLOPs", "1750亿"). Pass \
-language="zh" for a Chinese answer. list_hardware and list_models give the catalog ids; \
+language="zh" for a Chinese answer; detail="full" when the user wants every step and source, \
+chart=true when a picture helps. list_hardware and list_models give the catalog ids; \
 unknown ids fail with the closest matches."""
 
 #: Default cap on the bytes one count_tokens call may read over MCP (2 GB, the core default).
@@ -112,28 +126,6 @@ DEFAULT_MAX_BYTES = 2_000_000_000
 
 # ---------------------------------------------------------------------------
 # Tools
-
-
-def render_text(result: Result, text: str | None = None) -> str:
-    """The text block of a tool result: its answer, then steps and assumptions as Markdown.
-
-    Many clients show the model only the text content, not `structuredContent`; the steps
-    and assumptions are what an answer must quote, so they travel in the text too.
-
-    Args:
-        result: the tool's result.
-        text: the Markdown answer (the spec's `text_field`); default `result.summary`.
-    """
-    zh = result.language == "zh"
-    answer = (result.summary if text is None else text).strip()
-    parts = [answer] if answer else []
-    if result.steps:
-        lines = [f"- {step.name}: {step.text}" for step in result.steps]
-        parts.append(("**推导步骤**" if zh else "**Steps**") + "\n" + "\n".join(lines))
-    if result.assumptions:
-        lines = [f"- {a.name} = {a.value} ({a.source})" for a in result.assumptions]
-        parts.append(("**假设**" if zh else "**Assumptions**") + "\n" + "\n".join(lines))
-    return "\n\n".join(parts) or "(no summary)"
 
 
 def _file_uri_to_path(uri: str) -> Path | None:
@@ -250,6 +242,8 @@ class RegistryTool(Tool):
             description=spec.description,
             parameters=input_schema(spec),
             output_schema=output_schema(spec),
+            meta=({"ui": {"resourceUri": APP_VIEWS[spec.name]}} if spec.name in APP_VIEWS
+                  else None),
             annotations=ToolAnnotations(
                 title=spec.title,
                 read_only_hint=spec.read_only,
@@ -286,6 +280,7 @@ class RegistryTool(Tool):
     async def run(self, arguments: dict[str, Any]) -> ToolResult:
         spec = self._spec
         try:
+            options = front_options(spec, arguments)
             context = await self._context(arguments)
             if spec.blocking:
                 # The handler polls `cancelled` between chunks: when the request is cancelled
@@ -303,10 +298,11 @@ class RegistryTool(Tool):
                 result = call_tool(spec, arguments, context)
             # A dict, not the model: for a dict fastmcp refuses NaN / infinity (raising a
             # ToolError), whereas a model's own JSON would silently turn them into null.
-            return ToolResult(
-                content=[TextContent(type="text", text=render_text(result, spec.text_of(result)))],
-                structured_content=structured(result),
-            )
+            text = spec.render(result, options.detail)
+            content: list[Any] = [TextContent(type="text", text=text)]
+            if options.chart:
+                content += await _chart_content(spec, result)
+            return ToolResult(content=content, structured_content=structured(result))
         except BaseException as e:  # a library's panic too (pyo3's PanicException)
             if must_propagate(e):
                 raise
@@ -314,6 +310,21 @@ class RegistryTool(Tool):
                 logger.error("tool %s failed", spec.name, exc_info=e)
             text = error_message(e, spec.name)
             return ToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+
+
+async def _chart_content(spec: ToolSpec, result: Result) -> list[Any]:
+    """The chart as an MCP image content block (PNG, base64), drawn in a worker thread.
+
+    Without matplotlib the answer still stands: a one-line text block says how to get charts.
+    """
+    from flopcast.tools.charts import chart_png
+
+    try:
+        png = await anyio.to_thread.run_sync(chart_png, spec.name, result)
+    except MissingDependencyError as e:
+        return [TextContent(type="text", text=f"(no chart: {e})")]
+    return [ImageContent(type="image", data=base64.b64encode(png).decode("ascii"),
+                         mime_type="image/png")]
 
 
 # ---------------------------------------------------------------------------
@@ -439,6 +450,31 @@ def _unknown_id(e: FlopcastError) -> ClientMistake:
     return ClientMistake(_resource_not_found_code(), error_message(e, "resource"))
 
 
+#: MCP Apps views (io.modelcontextprotocol/ui): tool name → its `ui://` resource. A host that
+#: renders MCP Apps shows the page in a sandboxed iframe and hands it the tool result; other
+#: hosts ignore the `ui` metadata and show the text (and image) as usual.
+APP_VIEWS = {"compare_gpus": "ui://flopcast/compare_gpus.html"}
+
+
+def _add_app_views(server: FastMCP) -> None:
+    """The `ui://` resources of `APP_VIEWS`: self-contained HTML (no network, no scripts
+    from elsewhere), shipped as package data next to this module."""
+    from importlib.resources import files
+
+    from fastmcp.apps import UI_MIME_TYPE
+
+    @server.resource(
+        APP_VIEWS["compare_gpus"],
+        name="compare_gpus_view",
+        title="Compare accelerators (interactive)",
+        description="MCP Apps view of a compare_gpus result: sortable rows, a bar per row, "
+        "ranking by days, cost or energy.",
+        mime_type=UI_MIME_TYPE,
+    )
+    def compare_gpus_view() -> str:
+        return (files("flopcast.tools") / "compare_gpus_app.html").read_text(encoding="utf-8")
+
+
 def _add_resources(server: FastMCP) -> None:
     """Catalog resources (JSON); each reads the catalog when asked, not at start-up."""
 
@@ -536,6 +572,7 @@ def build_server(
     for spec in TOOLS if tools is None else tools:
         server.add_tool(RegistryTool.from_spec(spec, roots, max_bytes, max_workers))
     _add_resources(server)
+    _add_app_views(server)
     _add_prompts(server)
     return server
 

@@ -32,20 +32,23 @@ from __future__ import annotations
 import re
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError, create_model
 
 from flopcast.numbers.errors import InvalidInputError, closest_matches, quote
 from flopcast.numbers.results import Result, check_finite
 from flopcast.numbers.validation import input_error
 
 __all__ = [
+    "FRONT_ARGUMENTS",
     "TOOLS",
     "TOOL_NAME_PATTERN",
+    "FrontOptions",
     "ToolSpec",
     "call_tool",
+    "front_options",
     "get_tool",
     "normalize_arguments",
     "structured",
@@ -53,6 +56,31 @@ __all__ = [
 
 #: Tool names every target accepts: MCP allows dots and 128 characters, OpenAI does not.
 TOOL_NAME_PATTERN = re.compile(r"^[a-z0-9_]{1,64}$")
+
+Detail = Literal["concise", "full"]
+
+#: Arguments the front ends add to every tool (`chart` only where the spec has a chart):
+#: they choose how the answer is *shown*, never what is computed, so they are not fields of
+#: the core input models; `normalize_arguments` strips them before the handler is called and
+#: `front_options` reads them. Their schema, once for every tool:
+FRONT_ARGUMENTS: dict[str, tuple[Any, Any]] = {
+    "detail": (Detail, Field(
+        default="concise",
+        description="'full' adds every step and source to the text.")),
+    "chart": (bool, Field(default=False, description="Also return a PNG chart.")),
+}
+
+
+_FRONT_MODEL: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "FrontArguments", **FRONT_ARGUMENTS)
+
+
+@dataclass(frozen=True)
+class FrontOptions:
+    """How a front end shows a result: the text's detail level and whether to draw a chart."""
+
+    detail: Detail = "concise"
+    chart: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +102,11 @@ class ToolSpec:
             worker thread.
         text_field: the result field holding the Markdown answer a reader (or a model that
             only sees text) needs: "summary" for most tools, "markdown" for explain_flops.
+        concise_rows: rows of each table a concise answer keeps (the best first; a count of
+            the rest follows); None keeps every row (a catalog listing is the answer).
+        chart: the tool draws a chart (`flopcast.tools.charts`): its schema gets `chart`.
+        arguments_model: the input model plus the front-end arguments (`FRONT_ARGUMENTS`),
+            built here: what every front end offers and validates.
     """
 
     name: str
@@ -89,6 +122,9 @@ class ToolSpec:
     server_arguments: tuple[str, ...] = ()
     blocking: bool = False
     text_field: str = "summary"
+    chart: bool = False
+    concise_rows: int | None = 5
+    arguments_model: type[BaseModel] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not TOOL_NAME_PATTERN.fullmatch(self.name):
@@ -98,6 +134,17 @@ class ToolSpec:
             raise ValueError(f"{self.name}: server arguments {sorted(clash)} are model fields")
         if self.text_field not in self.output_model.model_fields:
             raise ValueError(f"{self.name}: text_field {self.text_field!r} is not a result field")
+        front = {k: v for k, v in FRONT_ARGUMENTS.items() if k != "chart" or self.chart}
+        clash = set(front) & set(self.input_model.model_fields)
+        if clash:
+            raise ValueError(f"{self.name}: front-end arguments {sorted(clash)} are model fields")
+        # The arguments every front end offers: the input model's fields, then `detail`
+        # (and `chart`). Schemas, LangChain's args_schema and the CLI's options come from it.
+        model = create_model(  # type: ignore[call-overload]
+            self.input_model.__name__, __base__=self.input_model,
+            __module__=self.input_model.__module__, **front)
+        model.__doc__ = self.input_model.__doc__
+        object.__setattr__(self, "arguments_model", model)
 
     @classmethod
     def of(cls, handler: Callable[..., Result], title: str, description: str,
@@ -115,6 +162,12 @@ class ToolSpec:
     def text_of(self, result: Result) -> str:
         """The Markdown answer of `result` (its `text_field`)."""
         return str(getattr(result, self.text_field))
+
+    def render(self, result: Result, detail: Detail = "concise") -> str:
+        """The text an assistant reads at `detail` level (`flopcast.tools.answer`)."""
+        from flopcast.tools.answer import render_text
+
+        return render_text(result, self.text_of(result), detail, self.concise_rows)
 
 
 def normalize_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -138,7 +191,7 @@ def normalize_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | None) -> 
             "arguments",
             f"must be an object mapping argument names to values, got {type(arguments).__name__}",
         )
-    fields = spec.input_model.model_fields
+    fields = spec.arguments_model.model_fields
     kept: dict[str, Any] = {}
     for key, value in arguments.items():
         if not isinstance(key, str):
@@ -153,10 +206,29 @@ def normalize_arguments(spec: ToolSpec, arguments: Mapping[str, Any] | None) -> 
         # pydantic names the stray key or the missing argument: the same one-line error
         # the Python API gives, instead of a TypeError from calling the handler.
         try:
-            spec.input_model.model_validate(kept)
+            spec.arguments_model.model_validate(kept)
         except ValidationError as e:
-            raise input_error(spec.input_model, e) from e
+            raise input_error(spec.arguments_model, e) from e
+    for name in FRONT_ARGUMENTS:
+        kept.pop(name, None)
     return kept
+
+
+def front_options(spec: ToolSpec, arguments: Mapping[str, Any] | None) -> FrontOptions:
+    """The front-end arguments (`detail`, `chart`) of a call, validated; defaults if absent.
+
+    Raises:
+        InvalidInputError: a value the schema does not accept (e.g. detail="short").
+    """
+    if not isinstance(arguments, Mapping):
+        return FrontOptions()
+    given = {k: arguments[k] for k in FRONT_ARGUMENTS
+             if k in spec.arguments_model.model_fields and arguments.get(k) is not None}
+    try:
+        checked = _FRONT_MODEL.model_validate(given)
+    except ValidationError as e:
+        raise input_error(spec.arguments_model, e) from e
+    return FrontOptions(detail=checked.detail, chart=checked.chart)  # type: ignore[attr-defined]
 
 
 def call_tool(
@@ -238,21 +310,10 @@ def _build() -> tuple[ToolSpec, ...]:
             training.estimate_training,
             title="Estimate a training run (FLOPs, time, cost, energy)",
             description=(
-                "Training compute of one run and what it costs on given hardware: total "
-                "FLOPs (C = 6·N·D by default), wall-clock time (seconds, days, years) on "
-                "`count` accelerators, device-hours, cost (USD), energy (kWh) and CO2 (kg), "
-                "with every step and assumption. Use it for questions like: \"How long does a "
-                "7B model on 2T tokens take on 256 H100s?\", \"How many H100s to train 70B on "
-                "15T tokens in 90 days at 40% MFU?\", \"What would Llama 3.1 405B cost at "
-                "today's H100 price, and the CO2 at 0.4 kg/kWh?\", \"训练 GPT-3 需要多少 "
-                "FLOPs？用两块 V100 要多少年？\", \"1024 块 A100 训练 GPT-3 要多少天？折合多少 "
-                "GPU 小时、多少钱、多少度电？\". Workload: `model` (preset id, see list_models) "
-                "or `params` + `tokens`, or `flops` (total FLOPs, used as is). Hardware: "
-                "`hardware` (id or alias, see list_hardware), `count`, `precision` (default "
-                "bf16, dense peak). Utilization: `mfu` (fraction of peak, default 0.40) OR "
-                "`achieved_tflops` (per-device TFLOP/s as logged). `target_days` instead of "
-                "`count` gives the devices needed. Quantities accept suffixes (\"175B\", "
-                "\"300B tokens\", \"1750亿\"). "
+                "FLOPs, days, device-hours, cost, energy and CO2 of one training run on "
+                "`count` devices, or the devices needed for `target_days`. E.g. \"how long "
+                "does 7B on 2T tokens take on 256 H100s?\", \"how many GPUs to train in 90 "
+                "days?\", \"1024 块 A100 训练 GPT-3 要多少天？\". "
                 'Example: estimate_training(model="gpt-3-175b", hardware="a100", '
                 "count=1024, achieved_tflops=140)"
             ),
@@ -261,41 +322,23 @@ def _build() -> tuple[ToolSpec, ...]:
             compare.compare_gpus,
             title="Compare accelerators for one training run",
             description=(
-                "The same training workload on several accelerators side by side: devices, "
-                "days, device-hours, cost (USD), energy (kWh) and whether the model fits in "
-                "memory, ranked by `sort_by` (days, cost or energy). Use it for questions "
-                "like: \"Which GPU trains a 13B model on 1T tokens cheapest if it must finish "
-                "within 30 days?\", \"H100 vs A100 vs MI300X for GPT-3\", \"训练 70B 模型用 "
-                "H100 还是 A100 更便宜？\", \"哪种 GPU 最快？\". Workload as in "
-                "estimate_training (`model`, or `params` + `tokens`, or `flops`); `hardware` "
-                "is a list of ids (default: every training accelerator in the catalog); "
-                "`count` devices of each type, or `target_days` to get the devices each "
-                "needs; `mfu` default 0.40. "
+                "One training run on many device types (default: the whole catalog), ranked "
+                "by days, cost or energy, with memory fit. For \"which GPU is cheapest / "
+                "fastest\", e.g. \"哪种 GPU 最便宜？\". Arguments as estimate_training. "
                 'Example: compare_gpus(params="13B", tokens="1T", target_days=30, '
                 'sort_by="cost")'
             ),
+            chart=True,
         ),
         ToolSpec.of(
             cluster.plan_cluster_training,
-            title="Plan a training run on a cluster (layout, step time, predicted MFU)",
+            title="Plan parallelism on a cluster (TP/PP/DP layout, step time, predicted MFU)",
             description=(
-                "Predicts how fast a training run goes on a real cluster from the model, the "
-                "devices, the network and the parallel layout, instead of assuming an MFU: "
-                "step time and where it goes (compute, tensor/pipeline/data/context-parallel "
-                "communication, pipeline bubble, optimizer), tokens/s, TFLOP/s per device "
-                "(as Megatron-LM logs it, with recomputation) and MFU, days and cost for "
-                "`tokens`, memory per device; and, for every layout argument left out, "
-                "searches the TP/PP/VP/CP/DP/micro-batch/ZeRO/recompute layouts that fit in "
-                "memory and ranks them, saying how many were rejected and why. Use it for "
-                "questions like: \"How long does GPT-3 take on 1024 A100s with TP 8 PP 8, "
-                "batch 1536?\", \"Best TP/PP/DP layout for Llama 3 70B on 512 H100s with a "
-                "4M-token batch?\", \"Why is my MFU only 30%?\", \"1024 块 A100 用 TP 8、PP 8 "
-                "训练 GPT-3 每步多久、MFU 多少？\", \"512 块 H100 训练 Llama 3 70B 最好的并行"
-                "方式？\". Cluster: `system` preset (dgx-a100, dgx-h100, meta-h100-roce, "
-                "hgx-h800, jean-zay-a100, gb200-nvl72, tpu-v4-pod, tpu-v5p-pod) or `hardware`, "
-                "with `devices_per_node`, `scale_up_gb_s`, `scale_out_gb_s` to override. "
-                "Calibrated on Megatron-LM's published runs (Narayanan et al. 2021 Table 1, "
-                "within 5%); on other published runs typically within ±20%. "
+                "Predicts MFU and step time from the model, devices, network and parallel "
+                "layout (TP/PP/DP/CP, micro-batch, ZeRO, recompute): where a step's time goes "
+                "(compute, communication, pipeline bubble), and the layouts that fit in "
+                "memory, ranked. E.g. \"best TP/PP layout for Llama 3 70B on 512 GPUs?\", "
+                "\"why is my MFU only 30%?\", \"用什么并行策略最快？TP 8、PP 8 每步多久？\". "
                 'Example: plan_cluster_training(model="gpt-3-175b", count=1024, '
                 'system="dgx-a100", tensor_parallel=8, pipeline_parallel=8, global_batch=1536)'
             ),
@@ -304,55 +347,33 @@ def _build() -> tuple[ToolSpec, ...]:
             scaling.plan_compute_optimal,
             title="Plan a compute-optimal (Chinchilla) model",
             description=(
-                "Compute-optimal model size N and training tokens D for a compute budget "
-                "(Chinchilla, Hoffmann et al. 2022), or how far a planned run is from optimal, "
-                "with the predicted loss. Use it for questions like: \"I have 1e24 FLOPs, what "
-                "size and how many tokens?\", \"largest compute-optimal model for $2M at $2.50 "
-                "per H100-hour\", \"what can 1024 H100s train in 90 days?\", \"is a 1B model "
-                "on 1T tokens compute-optimal, how far off?\", \"1e24 FLOPs 的算力预算，"
-                "Chinchilla 最优的模型多大、训练多少 token？\", \"这个模型是不是算力最优？\". "
-                "Give ONE budget: `flops` (FLOPs), or `hardware` + `count` + `days`, or "
-                "`hardware` + `budget_usd` (USD); or `params` alone, or `tokens` alone, or two "
-                "of budget / params / tokens to judge a run. Returns params, tokens, "
-                "flops = 6·N·D (FLOPs), loss (nats/token) and the alternatives under other "
-                "fits, with steps and assumptions. Quantities accept suffixes (\"70B\", "
-                "\"1.4T\", \"3640 PF-days\"). "
+                "Chinchilla-optimal params and tokens, with predicted loss, for a budget "
+                "(`flops`; `hardware` + `count` + `days`; or `hardware` + `budget_usd`), or "
+                "how far a `params` / `tokens` run is from optimal. E.g. \"largest model for "
+                "$2M?\", \"这个模型是不是算力最优？\". "
                 'Example: plan_compute_optimal(flops="1e24")'
             ),
+            chart=True,
         ),
         ToolSpec.of(
             memory.estimate_memory,
             title="Estimate memory per device (training or inference)",
             description=(
-                "Bytes per device and the minimum number of devices. mode=\"training\": "
-                "weights + gradients + optimizer state + activations, with ZeRO stage, "
-                "tensor/pipeline/data parallelism and recomputation; mode=\"inference\": "
-                "weights + KV cache for `context` tokens × `batch` sequences. Use it for "
-                "questions like: \"Can I fully fine-tune a 7B model on one 80 GB A100? With "
-                "ZeRO-3 on 8 GPUs?\", \"How much memory does the KV cache of Llama 2 70B need "
-                "at 32k context, batch 8?\", \"70B 模型推理需要几张 80GB 显卡？\", \"全量微调 "
-                "7B 模型显存够不够？\". Give `model` (preset, supplies the shape) or `params` "
-                "and the shape (`layers`, `d_model`, `heads`, `kv_heads`); `hardware` checks "
-                "the fit. Sizes in GB (1e9 bytes). "
+                "Memory per device and minimum devices, for training (weights, gradients, "
+                "optimizer, activations; ZeRO, parallelism) or inference (weights, KV cache). "
+                "E.g. \"fine-tune 7B on one A100?\", \"KV cache at 32k?\", \"显存够不够？\". "
                 'Example: estimate_memory(model="llama-2-70b", mode="inference", '
                 "context=32768, batch=8)"
             ),
+            chart=True,
         ),
         ToolSpec.of(
             inference.estimate_inference,
             title="Estimate inference throughput and cost",
             description=(
-                "Serving a model on given hardware: FLOPs per generated token, decode "
-                "tokens/s (memory-bandwidth-bound: weights and KV cache read once per step), "
-                "prefill tokens/s (compute-bound), cost per million tokens (USD) and whether "
-                "weights + KV cache fit. Use it for questions like: \"How many tokens per "
-                "second can one H100 decode for a 70B model in bf16? In int4?\", \"What does "
-                "serving 1M tokens of a 70B model cost on H200 at $3.50 per hour?\", "
-                "\"一张 H100 跑 70B 模型每秒能生成多少 token？\", \"推理一百万 token 要多少钱？\". "
-                "Give `model` (preset) or `params` (+ `active_params` for MoE) and the shape; "
-                "`hardware`, `count` (devices per replica), `precision` (weight format: "
-                "bf16, fp8, int8, int4 …), `context` (tokens per sequence), `batch`, "
-                "`price_per_device_hour` (USD). "
+                "Serving: FLOPs per token, decode and prefill tokens/s, USD per million "
+                "tokens, memory fit. E.g. \"70B tokens/s on one H100 in int4?\", "
+                "\"推理一百万 token 要多少钱？\". "
                 'Example: estimate_inference(model="llama-2-70b", hardware="h200", '
                 "count=1, precision=\"int4\", price_per_device_hour=3.5)"
             ),
@@ -361,17 +382,9 @@ def _build() -> tuple[ToolSpec, ...]:
             tokens.count_tokens,
             title="Count tokens of a text, file or folder",
             description=(
-                "Token count of a text, a file or a folder with a tiktoken encoding "
-                "(o200k_base by default; cl100k_base, p50k_base, r50k_base), exact or a "
-                "seeded sampled estimate with its 95% interval, tokens per byte and a "
-                "breakdown by file type. Use it for questions like: \"How many tokens "
-                "(o200k_base) are in this folder of Markdown and Python files?\", \"I have "
-                "3 TB of text, roughly how many tokens?\", \"这段文字有多少 token？\", "
-                "\"这个文件夹的语料够训练 30B 模型吗？\" (then pass the tokens to "
-                "plan_compute_optimal). Give exactly one of `text` (≤ 10 MB) or `path`; files "
-                "can only be read below the folders the user granted (server --allow-dir or "
-                "the client's roots). `include` / `exclude` globs filter a folder; "
-                "mode=\"sample\" for huge corpora. "
+                "Tokens of a `text`, file or folder (`path`) with a tiktoken encoding: exact, "
+                "or sampled with a 95% interval for huge corpora; by file type. E.g. \"how "
+                "many tokens in this folder?\", \"这段文字有多少 token？\". "
                 'Example: count_tokens(path="docs", include=["*.md", "*.py"])'
             ),
             blocking=True,
@@ -380,19 +393,11 @@ def _build() -> tuple[ToolSpec, ...]:
             claims.check_claim,
             title="Check a published or quoted compute claim",
             description=(
-                "Checks the figures of a claim about a training run against each other and "
-                "against flopcast: FLOPs, days / years / hours, device-hours, cost, energy, "
-                "peak, achieved TFLOP/s, MFU. Returns a verdict per figure (consistent, off by "
-                "N×, a digit typo, impossible) with the reasons, and what the claim implies "
-                "(MFU, achieved rate per device, price per device-hour, power per device). Use "
-                "it whenever the user quotes a figure from an article, paper or person: "
-                "\"Someone claims they trained a GPT-3-size model in a day on 8 H100s. "
-                "Possible?\", \"Our run of 8.4e22 FLOPs took 11 days on 64 A100s: what MFU "
-                "did we get?\", \"文中说 GPT-3 需要 3.114E23 FLOPs，对吗？\", \"1024 块 A100 "
-                "训练 34 天、835,584 GPU 小时、460 万美元、28.4 万度电，这些数对得上吗？\", "
-                "\"A100 峰值 19.5 TFLOPS 对吗？\". Give the workload (`model`, or `params` + "
-                "`tokens`, and/or the claimed `flops`), the `hardware` and `count`, and the "
-                "claimed figures exactly as stated (\"4.6M\", \"355 years\" → years=355). "
+                "Checks quoted figures of a training run (FLOPs, time, device-hours, cost, "
+                "energy, peak, TFLOP/s, MFU) against each other: a verdict per figure "
+                "(consistent, off by N×, impossible) and the MFU, price or power implied. "
+                "For figures from an article or person, or the MFU a run got, e.g. \"文中说 "
+                "3.114E23 FLOPs，对吗？\". Pass each figure as claimed (cost_usd=\"4.6M\"). "
                 'Example: check_claim(model="gpt-3-175b", hardware="a100", count=1024, '
                 "days=34, device_hours=835584)"
             ),
@@ -401,54 +406,37 @@ def _build() -> tuple[ToolSpec, ...]:
             explain.explain_flops,
             title="Explain FLOPs, peaks, 6ND, MFU and precision",
             description=(
-                "Background explanations with worked figures from the catalog, for "
-                "\"why\" and \"what is\" questions. `topic`: flops_units (FLOPs, a count, vs "
-                "FLOP/s, a rate, vs \"FLOPS\"; PF-days, GPU-hours), peak_derivation (peak = "
-                "units × clock × FLOPs per cycle; CPU instruction sets SSE/AVX/AVX-512/AMX, GPU "
-                "tensor cores), benchmarks (HPL/LINPACK, MLPerf vs peak), training_flops (why "
-                "6·N·D, attention, recomputation), mfu_hfu (model vs hardware FLOPs "
-                "utilization, what big runs reach), precision_sparsity (FP32/TF32/BF16/FP8/FP4, "
-                "dense vs 2:4 sparse datasheet figures). Use it for questions like: \"Why is "
-                "training 6·N·D FLOPs?\", \"What is MFU vs HFU?\", \"Why does the H100 "
-                "datasheet say 1,979 TFLOPS when people use 989?\", \"FLOPs 和 FLOPS 有什么区别？"
-                "\", \"i9-14900K 的单精度峰值是怎么算出来的？\", \"什么指令集来衡量 FLOPS？\". "
-                "`hardware` picks the device of the worked example. Returns `markdown` (the "
-                "explanation), steps and sources. "
+                "Explains with worked figures: FLOPs vs FLOP/s, how a peak is derived "
+                "(instruction sets), HPL, why 6·N·D, MFU vs HFU, precision (FP8, FP4) and "
+                "sparsity. For \"why\" and \"what is\" questions, e.g. \"峰值是怎么算出来的？"
+                "FLOPs 和 FLOPS 有什么区别？\". "
                 'Example: explain_flops(topic="peak_derivation", hardware="i9-14900k", '
                 'language="zh")'
             ),
             text_field="markdown",
+            concise_rows=4,
         ),
         ToolSpec.of(
             hardware.list_hardware,
             title="List accelerators in the catalog",
             description=(
-                "The hardware catalog: every accelerator's id and aliases, dense peak TFLOP/s "
-                "per precision (fp64 … fp4; sparse vendor figures stored halved), memory (GB), "
-                "bandwidth (GB/s), TDP (W), a dated reference price (USD per device-hour) and "
-                "the datasheet each figure comes from. Use it to find the `hardware` id for "
-                "the other tools, or for questions like: \"What is the H100's BF16 peak?\", "
-                "\"A100 的峰值到底是 19.5 还是 312 TFLOPS？\", \"有哪些 GPU 可选？\", "
-                "\"i9-14900K 的单精度峰值是多少？\". Filter by `vendor`, `kind` (gpu, tpu, "
-                "accelerator, cpu) or `training_only`. "
+                "The device catalog: ids, dense peaks per precision, memory, bandwidth, TDP, "
+                "price, sources. To find a `hardware` id or a spec, e.g. \"A100 峰值是多少？"
+                "\". "
                 'Example: list_hardware(vendor="NVIDIA")'
             ),
+            concise_rows=None,
         ),
         ToolSpec.of(
             models.list_models,
             title="List model presets",
             description=(
-                "The model presets: id and aliases, parameters, training tokens, shape "
-                "(layers, d_model, heads, vocab, context), published training FLOPs where "
-                "the paper gives them, and the paper each figure comes from. Use it to find "
-                "the `model` id for the other tools, or for questions like: \"How many "
-                "tokens was Llama 2 70B trained on?\", \"GPT-3 有多少层、多少参数？\", "
-                "\"MT-NLG 5300 亿参数用了多少 token？\". Filter by `family` (e.g. gpt-3, "
-                "llama-2). "
+                "The model presets: ids, parameters, tokens, shape, published FLOPs, sources. "
+                "To find a `model` id or its figures, e.g. \"GPT-3 有多少层？\". "
                 'Example: list_models(family="llama-2")'
             ),
+            concise_rows=None,
         ),
     )
-
 
 TOOLS: tuple[ToolSpec, ...] = _build()

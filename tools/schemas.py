@@ -7,7 +7,8 @@ For a raw SDK tool loop (no MCP, no LangChain)::
     ...
     for call in message.tool_calls:
         result = dispatch(call.function.name, call.function.arguments)   # JSON string is fine
-        # result is the structured result as a dict, or {"error": "<one line>"}
+        # result is the structured result as a dict, or {"error": "<one line>"};
+        # dispatch_text(...) gives the text at the call's `detail` level instead
 
 Every schema is derived from the registry's input models (`flopcast.tools.registry`):
 
@@ -32,11 +33,12 @@ from pydantic import BaseModel
 
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.tools._errors import error_message, must_propagate
-from flopcast.tools.registry import ToolSpec, call_tool, get_tool, structured
+from flopcast.tools.registry import ToolSpec, call_tool, front_options, get_tool, structured
 
 __all__ = [
     "anthropic_tools",
     "dispatch",
+    "dispatch_text",
     "input_schema",
     "openai_tools",
     "output_schema",
@@ -103,14 +105,71 @@ def _compact(model: type[BaseModel], mode: Literal["validation", "serialization"
     return schema
 
 
-def input_schema(spec: ToolSpec) -> dict[str, Any]:
-    """The tool's arguments as JSON schema (refs inlined, auto titles dropped).
+#: Sanity bounds (count ≤ 1e7, params ≤ 1e15 ...) guard the arithmetic, not the caller's
+#: choice: the input model enforces them with a one-line error naming the argument, so the
+#: advertised schema leaves them out (they cost every conversation tokens and tell a model
+#: nothing it would get wrong). Bounds a caller must know (mfu in (0, 1]) are in the text.
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def _lean(node: Any, name: str | None = None) -> Any:
+    """A property schema as an assistant needs it: the null branch and `default: null` of an
+    optional argument dropped (leaving it out means the default), `number | string`
+    written as one type list, sanity bounds left to the model's validation."""
+    if isinstance(node, list):
+        return [_lean(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _lean(v) for k, v in node.items() if k not in _BOUNDS}
+    if "default" in out and out["default"] in (None, False):  # absent = off / the default
+        del out["default"]
+    description = str(out.get("description", "")).rstrip(".").lower().removeprefix("claimed ")
+    if description and description == str(name or "").replace("_", " "):
+        # "Layers." for `layers` tells a model nothing, nor "Claimed days." for check_claim's
+        # `days` (its description says every figure is passed as claimed).
+        del out["description"]
+    options = out.get("anyOf")
+    if isinstance(options, list):
+        kept = [o for o in options if o != {"type": "null"}]
+        if kept and all(set(o) == {"type"} and isinstance(o["type"], str) for o in kept):
+            del out["anyOf"]
+            types = [o["type"] for o in kept]
+            out["type"] = types[0] if len(types) == 1 else types
+        elif len(kept) == 1 and "properties" not in kept[0]:  # objects stay anyOf for strict
+            del out["anyOf"]
+            out = {**kept[0], **out}
+        else:
+            out["anyOf"] = kept
+    return out
+
+
+def input_schema(spec: ToolSpec, tools: Sequence[ToolSpec] | None = None) -> dict[str, Any]:
+    """The tool's arguments as JSON schema (refs inlined, auto titles dropped, lean).
 
     The model's docstring (the root `description`) is dropped too: the tool's own
-    description says what the arguments are for.
+    description says what the arguments are for. Optional arguments are simply not
+    required (null branches and `default: null` dropped) and sanity bounds are left to the
+    input model's validation (see `_lean`); `strict_input_schema` makes them nullable.
+
+    Args:
+        spec: the tool.
+        tools: the tools listed together (default: every registered tool); an argument an
+            earlier one already describes is not described again.
     """
-    schema = _compact(spec.input_model, "validation")
+    schema = _compact(spec.arguments_model, "validation")
     schema.pop("description", None)
+    schema["properties"] = {k: _lean(v, k) for k, v in schema.get("properties", {}).items()}
+    # Described once: an argument an earlier tool of the list has too (same name, same
+    # description, e.g. `language`, `detail`, the workload and rate arguments of
+    # compare_gpus) keeps its type here and its description there.
+    pool = list(_pool(tools))
+    earlier = pool[:pool.index(spec)] if spec in pool else []
+    seen = {(name, f.description) for s in earlier
+            for name, f in s.arguments_model.model_fields.items()}
+    own = spec.arguments_model.model_fields
+    for name, node in schema["properties"].items():
+        if (name, own[name].description) in seen:
+            node.pop("description", None)
     return schema
 
 
@@ -157,10 +216,11 @@ def _strict(node: dict[str, Any]) -> dict[str, Any]:
     notes: list[str] = []
     for key, value in node.items():
         if key == "default":
-            notes.append(
-                "Optional: null leaves it out." if value is None else
-                f"Default {json.dumps(value, ensure_ascii=False)} (null = the default)."
-            )
+            # null = the default, as for every nullable argument; the value is written only
+            # where a model could not guess it (not a flag, not already said).
+            said = "default" in str(node.get("description", "")).lower()
+            if value is not None and not isinstance(value, bool) and not said:
+                notes.append(f"Default {json.dumps(value, ensure_ascii=False)}.")
         elif key not in _STRICT_KEYWORDS:
             if key not in _DROP_SILENTLY:
                 notes.append(f"{key}: {json.dumps(value, ensure_ascii=False)}.")
@@ -191,9 +251,10 @@ def _strict(node: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def strict_input_schema(spec: ToolSpec) -> dict[str, Any]:
+def strict_input_schema(spec: ToolSpec, tools: Sequence[ToolSpec] | None = None
+                        ) -> dict[str, Any]:
     """The tool's arguments as an OpenAI strict-mode schema (see the module docstring)."""
-    return _strict(copy.deepcopy(input_schema(spec)))
+    return _strict(copy.deepcopy(input_schema(spec, tools)))
 
 
 def _pool(tools: Sequence[ToolSpec] | None) -> Sequence[ToolSpec]:
@@ -219,11 +280,13 @@ def openai_tools(
         tools: the specs to describe (default: every registered tool).
     """
     out = []
-    for spec in _pool(tools):
+    pool = _pool(tools)
+    for spec in pool:
         fn: dict[str, Any] = {
             "name": spec.name,
             "description": spec.description,
-            "parameters": strict_input_schema(spec) if strict else input_schema(spec),
+            "parameters": (strict_input_schema(spec, pool) if strict
+                           else input_schema(spec, pool)),
         }
         if strict:
             fn["strict"] = True
@@ -234,9 +297,10 @@ def openai_tools(
 
 def anthropic_tools(*, tools: Sequence[ToolSpec] | None = None) -> list[dict[str, Any]]:
     """Tool definitions for the Anthropic Messages API (`name`, `description`, `input_schema`)."""
+    pool = _pool(tools)
     return [
-        {"name": s.name, "description": s.description, "input_schema": input_schema(s)}
-        for s in _pool(tools)
+        {"name": s.name, "description": s.description, "input_schema": input_schema(s, pool)}
+        for s in pool
     ]
 
 
@@ -296,3 +360,30 @@ def dispatch(
         if must_propagate(e):  # Ctrl-C, exit, cancellation: not failures of this call
             raise
         return {"error": error_message(e, str(name)[:64])}  # a tool name is ≤ 64 characters
+
+
+def dispatch_text(
+    name: str,
+    arguments: Mapping[str, Any] | str | bytes | None = None,
+    *,
+    tools: Sequence[ToolSpec] | None = None,
+    allowed_roots: Sequence[str | Path] = (),
+) -> str:
+    """Run tool `name` and return the text a model reads, at the call's `detail` level.
+
+    The tool-result content for a raw SDK loop that should cost what an MCP answer costs:
+    `detail="concise"` (the default) gives the answer, key assumptions and short derivation
+    lines; `detail="full"` every step and source (`flopcast.tools.answer`). `dispatch` gives
+    the structured result instead (every field, whatever `detail` says). Never raises: a
+    failure is the one line `"error: <message>"`; requests to stop pass through.
+    """
+    try:
+        spec = get_tool(name, _pool(tools))
+        parsed = _parse_arguments(arguments)
+        options = front_options(spec, parsed)
+        context = {"allowed_roots": [Path(r) for r in allowed_roots]}
+        return spec.render(call_tool(spec, parsed, context), options.detail)
+    except BaseException as e:
+        if must_propagate(e):
+            raise
+        return f"error: {error_message(e, str(name)[:64])}"

@@ -202,9 +202,10 @@ class Hardware(BaseModel):
                                          else [])
         if key not in supported:
             known = "" if key in PEAK_KEYS else f"unknown precision {quote(precision)}; "
+            shown = key if key in PEAK_KEYS else quote(key)  # the caller's text: cut short
             raise InvalidInputError(
                 "precision",
-                f"{known}{self.name} ({self.id}) has no {key} peak in the catalog; "
+                f"{known}{self.name} ({self.id}) has no {shown} peak in the catalog; "
                 f"supported: {', '.join(supported) or 'none'}",
             )
         if sparsity and not self.sparsity_2to4:

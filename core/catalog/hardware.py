@@ -81,13 +81,11 @@ class ListHardwareInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    vendor: str | None = Field(default=None, description="Only this vendor, e.g. 'NVIDIA', "
-                               "'AMD', 'Google', 'Intel' (case-insensitive); null for all.")
+    vendor: str | None = Field(default=None, description="Only this vendor, e.g. 'NVIDIA'.")
     kind: Literal["gpu", "tpu", "accelerator", "cpu"] | None = Field(
-        default=None, description="Only this kind of device; null for all.")
-    training_only: bool = Field(default=False, description="Only datacenter training "
-                                "accelerators (the default set compared by compare_gpus).")
-    language: Language = Field(default="en", description="Language of the summary: 'en' or 'zh'.")
+        default=None, description="Only this kind.")
+    training_only: bool = Field(default=False, description="Only datacenter training accelerators.")
+    language: Language = Field(default="en", description="Answer language.")
 
 
 class HardwareEntry(BaseModel):

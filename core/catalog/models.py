@@ -263,12 +263,11 @@ class ListModelsInput(BaseModel):
     family: str | None = Field(
         default=None,
         description=(
-            "Only list this family, e.g. 'gpt-3', 'llama-2', 'llama-3.1'. "
-            "Omit to list every preset."
+            "Only this family, e.g. 'llama-2'."
         ),
     )
     language: Language = Field(
-        default="en", description="Language of the summary: 'en' (English) or 'zh' (Chinese)."
+        default="en", description="Answer language."
     )
 
 

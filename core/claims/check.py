@@ -91,43 +91,41 @@ class CheckClaimInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = Field(default=None, description=(
-        "Model preset id or alias the claim is about, e.g. 'gpt-3-175b', 'gpt-2', 'mt-nlg'."))
+        "Preset the claim is about, e.g. 'gpt-3-175b'."))
     params: ParamsArg | None = Field(default=None, description=(
-        "Parameters the claim states, e.g. '175B' or 1.5e9."))
+        "Claimed params."))
     tokens: TokensArg | None = Field(default=None, description=(
-        "Training tokens the claim states, e.g. '300B'."))
+        "Claimed tokens."))
     flops: FlopsArg | None = Field(default=None, description=(
-        "Total training FLOPs the claim states (a count), e.g. 3.114e23 or '3640 PF-days'."))
+        "Claimed flops."))
     method: Literal["6nd", "kaplan", "chinchilla", "megatron", "palm"] = Field(
-        default="6nd", description="How flopcast counts the reference FLOPs; default '6nd'.")
+        default="6nd", description="6nd = 6·N·D; the others add attention (need the shape).")
     recompute: Literal["none", "selective", "full"] | None = Field(default=None, description=(
-        "Activation recomputation of the run, if the claim says: 'none', 'selective', "
-        "'full' (8·N·D hardware FLOPs). Null: both 6·N·D and 8·N·D are tried."))
+        "Recomputation, if stated (default: try none and full)."))
     hardware: str | None = Field(default=None, description=(
-        "Device the claim names (list_hardware id or alias), e.g. 'a100', 'v100 pcie', 'h100'."))
+        "Claimed device, e.g. 'a100'."))
     count: CountArg | None = Field(default=None, description=(
-        "Number of devices the claim states; default 1 when a duration is given."))
-    days: DaysArg | None = Field(default=None, description="Claimed wall-clock days, e.g. 34.")
-    years: YearsArg | None = Field(default=None, description="Claimed years, e.g. 355.")
+        "Claimed count."))
+    days: DaysArg | None = Field(default=None, description="Claimed days.")
+    years: YearsArg | None = Field(default=None, description="Claimed years.")
     hours: HoursArg | None = Field(default=None, description="Claimed hours.")
     device_hours: DeviceHoursArg | None = Field(default=None, description=(
-        "Claimed device-hours (GPU-hours), e.g. 835584."))
+        "Claimed device-hours."))
     cost_usd: UsdArg | None = Field(default=None, description=(
-        "Claimed cost in US dollars, e.g. 4.6e6 or '4.6M'."))
+        "Claimed cost USD."))
     energy_kwh: EnergyArg | None = Field(default=None, description=(
-        "Claimed energy in kWh, e.g. 284000."))
+        "Claimed energy kwh."))
     co2_kg: Co2Arg | None = Field(default=None, description=(
-        "Claimed emissions in kg CO2eq, or text like '552 tCO2e' or '8,930 t'."))
+        "Claimed CO2 in kg, or text like '552 tCO2e'."))
     peak_tflops: float | None = Field(default=None, ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
-        "Claimed peak per device, TFLOP/s, e.g. 19.5 for 'A100 peak 19.5 TFLOPS'."))
+        "Claimed peak tflops."))
     achieved_tflops: float | None = Field(default=None, ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
-        "Claimed achieved rate per device, TFLOP/s (as trainers log it), e.g. 140."))
+        "Claimed achieved tflops."))
     mfu: FractionArg | None = Field(default=None, description=(
-        "Claimed utilization as a fraction of peak, e.g. 0.462."))
+        "Claimed MFU."))
     precision: str | None = Field(default=None, description=(
-        "Precision whose dense peak the claim refers to: fp64, fp32, tf32, bf16, fp16, fp8, "
-        "int8, fp4. Default bf16 (fp16, then fp32, where the device lacks it)."))
-    language: Language = Field(default="en", description="Language of the summary: 'en' or 'zh'.")
+        "Precision the peak refers to (default bf16)."))
+    language: Language = Field(default="en", description="Answer language.")
 
 
 class FigureCheck(BaseModel):

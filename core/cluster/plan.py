@@ -60,73 +60,71 @@ class PlanClusterTrainingInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = Field(default=None, description=(
-        "Model preset id, e.g. 'gpt-3-175b', 'llama-3.1-405b' (gives the shape); arguments "
-        "below override it."))
-    params: ParamsArg | None = Field(default=None, description="Parameters, e.g. '175B'.")
+        "Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face config.json path or text."))
+    params: ParamsArg | None = Field(default=None, description=(
+        "Parameters N, e.g. '175B' (MoE: active); overrides the preset."))
     tokens: TokensArg | None = Field(default=None, description=(
-        "Training tokens, e.g. '300B', for the run's days and cost; default the preset's."))
-    layers: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description="Layers L.")
-    d_model: int | None = Field(default=None, ge=1, le=MAX_WIDTH, description="Hidden size h.")
-    heads: int | None = Field(default=None, ge=1, le=MAX_HEADS, description="Attention heads a.")
+        "Training tokens D, e.g. '300B'. Overrides the preset."))
+    layers: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description="Layers.")
+    d_model: int | None = Field(default=None, ge=1, le=MAX_WIDTH, description="Hidden size.")
+    heads: int | None = Field(default=None, ge=1, le=MAX_HEADS, description="Attention heads.")
     kv_heads: int | None = Field(default=None, ge=1, le=MAX_HEADS,
-                                 description="Key/value heads (GQA); default heads.")
+                                 description="KV heads (GQA).")
     head_dim: int | None = Field(default=None, ge=1, le=MAX_WIDTH,
-                                 description="Per-head width; default d_model / heads.")
+                                 description="Head width.")
     d_ff: int | None = Field(default=None, ge=1, le=MAX_WIDTH,
-                             description="Feed-forward width; default 4·d_model.")
+                             description="Feed-forward width (default 4·d_model).")
     gated_ffn: bool | None = Field(default=None,
-                                   description="SwiGLU (three FFN matrices); default the preset's.")
+                                   description="SwiGLU FFN (three matrices).")
     vocab: int | None = Field(default=None, ge=1, le=MAX_VOCAB, description="Vocabulary size.")
     seq_len: int | None = Field(default=None, ge=1, le=MAX_CONTEXT,
-                                description="Sequence length in tokens; default the preset's.")
-    count: int = Field(ge=1, le=MAX_COUNT, description="Number of devices (GPUs/TPU chips).")
+                                description="Sequence length.")
+    count: int = Field(ge=1, le=MAX_COUNT, description="Devices.")
     system: str | None = Field(default=None, description=(
-        "Cluster preset: dgx-a100 (8×A100, NVLink 600 GB/s, 8×HDR 200 Gb/s), dgx-h100, "
-        "meta-h100-roce, hgx-h800, jean-zay-a100, gb200-nvl72, tpu-v4-pod, tpu-v5p-pod. "
-        "Default: the first preset for `hardware`."))
+        "Cluster preset, e.g. dgx-a100, dgx-h100, gb200-nvl72, tpu-v5p-pod."))
     hardware: str | None = Field(default=None, description=(
-        "Accelerator id, e.g. 'a100', 'h100-sxm'; default the system's."))
+        "Device id (default: the system's)."))
     devices_per_node: int | None = Field(default=None, ge=1, le=MAX_COUNT, description=(
-        "Devices in one scale-up (NVLink/ICI) domain; overrides the system's."))
+        "Devices per scale-up domain."))
     scale_up_gb_s: float | None = Field(default=None, gt=0, le=MAX_LINK_GB_S, description=(
-        "Per-device scale-up bandwidth, GB/s per direction; overrides the system's."))
+        "Scale-up GB/s per device, each way."))
     scale_out_gb_s: float | None = Field(default=None, gt=0, le=MAX_LINK_GB_S, description=(
-        "Per-device scale-out (InfiniBand/RoCE) bandwidth, GB/s per direction."))
+        "Scale-out GB/s per device, each way."))
     precision: Literal["bf16", "fp16", "fp8"] = Field(
-        default="bf16", description="Matrix-multiply precision (its dense peak is used).")
+        default="bf16", description="Peak precision, e.g. bf16 (default), fp8, fp32.")
     global_batch: int | None = Field(default=None, ge=1, le=MAX_BATCH, description=(
-        "Sequences per step. Give this or global_batch_tokens."))
+        "Sequences per step."))
     global_batch_tokens: BatchTokensArg | None = Field(default=None, description=(
-        "Tokens per step, e.g. '4M'; rounded to whole sequences."))
+        "Tokens per step, e.g. '4M'."))
     tensor_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE,
                                         description="TP degree; searched when not given.")
     pipeline_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE,
                                           description="PP degree; searched when not given.")
     data_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE,
-                                      description="DP degree; default count / (TP·CP·PP).")
+                                      description="Data-parallel degree (ZeRO shards over it).")
     context_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE, description=(
-        "CP degree (long sequences); searched from 32K tokens up, else 1."))
+        "CP degree; searched."))
     virtual_stages: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description=(
-        "Interleaved pipeline stages per device v; searched when not given."))
+        "Interleaved stages per device; searched."))
     micro_batch: int | None = Field(default=None, ge=1, le=MAX_BATCH,
-                                    description="Sequences per micro-batch; searched.")
+                                    description="Sequences per micro-batch.")
     zero_stage: int | None = Field(default=None, ge=0, le=3,
-                                   description="ZeRO stage over DP ranks; searched (1 or 3).")
+                                   description="ZeRO stage 0-3.")
     sequence_parallel: bool | None = Field(default=None, description=(
-        "Megatron sequence parallelism with TP; default on when TP > 1."))
+        "Megatron sequence parallelism."))
     recompute: Literal["none", "selective", "full"] | None = Field(
-        default=None, description="Activation recomputation; searched when not given.")
+        default=None, description="Recomputation; searched.")
     flash_attention: bool = Field(default=True, description=(
-        "Fused attention that skips masked blocks and stores no scores."))
+        "Attention scores not stored."))
     dp_overlap: float | None = Field(default=None, ge=0, le=1, description=(
-        f"Fraction of the DP gradient reduction hidden by backward; default {DP_OVERLAP}."))
+        "Share of DP reduction hidden (0.75)."))
     tp_overlap: float | None = Field(default=None, ge=0, le=1, description=(
-        "Fraction of TP communication hidden by compute; default 0 (Megatron-LM 2021)."))
+        "Share of TP traffic hidden (0)."))
     price_per_device_hour: float | None = Field(
         default=None, ge=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour; default the catalog's reference price.")
-    top: int = Field(default=3, ge=1, le=20, description="Layouts to list when searching.")
-    language: Language = Field(default="en", description='Summary language: "en" or "zh".')
+        description="USD per device-hour (default: catalog reference price).")
+    top: int = Field(default=3, ge=1, le=20, description="Layouts to list.")
+    language: Language = Field(default="en", description="Answer language.")
 
 
 class LayoutRow(BaseModel):

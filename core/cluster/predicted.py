@@ -28,18 +28,16 @@ class ClusterArgs(BaseModel):
 
     utilization: Literal["default", "predicted"] = Field(
         default="default", description=(
-            "'default': mfu / achieved_tflops if given, else 40% MFU. 'predicted': the MFU "
-            "plan_cluster_training predicts for this model, count and cluster (needs count, a "
-            "model shape and global_batch)."))
+            "predicted: the MFU plan_cluster_training predicts (needs count, the model's shape "
+            "and global_batch)."))
     system: str | None = Field(default=None, description=(
-        "Cluster preset for utilization='predicted', e.g. dgx-a100, dgx-h100; default the "
-        "device's."))
+        "Cluster preset, e.g. dgx-a100, dgx-h100, gb200-nvl72, tpu-v5p-pod."))
     global_batch: int | None = Field(default=None, ge=1, le=MAX_BATCH, description=(
-        "Sequences per step, for utilization='predicted'."))
+        "Sequences per step."))
     tensor_parallel: int | None = Field(default=None, ge=1, le=1_000_000, description=(
-        "TP degree for utilization='predicted'; searched when not given."))
+        "TP degree; searched when not given."))
     pipeline_parallel: int | None = Field(default=None, ge=1, le=1_000_000, description=(
-        "PP degree for utilization='predicted'; searched when not given."))
+        "PP degree; searched when not given."))
 
 
 def predicted_mfu(args: ClusterArgs, hw: Hardware, count: int | None, precision: str,

@@ -84,18 +84,10 @@ class ExplainFlopsInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     topic: Topic = Field(description=(
-        "What to explain: 'flops_units' (FLOPs, a count, vs FLOP/s, a rate, vs 'FLOPS'; "
-        "PF-days and GPU-hours), 'peak_derivation' (peak = units × clock × FLOPs per cycle: "
-        "CPU instruction sets SSE/AVX/AVX2/AVX-512/AMX, i9-14900K, GPU SMs × Tensor Cores; "
-        "also 'which instruction set measures FLOPS'), 'benchmarks' (HPL/LINPACK, GEMM, "
-        "MLPerf; measured vs theoretical peak), 'training_flops' (why 6·N·D, attention "
-        "term, recompute 8·N·D), 'mfu_hfu' (model vs hardware FLOPs utilization, published "
-        "values), 'precision_sparsity' (FP64 to FP4 peaks, 2:4 sparsity, dense vs sparse "
-        "datasheet figures)."))
+        "peak_derivation: instruction sets, tensor cores; training_flops: 6·N·D."))
     hardware: str | None = Field(default=None, description=(
-        "Optional device for the worked example: a list_hardware id or alias such as "
-        "'a100', 'h100', 'v100 pcie', 'i9-14900k'. Null uses the topic's default devices."))
-    language: Language = Field(default="en", description="Language of the text: 'en' or 'zh'.")
+        "Device for the worked example, e.g. 'a100', 'i9-14900k'."))
+    language: Language = Field(default="en", description="Answer language.")
 
 
 class Explanation(Result):

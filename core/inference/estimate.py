@@ -79,48 +79,46 @@ class EstimateInferenceInput(BaseModel):
 
     model: str | None = Field(
         default=None,
-        description="Model preset id, e.g. llama-2-70b; or a Hugging Face config.json (path, "
-        "folder, or the JSON object as text).",
+        description="Preset id, e.g. 'llama-2-70b', or a config.json.",
     )
     params: ParamsArg | None = Field(
-        default=None, description='Parameters, e.g. "70B" (all experts for MoE); overrides model.'
+        default=None, description="Parameters, e.g. '70B' (MoE: all experts)."
     )
     active_params: ParamsArg | None = Field(
-        default=None, description="Parameters used per token (MoE); default params."
+        default=None, description="Parameters per token (MoE)."
     )
-    layers: LayersArg | None = Field(default=None, description="Transformer layers.")
+    layers: LayersArg | None = Field(default=None, description="Layers.")
     heads: HeadsArg | None = Field(
-        default=None, description="Attention (query) heads.",
+        default=None, description="Attention heads.",
     )
     kv_heads: HeadsArg | None = Field(
-        default=None, description="Key/value heads; default heads.",
+        default=None, description="KV heads.",
     )
-    head_dim: WidthArg | None = Field(default=None, description="Per-head width.")
-    hardware: str = Field(description="Accelerator id, e.g. h100 or nvidia-h200-sxm-141gb.")
+    head_dim: WidthArg | None = Field(default=None, description="Head width.")
+    hardware: str = Field(description="Device id, e.g. 'h100'.")
     count: CountArg = Field(
-        default=1, description="Devices serving one model replica.",
+        default=1, description="Devices per replica.",
     )
     precision: ValuePrecision = Field(
-        default="bf16", description="Weight format: bf16, fp16, fp8, int8, int4, fp4, fp32."
+        default="bf16", description="Weight format."
     )
     compute_precision: str | None = Field(
         default=None,
-        description="Precision of the peak used for the math; default the weight format "
-        "(bf16 for int8/int4 weight-only quantization).",
+        description="Peak for the math (default: weight format; bf16 for int8/int4).",
     )
     kv_precision: ValuePrecision = Field(default="bf16", description="KV-cache format.")
     context: ContextArg | None = Field(
-        default=None, description="Tokens of context per sequence (prompt + generated)."
+        default=None, description="Tokens per sequence (prompt + output)."
     )
     batch: BatchArg = Field(default=1, description="Sequences decoded together.")
     mfu: FractionArg | None = Field(
-        default=None, description="Fraction of the dense peak reached; default 0.76."
+        default=None, description="Fraction of peak for prefill (default 0.76)."
     )
     price_per_device_hour: float | None = Field(
         default=None, gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour; default the catalog's reference."
+        description="USD per device-hour (default: catalog reference price)."
     )
-    language: Language = Field(default="en", description="Language of the summary: en or zh.")
+    language: Language = Field(default="en", description="Answer language.")
 
 
 class InferenceEstimate(Result):

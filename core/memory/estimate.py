@@ -60,77 +60,74 @@ class EstimateMemoryInput(BaseModel):
 
     mode: Literal["training", "inference"] = Field(
         default="training",
-        description="training: weights + gradients + optimizer + activations; "
-        "inference: weights + KV cache.",
+        description="training (with grads, optimizer, activations) or inference (with KV cache).",
     )
     model: str | None = Field(
         default=None,
-        description="Model preset id, e.g. llama-2-70b (gives the shape); or a Hugging Face "
-        "config.json (path, folder, or the JSON object as text).",
+        description="Preset id, e.g. 'llama-2-70b', or a config.json.",
     )
     params: ParamsArg | None = Field(
-        default=None, description='Parameters, e.g. "7B" (all experts for MoE); overrides model.'
+        default=None, description="Parameters, e.g. '7B' (MoE: all experts)."
     )
     layers: LayersArg | None = Field(
-        default=None, description="Transformer layers (n_layer).",
+        default=None, description="Layers.",
     )
-    d_model: WidthArg | None = Field(default=None, description="Hidden size h.")
-    heads: HeadsArg | None = Field(default=None, description="Attention heads a.")
+    d_model: WidthArg | None = Field(default=None, description="Hidden size.")
+    heads: HeadsArg | None = Field(default=None, description="Attention heads.")
     kv_heads: HeadsArg | None = Field(
-        default=None, description="Key/value heads (grouped-query attention); default heads."
+        default=None, description="KV heads (GQA)."
     )
     head_dim: WidthArg | None = Field(
-        default=None, description="Per-head width; default h/a.",
+        default=None, description="Head width.",
     )
     precision: ValuePrecision = Field(
         default="bf16",
-        description="Training: bf16/fp16 (mixed precision, fp32 master weights) or fp32. "
-        "Inference: weight format bf16, fp16, fp8, int8, int4, fp4 or fp32.",
+        description="Training: mixed bf16/fp16 or fp32; inference: weights.",
     )
     kv_precision: ValuePrecision | None = Field(
-        default=None, description="Inference KV-cache format; default bf16 (fp32 for fp32)."
+        default=None, description="KV-cache format."
     )
     optimizer: Optimizer = Field(
         default="adamw",
-        description="Training optimizer: adamw, adam, adam_8bit, sgd_momentum, sgd.",
+        description="Optimizer.",
     )
     zero_stage: int = Field(
-        default=0, ge=0, le=3, description="ZeRO stage 0-3 over the data-parallel ranks."
+        default=0, ge=0, le=3, description="ZeRO stage 0-3."
     )
     tensor_parallel: CountArg = Field(
-        default=1, description="Tensor-parallel degree t.",
+        default=1, description="Tensor-parallel degree.",
     )
     pipeline_parallel: CountArg = Field(
-        default=1, description="Pipeline-parallel degree p.",
+        default=1, description="Pipeline-parallel degree.",
     )
     data_parallel: CountArg = Field(
-        default=1, description="Data-parallel degree N_d (ZeRO shards over it)."
+        default=1, description="Data-parallel degree (ZeRO shards over it)."
     )
     sequence_parallel: bool = Field(
-        default=False, description="Megatron sequence parallelism (with tensor_parallel > 1)."
+        default=False, description="Megatron sequence parallelism."
     )
     recompute: Recompute = Field(
-        default="none", description="Activation recomputation: none, selective or full."
+        default="none", description="Activation recomputation."
     )
     flash_attention: bool = Field(
-        default=True, description="Attention scores are not stored (FlashAttention)."
+        default=True, description="Attention scores not stored."
     )
     seq_len: ContextArg | None = Field(
-        default=None, description="Training sequence length in tokens; default the preset's."
+        default=None, description="Training sequence length."
     )
     micro_batch: BatchArg = Field(
-        default=1, description="Training sequences per micro-batch.",
+        default=1, description="Sequences per micro-batch.",
     )
     context: ContextArg | None = Field(
-        default=None, description="Inference tokens held per sequence (e.g. 32768)."
+        default=None, description="Inference: tokens per sequence."
     )
     batch: BatchArg = Field(
-        default=1, description="Inference sequences served at once.",
+        default=1, description="Inference: sequences at once.",
     )
     hardware: str | None = Field(
-        default=None, description="Accelerator id, e.g. a100-sxm-80gb, to check the fit."
+        default=None, description="Device id to check the fit against."
     )
-    language: Language = Field(default="en", description="Language of the summary: en or zh.")
+    language: Language = Field(default="en", description="Answer language.")
 
 
 class MemoryEstimate(Result):

@@ -47,7 +47,7 @@ def _argument_name(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
 
 
 def _accepted(model: type[BaseModel], name: str) -> str:
-    """What a field accepts, for a message: its description, else its choices (a Literal)."""
+    """What a field accepts, for a message: its description and its choices (a Literal)."""
     field = model.model_fields.get(name)
     if field is None:
         return ""
@@ -58,10 +58,9 @@ def _accepted(model: type[BaseModel], name: str) -> str:
         annotation]
     if field.description:
         parts.append(field.description)
-    else:
-        for option in options:
-            if typing.get_origin(option) is Literal:
-                parts.append("one of " + ", ".join(repr(v) for v in typing.get_args(option)))
+    for option in options:  # the choices too: a short description need not list them
+        if typing.get_origin(option) is Literal:
+            parts.append("one of " + ", ".join(repr(v) for v in typing.get_args(option)))
     return f" ({'; '.join(parts)})" if parts else ""
 
 

@@ -90,63 +90,57 @@ class PlanComputeOptimalInput(BaseModel):
 
     model: str | None = Field(
         default=None,
-        description="Model preset id or alias (list_models), e.g. 'gpt-3-175b': its published "
-        "parameters and tokens, so the plan says how far from compute-optimal it was trained. "
-        "params / tokens override them.",
+        description="Preset id: how far from optimal it was trained.",
     )
     flops: FlopsArg | None = Field(
-        default=None, description='Training compute budget in FLOPs, e.g. 1e24 or "3640 PF-days".'
+        default=None, description="Compute budget in FLOPs, e.g. 1e24."
     )
     hardware: str | None = Field(
         default=None,
-        description="Accelerator id for a hardware-time or dollar budget, e.g. h100.",
+        description="Device id for a time or dollar budget.",
     )
     count: CountArg | None = Field(
-        default=None, description="Number of devices (with hardware, days)."
+        default=None, description="Devices (with hardware and days)."
     )
     days: DaysArg | None = Field(
-        default=None, description='Wall-clock time of the budget, in days or text like "90 days".'
+        default=None, description="Days of the budget."
     )
     budget_usd: UsdArg | None = Field(
         default=None,
-        description="Dollar budget (with hardware): buys budget_usd / price device-hours.",
+        description="Dollar budget (with hardware).",
     )
     price_per_device_hour: float | None = Field(
         default=None,
         gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour; default: the catalog's reference price.",
+        description="USD per device-hour (default: catalog reference price).",
     )
     precision: str | None = Field(
         default=None,
-        description="Precision of the peak: bf16, fp16, fp8, ...; default bf16 (fp16 or fp32 "
-        "on devices without bf16).",
+        description="Peak precision, e.g. bf16 (default), fp8, fp32.",
     )
-    sparsity: bool = Field(default=False, description="Use the 2:4-sparse peak (rarely reached).")
+    sparsity: bool = Field(default=False, description="Use the 2:4-sparse peak.")
     mfu: FractionArg | None = Field(
-        default=None, description="Model FLOPs utilization, fraction of the dense peak."
+        default=None, description="Model FLOPs utilization in (0, 1], default 0.40."
     )
     params: ParamsArg | None = Field(
         default=None,
-        description='Model parameters N, e.g. "70B": with no budget, returns the '
-        "optimal tokens and compute; with tokens or a budget, how far from optimal the run is.",
+        description=(
+            "Parameters N, e.g. '70B': alone gives optimal tokens; with tokens or budget, "
+            "how far off."),
     )
     tokens: TokensArg | None = Field(
         default=None,
-        description='Training tokens D, e.g. "1.4T": with no other input, returns '
-        "the optimal model size for that much data.",
+        description="Training tokens D: alone gives the optimal size.",
     )
     fit: FitName = Field(
         default=DEFAULT_FIT,
-        description="Scaling fit for the optimal allocation: hoffmann_approach1 "
-        "(Chinchilla Table 3), hoffmann_approach2, hoffmann_approach3 (Eq. 10 as printed), "
-        "hoffmann_approach3_unrounded, besiroglu_2024 (replication), tokens_per_param_20.",
+        description="Allocation fit.",
     )
     loss_fit: LossFitName | None = Field(
         default=None,
-        description="Parametric fit that predicts the loss; default: `fit` when it "
-        "is parametric, else besiroglu_2024.",
+        description="Loss fit (default: fit or besiroglu_2024).",
     )
-    language: Language = Field(default="en", description="Language of the summary: en or zh.")
+    language: Language = Field(default="en", description="Answer language.")
 
 
 class FitRow(BaseModel):

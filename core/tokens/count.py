@@ -88,42 +88,32 @@ class CountTokensInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str | None = Field(None, description=(
-        "The text to count, at most 10 MB of UTF-8. Give exactly one of `text` or `path`."))
+        "Text to count (≤ 10 MB). Give text or path."))
     path: str | None = Field(None, description=(
-        "A file or folder to count (folders are walked recursively, binary files skipped). "
-        "Over MCP only files below the folders the user granted can be read."))
+        "File or folder (only below granted folders)."))
     encoding: EncodingName = Field("o200k_base", description=(
-        "tiktoken encoding: o200k_base (GPT-4o, o1/o3), cl100k_base (GPT-4, GPT-3.5), "
-        "p50k_base (Codex, text-davinci-002/003), r50k_base (GPT-3)."))
+        "o200k_base: GPT-4o."))
     bpe_file: str | None = Field(None, description=(
-        "Path to a tiktoken BPE ranks file (.tiktoken, optionally .gz) to use instead of the "
-        "packaged data; split with `encoding`'s pattern. If its sha256 is not the official "
-        "one, the count is labelled custom."))
+        "Own .tiktoken ranks file instead of the packaged data."))
     include: list[str] | None = Field(None, description=(
-        "Glob patterns of files to count in a folder, e.g. ['*.py', 'docs/**/*.md']; "
-        "matched against the relative path or the file name. Default: every text file."))
+        "Globs of files to count in a folder, e.g. ['*.md']."))
     exclude: list[str] | None = Field(None, description=(
-        "Glob patterns of files or folders to skip, e.g. ['tests/', '*.min.js']. "
-        ".git, .hg and .svn are always skipped."))
+        "Globs of files or folders to skip."))
     mode: Literal["exact", "sample"] = Field("exact", description=(
-        "'exact' counts every byte; 'sample' estimates from a seeded random sample of "
-        "8 KiB blocks and gives a 95% interval (fast on huge corpora)."))
+        "sample: seeded estimate for huge corpora."))
     sample_fraction: Annotated[float, Field(gt=0, le=1), BeforeValidator(fraction_text),
                                OrText()] | None = Field(None, description=(
-        "Sample mode: fraction of the 8 KiB blocks to draw (0 < f ≤ 1), e.g. 0.1 or '10%'."))
+        "Sample: fraction of 8 KiB blocks, e.g. 0.1 or '10%'."))
     sample_chunks: Annotated[int, Field(ge=2, le=MAX_SAMPLE_CHUNKS), BeforeValidator(
         whole_text), OrText()] | None = Field(None, description=(
-        "Sample mode: number of 8 KiB blocks to draw. Default 600 when neither this nor "
-        "sample_fraction is given."))
+        "Sample: number of 8 KiB blocks (default 600)."))
     seed: int = Field(0, ge=0, le=MAX_SEED, description=(
-        "Sample mode: random seed; the same seed gives the same sample."))
+        "Sample: random seed."))
     workers: int | None = Field(None, ge=1, le=64, description=(
-        "Processes for exact counting. Default: 1 below 32 MB, else 2; never more than the "
-        "machine's CPUs or the server's limit (the result says how many were used)."))
+        "Processes for exact counting."))
     max_bytes: int = Field(DEFAULT_MAX_BYTES, ge=1, le=MAX_READ_BYTES, description=(
-        "Refuse to read more than this many bytes (files in exact mode, the sample in sample "
-        "mode). Default 2 GB."))
-    language: Language = Field("en", description="Language of the summary: 'en' or 'zh'.")
+        "Read limit in bytes."))
+    language: Language = Field("en", description="Answer language.")
 
 
 class TokenTypeCount(BaseModel):

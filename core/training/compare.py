@@ -43,25 +43,23 @@ class _CompareDevices(BaseModel):
     hardware: list[str] | None = Field(
         default=None,
         description=(
-            "Accelerator ids or aliases to compare, e.g. ['h100-sxm', 'a100', 'mi300x']. "
-            "Default: every training accelerator in the catalog."
+            "Device ids to compare (default: every training accelerator)."
         ),
     )
     count: CountArg | None = Field(
         default=None,
         description=(
-            "Devices of each type. Default 1, or per type the number that meets target_days."
+            "Devices of each type (default 1, or what target_days needs)."
         ),
     )
     target_days: DaysArg | None = Field(
         default=None,
         description=(
-            "Deadline, e.g. 30 or '30 days'. Without count, each row gets the devices it needs; "
-            "with count, rows say whether they meet it."
+            "Deadline in days: each type gets the devices it needs."
         ),
     )
     sort_by: SortKey = Field(
-        default="days", description="Rank rows by 'days', 'cost' (USD) or 'energy' (kWh)."
+        default="days", description="Ranking."
     )
 
     @field_validator("hardware", mode="before")

@@ -82,47 +82,44 @@ class HardwareArgs(BaseModel):
     precision: str | None = Field(
         default=None,
         description=(
-            "Numeric format whose dense peak is used: fp64, fp32, tf32, bf16, fp16, fp8, int8, "
-            "fp4. Default bf16 (fp16 or fp32 where the device has no bf16)."
+            "Peak precision, e.g. bf16 (default), fp8, fp32."
         ),
     )
     sparsity: bool = Field(
         default=False,
-        description="Use the 2:4 structured-sparsity peak (2× dense) where the device has one.",
+        description="Use the 2:4-sparse peak.",
     )
     mfu: FractionArg | None = Field(
         default=None,
         description=(
-            "Model FLOPs utilization, a fraction of peak in (0, 1]. Default 0.40 (Llama 3 405B). "
-            "Give either mfu or achieved_tflops."
+            "Model FLOPs utilization in (0, 1], default 0.40."
         ),
     )
     achieved_tflops: float | None = Field(
         default=None,
         ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
-            "Achieved TFLOP/s per device as trainers log it (counts recomputation), e.g. 140 "
-            "for Megatron-LM's GPT-3 on A100. Overrides mfu."
+            "Achieved TFLOP/s per device as logged; overrides mfu."
         ),
     )
     price_per_device_hour: float | None = Field(
         default=None,
         ge=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour. Default: the catalog's dated reference on-demand price.",
+        description="USD per device-hour (default: catalog reference price).",
     )
     power_watts: float | None = Field(
         default=None, gt=0, le=MAX_POWER_WATTS,
-        description="Average power per device in W. Default: the TDP."
+        description="Watts per device (default TDP)."
     )
     pue: float | None = Field(
-        default=None, ge=1, le=3, description="Data-centre PUE ≥ 1. Default 1.1."
+        default=None, ge=1, le=3, description="PUE (default 1.1)."
     )
     carbon_kg_per_kwh: float | None = Field(
         default=None,
         ge=0,
         le=2,
-        description="Grid carbon intensity, kg CO2eq per kWh. Default 0.385 (US average).",
+        description="kg CO2 per kWh (default 0.385).",
     )
-    language: Language = Field(default="en", description='Summary language: "en" or "zh".')
+    language: Language = Field(default="en", description="Answer language.")
 
 
 class _DeviceArgs(BaseModel):
@@ -131,27 +128,23 @@ class _DeviceArgs(BaseModel):
     hardware: str | None = Field(
         default=None,
         description=(
-            "Accelerator id or alias from list_hardware, e.g. 'h100-sxm', 'a100', 'v100', "
-            "'tpu-v5p'. Case-insensitive. Without it: the compute alone (FLOPs, PF-days)."
+            "Device id or alias (list_hardware), e.g. 'h100'; without it, FLOPs only."
         ),
     )
     count: CountArg | None = Field(
         default=None,
-        description="Number of devices. Default 1, or the number needed to meet target_days.",
+        description="Devices (default 1, or as many as target_days needs).",
     )
     device_hours: DeviceHoursArg | None = Field(
         default=None,
         description=(
-            "Device-hours of the run as published, e.g. '30.84M' (Llama 3.1 405B, H100 "
-            "GPU-hours): time is device-hours ÷ count, the MFU is implied, and cost, energy and "
-            "CO2 follow from it. Replaces mfu and achieved_tflops."
+            "Published device-hours, e.g. '30.84M': time = that ÷ count, MFU implied."
         ),
     )
     target_days: DaysArg | None = Field(
         default=None,
         description=(
-            "Deadline, e.g. 30 or '30 days'. Without count: the device count needed. "
-            "With count: the MFU needed."
+            "Deadline in days: gives the devices (or, with count, the MFU) needed."
         ),
     )
 

@@ -60,59 +60,51 @@ class WorkloadArgs(BaseModel):
     model: str | None = Field(
         default=None,
         description=(
-            "Model preset id or alias, e.g. 'gpt-3-175b', 'llama-2-70b', 'chinchilla'. "
-            "Supplies parameters, training tokens and architecture; explicit arguments "
-            "override it. The list_models tool lists the presets. Also a Hugging Face "
-            "config.json: its path (or its folder's), or the JSON object as text."
+            "Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face config.json path "
+            "or text."
         ),
     )
     params: ParamsArg | None = Field(
         default=None,
         description=(
-            "Total parameters, e.g. 175e9 or '175B'. Overrides the preset. For a "
-            "mixture-of-experts model give the parameters active per token."
+            "Parameters N, e.g. '175B' (MoE: active); overrides the preset."
         ),
     )
     tokens: TokensArg | None = Field(
         default=None,
-        description="Training tokens, e.g. 300e9 or '300B'. Overrides the preset.",
+        description="Training tokens D, e.g. '300B'. Overrides the preset.",
     )
     flops: FlopsArg | None = Field(
         default=None,
         description=(
-            "Total training FLOPs, e.g. 3.14e23, '3.14e23 FLOPs' or '3640 PF-days'. When "
-            "given it is used as is, and params/tokens/method do not change it."
+            "Total training FLOPs, e.g. 3.14e23 or '3640 PF-days'; used as is."
         ),
     )
     method: Method = Field(
         default="6nd",
         description=(
-            "How to count FLOPs: '6nd' (C = 6·N·D, default); 'kaplan', 'chinchilla', "
-            "'megatron' or 'palm' count attention too and need the architecture (a preset "
-            "or layers, d_model, heads, seq_len, vocab)."
+            "6nd = 6·N·D; the others add attention (need the shape)."
         ),
     )
     recompute: Recompute = Field(
         default="none",
         description=(
-            "Activation recomputation: 'none', 'full' (re-run each layer's forward: "
-            "8·N·D hardware FLOPs instead of 6·N·D) or 'selective' (re-run attention "
-            "scores only; needs the architecture). Changes hardware FLOPs, not model FLOPs."
+            "Recomputation: full = 8·N·D hardware FLOPs."
         ),
     )
     layers: LayersArg | None = Field(
-        default=None, description="Transformer layers (n_layer).",
+        default=None, description="Layers.",
     )
     d_model: WidthArg | None = Field(
-        default=None, description="Hidden size (d_model).",
+        default=None, description="Hidden size.",
     )
     heads: HeadsArg | None = Field(default=None, description="Attention heads.")
     seq_len: ContextArg | None = Field(
-        default=None, description="Training sequence length in tokens (context)."
+        default=None, description="Sequence length."
     )
     vocab: VocabArg | None = Field(default=None, description="Vocabulary size.")
     d_ff: WidthArg | None = Field(
-        default=None, description="Feed-forward width; default 4 × d_model."
+        default=None, description="Feed-forward width (default 4·d_model)."
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import sys
 
 import pytest
 
 from flopcast.tools import MissingDependencyError, langchain_tools
-from flopcast.tools.registry import TOOLS, structured
+from flopcast.tools.registry import TOOLS, get_tool, structured
 from flopcast.tools.schemas import dispatch
 
 
@@ -27,7 +28,7 @@ def test_one_structured_tool_per_registered_tool(tools):
     for spec in TOOLS:
         tool = tools[spec.name]
         assert isinstance(tool, StructuredTool)
-        assert tool.args_schema is spec.input_model
+        assert tool.args_schema is spec.arguments_model  # the model's fields + detail (chart)
         assert tool.description == spec.description
         assert tool.response_format == "content_and_artifact"
         assert tool.handle_tool_error is True
@@ -43,8 +44,19 @@ def test_tool_call_returns_a_tool_message_with_the_structured_artifact(tools):
     assert isinstance(message, ToolMessage)
     assert message.tool_call_id == "call_1"
     assert message.status == "success"
-    assert message.content == expected.summary
+    spec = get_tool("plan_compute_optimal")
+    assert message.content == spec.render(expected, "concise")
+    assert message.content.startswith(expected.summary.strip())
     assert message.artifact == structured(expected)
+
+
+def test_detail_full_gives_every_step_and_source_the_artifact_is_the_same(tools):
+    arguments = {"model": "gpt-3-175b", "hardware": "a100", "count": 1024}
+    concise = _call(tools["estimate_training"], arguments)
+    full = _call(tools["estimate_training"], {**arguments, "detail": "full"})
+    assert full.artifact == concise.artifact
+    assert len(full.content) > len(concise.content)
+    assert "Touvron" in full.content and "Touvron" not in concise.content
 
 
 def test_error_in_the_core_reaches_the_agent_as_one_line(tools):
@@ -63,10 +75,11 @@ def test_validation_error_has_the_same_words_as_dispatch(tools):
     assert message.content.startswith("count: ") and "\n" not in message.content
 
 
-def test_plain_invoke_returns_the_summary(tools):
+def test_plain_invoke_returns_the_concise_text(tools):
     from flopcast.catalog.models import list_models
 
-    assert tools["list_models"].invoke({"family": "gpt-3"}) == list_models(family="gpt-3").summary
+    expected = get_tool("list_models").render(list_models(family="gpt-3"))
+    assert tools["list_models"].invoke({"family": "gpt-3"}) == expected
 
 
 def test_files_are_off_limits_unless_granted(tmp_path):
@@ -84,3 +97,18 @@ def test_missing_langchain_says_how_to_install(monkeypatch):
         langchain_tools()
     assert isinstance(e.value, ImportError)
     assert "pip install 'flopcast[langchain]'" in str(e.value)
+
+
+def test_chart_true_adds_a_png_content_block(tools):
+    pytest.importorskip("matplotlib")
+    from flopcast.tools.charts import chart_png
+
+    arguments = {"model": "llama-2-7b", "hardware": "a100"}
+    message = _call(tools["estimate_memory"], {**arguments, "chart": True})
+    text, image = message.content
+    expected = get_tool("estimate_memory").handler(**arguments)
+    assert text == {"type": "text", "text": get_tool("estimate_memory").render(expected)}
+    assert image["type"] == "image" and image["mime_type"] == "image/png"
+    assert image["base64"] == base64.b64encode(
+        chart_png("estimate_memory", expected)).decode("ascii")
+    assert message.artifact == structured(expected)

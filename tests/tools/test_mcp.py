@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 import flopcast
 from flopcast.numbers.results import Result
 from flopcast.tools.mcp_server import build_server, is_loopback, main, render_text
-from flopcast.tools.registry import TOOLS, ToolSpec, structured
+from flopcast.tools.registry import TOOLS, ToolSpec, get_tool, structured
 from flopcast.tools.schemas import input_schema, output_schema
 
 BIN = Path(sys.executable).parent
@@ -89,7 +89,7 @@ async def test_tools_listed_with_schemas_titles_and_annotations(server):
         assert tool.input_schema == input_schema(spec)
         assert tool.output_schema == output_schema(spec)
         # flat arguments: the model's fields are the top-level properties
-        assert list(tool.input_schema["properties"]) == list(spec.input_model.model_fields)
+        assert list(tool.input_schema["properties"]) == list(spec.arguments_model.model_fields)
         a = tool.annotations
         assert (a.read_only_hint, a.idempotent_hint, a.open_world_hint, a.destructive_hint) == (
             True, True, False, False)
@@ -104,8 +104,28 @@ async def test_structured_result_equals_the_core_function(server, spec: ToolSpec
     assert result.is_error is False
     assert result.structured_content == structured(expected)
     assert [c.type for c in result.content] == ["text"]
-    assert result.content[0].text == render_text(expected, spec.text_of(expected))
+    assert result.content[0].text == render_text(expected, spec.text_of(expected), "concise",
+                                                 spec.concise_rows)
     assert result.content[0].text.startswith(spec.text_of(expected).strip()[:40])
+
+
+@pytest.mark.parametrize("detail", ["concise", "full"])
+async def test_detail_changes_the_text_never_the_structured_content(server, detail):
+    arguments = {"model": "gpt-3-175b", "hardware": "a100", "count": 1024}
+    spec = get_tool("estimate_training")
+    expected = spec.handler(**arguments)
+    async with Client(server) as client:
+        result = await client.call_tool(spec.name, {**arguments, "detail": detail})
+    assert result.structured_content == structured(expected)
+    assert result.content[0].text == spec.render(expected, detail)
+    assert ("**Steps**" in result.content[0].text) is (detail == "full")
+
+
+async def test_bad_detail_is_a_one_line_tool_error(server):
+    async with Client(server) as client:
+        bad = await client.call_tool("list_models", {"detail": "short"}, raise_on_error=False)
+    assert bad.is_error is True
+    assert bad.content[0].text.startswith("detail: Input should be 'concise' or 'full'")
 
 
 @pytest.mark.parametrize("spec", TOOLS, ids=lambda s: s.name)
@@ -158,7 +178,8 @@ async def test_catalog_resources_whole_and_by_id(server):
         with pytest.raises(Exception, match=r"hardware: unknown hardware 'a1000'; did you mean"):
             await client.read_resource("flopcast://hardware/a1000")
         assert (await client.call_tool("list_models", {})).is_error is False
-    assert uris == ["flopcast://hardware", "flopcast://models"]
+    assert uris == ["flopcast://hardware", "flopcast://models",
+                    "ui://flopcast/compare_gpus.html"]  # the MCP Apps view (test_app_view.py)
     assert templates == ["flopcast://hardware/{hardware_id}", "flopcast://models/{model_id}"]
     assert hardware == [e.model_dump(mode="json") for e in list_hardware().entries]
     assert presets == [e.model_dump(mode="json") for e in list_models().entries]

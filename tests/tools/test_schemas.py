@@ -122,7 +122,7 @@ def test_strict_schema_satisfies_openai_strict_mode(spec: ToolSpec):
 @pytest.mark.parametrize("spec", TOOLS, ids=lambda s: s.name)
 def test_strict_optional_arguments_are_nullable_and_required_ones_are_not(spec: ToolSpec):
     schema = strict_input_schema(spec)
-    for name, field in spec.input_model.model_fields.items():
+    for name, field in spec.arguments_model.model_fields.items():
         if field.is_required():
             assert not _accepts_null(schema["properties"][name]), name
         else:
@@ -134,7 +134,9 @@ def test_plain_schema_is_the_model_with_refs_inlined(spec: ToolSpec):
     schema = input_schema(spec)
     assert "$ref" not in json.dumps(schema)
     assert schema["type"] == "object" and schema["additionalProperties"] is False
-    assert list(schema["properties"]) == list(spec.input_model.model_fields)
+    front = ["detail", "chart"] if spec.chart else ["detail"]
+    assert list(schema["properties"]) == [*spec.input_model.model_fields, *front]
+    assert list(spec.arguments_model.model_fields) == list(schema["properties"])
     required = [n for n, f in spec.input_model.model_fields.items() if f.is_required()]
     assert sorted(schema.get("required", [])) == sorted(required)
 
@@ -170,7 +172,8 @@ def test_strict_conversion_of_nested_models_literals_and_defaults():
     }
     assert props["mode"]["type"] == ["string", "null"]
     assert props["mode"]["enum"] == ["a", "b", None]
-    assert 'Default "a" (null = the default).' in props["mode"]["description"]
+    assert props["mode"]["description"] == 'Default "a". minLength: 1.'  # "mode" echoed the name
+    assert "Default" not in props["inner"]["description"]  # null is the default: nothing to say
     inner_object = props["inner"]["anyOf"][0]
     assert inner_object["required"] == ["k"] and inner_object["additionalProperties"] is False
     assert props["items"]["items"]["properties"]["k"]["type"] == ["integer", "null"]
@@ -261,3 +264,18 @@ def test_dispatch_refuses_a_result_json_cannot_carry():
     out = dispatch("overflow", {"title": "t"}, tools=[spec])
     assert out == {"error": "result: x came out inf (not a finite number); the arguments are "
                             "too extreme to compute with: give realistic magnitudes"}
+
+
+def test_dispatch_text_honours_detail_and_dispatch_ignores_it():
+    from flopcast.tools.schemas import dispatch_text
+
+    arguments = {"model": "gpt-3-175b", "hardware": "a100", "count": 1024}
+    spec = next(s for s in TOOLS if s.name == "estimate_training")
+    result = spec.handler(**arguments)
+    assert dispatch_text("estimate_training", arguments) == spec.render(result, "concise")
+    full = json.dumps({**arguments, "detail": "full"})
+    assert dispatch_text("estimate_training", full) == spec.render(result, "full")
+    assert dispatch("estimate_training", full) == structured(result)
+    assert dispatch_text("estimate_training", {**arguments, "detail": "x"}).startswith(
+        "error: detail: Input should be 'concise' or 'full'")
+    assert dispatch_text("nope", {}).startswith("error: name: unknown tool")
