@@ -341,6 +341,11 @@ class _Section(typing.NamedTuple):
     rows: list[list[str]]
 
 
+def _label(name: str, language: str) -> str:
+    """A field name or key as a table shows it: its Chinese meaning with `zh`, else itself."""
+    return (field_meaning(name) if language == "zh" else None) or name
+
+
 def _sections(result: BaseModel, language: str) -> tuple[str, list[_Section]]:
     """Split a result into its Markdown (summary, then prose fields) and tables."""
     labels = _LABELS.get(language, _LABELS["en"])
@@ -364,11 +369,14 @@ def _sections(result: BaseModel, language: str) -> tuple[str, list[_Section]]:
             shown = _zh_word(value, name) if language == "zh" else value
             figures.append([name, _cell(shown, language), meaning])
         elif isinstance(value, BaseModel):
-            rows = [[k, _cell(v, language)] for k, v in value.model_dump().items()]
-            tables.append(_Section(name, [labels["figure"], labels["value"]], rows))
+            rows = [[_label(k, language), _cell(v, language)]
+                    for k, v in value.model_dump().items()]
+            tables.append(_Section(_label(name, language), [labels["figure"], labels["value"]],
+                                   rows))
         elif isinstance(value, dict):
-            rows = [[str(k), _cell(v, language)] for k, v in value.items()]
-            tables.append(_Section(name, [labels["figure"], labels["value"]], rows))
+            rows = [[_label(str(k), language), _cell(v, language)] for k, v in value.items()]
+            tables.append(_Section(_label(name, language), [labels["figure"], labels["value"]],
+                                   rows))
         elif isinstance(value, list | tuple) and value and all(
             isinstance(v, BaseModel) for v in value
         ):
@@ -393,7 +401,7 @@ def _sections(result: BaseModel, language: str) -> tuple[str, list[_Section]]:
         elif isinstance(value, list | tuple):
             rows = [[_cell(v, language)] for v in value]
             if rows:
-                tables.append(_Section(name, [name], rows))
+                tables.append(_Section(_label(name, language), [_label(name, language)], rows))
     sections = []
     if figures:
         sections.append(
