@@ -176,7 +176,7 @@ def count_tokens(
     sample_fraction: float | str | None = None,
     sample_chunks: int | str | None = None,
     seed: int = 0,
-    workers: int | None = None,
+    workers: int | str | None = None,
     max_bytes: int = 2000000000,
     language: Literal['en', 'zh'] = 'en',
     allowed_roots: collections.abc.Sequence[pathlib.Path] | None = None,
@@ -219,9 +219,9 @@ def count_tokens(
         mode (default 'exact'): sample: seeded estimate for huge corpora.
         sample_fraction (default None): Sample: fraction of 8 KiB blocks, e.g. 0.1 or '10%'.
         sample_chunks (default None): Sample: number of 8 KiB blocks (default 600).
-        seed (default 0): Sample: random seed.
+        seed (default 0): Sample: random seed (an id, so an exact integer).
         workers (default None): Processes for exact counting.
-        max_bytes (default 2000000000): Read limit in bytes.
+        max_bytes (default 2000000000): Read limit in bytes, e.g. '2 GB'.
         language (default 'en'): Answer language.
     """
     ...

@@ -34,6 +34,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from flopcast.numbers.errors import FlopcastError, quote
+from flopcast.numbers.limits import OrText
 from flopcast.numbers.quantities import format_count, format_number
 from flopcast.numbers.validation import input_error
 from flopcast.numbers.zh import SCENARIO_NAMES, TOOL_TITLES, field_meaning
@@ -220,6 +221,9 @@ def _add_field_option(parser: argparse.ArgumentParser, name: str, field: FieldIn
         convert, choices = _converter(_strip_optional(item))
         kwargs.update(action="append", type=convert, metavar=_metavar(name, choices))
         kwargs["help"] += " (repeat the option for several values)"
+    elif any(isinstance(m, OrText) for m in field.metadata):
+        # A bounded number that also reads text ("500 MB"): the model reads the text.
+        kwargs.update(type=_number_or_text, metavar=_metavar(name, None))
     else:
         convert, choices = _converter(annotation)
         kwargs.update(type=convert, metavar=_metavar(name, choices))

@@ -181,6 +181,13 @@ def fraction_text(value: object) -> object:
     return _fraction(value)
 
 
+def bytes_text(value: object) -> object:
+    """A BeforeValidator for a size in bytes: "2 GB" (1e9 bytes each), "1.5GiB", "20亿字节"."""
+    from flopcast.numbers.quantities import parse_bytes
+
+    return parse_bytes(value, argument="value") if isinstance(value, str) else value
+
+
 def _whole(value: object) -> object:
     from flopcast.numbers.quantities import parse_whole  # quantities imports this module
 

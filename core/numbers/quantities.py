@@ -74,6 +74,7 @@ __all__ = [
     "format_sci",
     "format_usd",
     "parse_duration_seconds",
+    "parse_bytes",
     "parse_fraction",
     "parse_quantity",
     "parse_whole",
@@ -328,6 +329,46 @@ def parse_whole(value: int | float | str, *, argument: str, binary_k: bool = Fal
 
 #: Beyond any bound of limits.py (the largest is 1e9): refused before it becomes a huge int.
 _WHOLE_LIMIT = Decimal(10) ** 18
+
+#: Byte units: SI decimal (1 GB = 1e9 bytes, the project's convention) and IEC binary
+#: (1 GiB = 2^30 bytes); lower-cased, so "kB", "KB" and "kb" are all 1,000 bytes.
+_BYTE_UNITS = {
+    "": Decimal(1), "b": Decimal(1), "byte": Decimal(1), "bytes": Decimal(1),
+    "字节": Decimal(1),
+    **{p + "b": Decimal(10) ** (3 * i) for i, p in enumerate("kmgtpe", 1)},
+    **{p + "ib": Decimal(2) ** (10 * i) for i, p in enumerate("kmgtpe", 1)},
+}
+
+
+def parse_bytes(value: int | float | str, *, argument: str) -> int:
+    """Read a size in bytes from a number or text: 2e9, "2 GB", "500 MB", "1.5GiB", "20亿字节".
+
+    GB and the other SI units are decimal (1 GB = 1e9 bytes), GiB and the other IEC units
+    binary (1 GiB = 2^30 bytes). The range is checked by the caller (the input model's bounds).
+
+    >>> parse_bytes("2 GB", argument="max_bytes"), parse_bytes("1.5GiB", argument="max_bytes")
+    (2000000000, 1610612736)
+    """
+    accepted = 'a whole number of bytes, or text like "2 GB", "500 MB", "1.5 GiB", "20亿字节"'
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InvalidInputError(argument, f"expected {accepted}, got {type(value).__name__}")
+    if not isinstance(value, str):
+        return parse_whole(value, argument=argument)
+    split = _split(value)
+    if split is None:
+        raise InvalidInputError(argument, f"cannot read {quote(value)}; expected {accepted}")
+    base, rest = split
+    scale, unit = (_scale_of(rest) if rest.strip()[:1] in CJK_SCALE else (Decimal(1), rest))
+    unit_scale = _BYTE_UNITS.get(unit.strip().lower())
+    if unit_scale is None:
+        raise InvalidInputError(argument, f"cannot read {quote(value)} (unexpected "
+                                f"{quote(unit.strip())}); expected {accepted}")
+    number = base * scale * unit_scale
+    if abs(number) > _WHOLE_LIMIT:
+        raise InvalidInputError(argument, f"is too large, got {quote(value)}")
+    if number != number.to_integral_value():
+        raise InvalidInputError(argument, f"must be a whole number of bytes, got {quote(value)}")
+    return int(number)
 
 
 #: A percentage sign or word after a number: "40%", "40 %", "40 percent", "40％".

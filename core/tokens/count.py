@@ -31,7 +31,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from flopcast.numbers.errors import InvalidInputError
-from flopcast.numbers.limits import OrText, fraction_text, whole_text
+from flopcast.numbers.limits import OrText, bytes_text, fraction_text, whole_text
 from flopcast.numbers.quantities import Language, format_bytes, format_count, format_number
 from flopcast.numbers.results import Assumption, Result, Step, make_step
 from flopcast.numbers.validation import tool_function
@@ -108,11 +108,12 @@ class CountTokensInput(BaseModel):
         whole_text), OrText()] | None = Field(None, description=(
         "Sample: number of 8 KiB blocks (default 600)."))
     seed: int = Field(0, ge=0, le=MAX_SEED, description=(
-        "Sample: random seed."))
-    workers: int | None = Field(None, ge=1, le=64, description=(
-        "Processes for exact counting."))
-    max_bytes: int = Field(DEFAULT_MAX_BYTES, ge=1, le=MAX_READ_BYTES, description=(
-        "Read limit in bytes."))
+        "Sample: random seed (an id, so an exact integer)."))
+    workers: Annotated[int, Field(ge=1, le=64), BeforeValidator(whole_text), OrText()
+                       ] | None = Field(None, description="Processes for exact counting.")
+    max_bytes: Annotated[int, Field(ge=1, le=MAX_READ_BYTES), BeforeValidator(bytes_text),
+                         OrText()] = Field(DEFAULT_MAX_BYTES, description=(
+        "Read limit in bytes, e.g. '2 GB'."))
     language: Language = Field("en", description="Answer language.")
 
 
