@@ -369,7 +369,8 @@ def _sections(result: BaseModel, language: str) -> tuple[str, list[_Section]]:
         if isinstance(value, str) and "\n" in value.strip():
             blocks.append((name, value))  # Markdown prose (e.g. explain_flops' `markdown`)
         elif _is_scalar(value):
-            meaning = (field_meaning(name) if language == "zh" else None) or _meaning(field)
+            meaning = ((field_meaning(name, type(result).__name__) if language == "zh" else None)
+                       or _meaning(field))
             shown = _zh_word(value, name) if language == "zh" else value
             figures.append([name, _cell(shown, language), meaning])
         elif isinstance(value, BaseModel):
@@ -400,7 +401,8 @@ def _sections(result: BaseModel, language: str) -> tuple[str, list[_Section]]:
                      for k in columns] for d in dumped]
             if language == "zh":
                 title = title.replace(name, field_meaning(name) or name, 1)
-                columns = [field_meaning(k) or k for k in columns]
+                row_model = type(value[0]).__name__
+                columns = [field_meaning(k, row_model) or k for k in columns]
             tables.append(_Section(title, columns, rows))
         elif isinstance(value, list | tuple):
             rows = [[_cell(v, language)] for v in value]

@@ -436,6 +436,13 @@ FIELD_MEANINGS: dict[str, str] = {
 }
 
 
-def field_meaning(name: str) -> str | None:
-    """The Chinese meaning of a result field, or None when there is none yet."""
-    return FIELD_MEANINGS.get(name)
+#: Where one result means a field otherwise (by result model): count_tokens' tokens are counted.
+MODEL_FIELD_MEANINGS: dict[str, dict[str, str]] = {
+    "TokenCount": {"tokens": "词元数", "mode": "计数方式"},
+    "TokenTypeCount": {"tokens": "词元数"},
+}
+
+
+def field_meaning(name: str, model: str | None = None) -> str | None:
+    """The Chinese meaning of a result field (in result model `model`), or None if none yet."""
+    return MODEL_FIELD_MEANINGS.get(model or "", {}).get(name) or FIELD_MEANINGS.get(name)

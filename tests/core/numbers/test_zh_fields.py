@@ -8,7 +8,7 @@ import typing
 import pytest
 from pydantic import BaseModel
 
-from flopcast.numbers.zh import FIELD_MEANINGS, TOOL_TITLES
+from flopcast.numbers.zh import FIELD_MEANINGS, MODEL_FIELD_MEANINGS, TOOL_TITLES, field_meaning
 from flopcast.tools.cli import main
 from flopcast.tools.registry import TOOLS
 
@@ -87,7 +87,16 @@ def test_cli_in_chinese_shows_no_english_meaning(
     rows = re.findall(r"│ ([a-z_0-9]+) +│ .+? │ (.+?) +│", table)
     assert rows, out
     for name, meaning in rows:
-        assert meaning == FIELD_MEANINGS[name]
+        assert meaning in {field_meaning(name, m) for m in MODEL_FIELD_MEANINGS} | {
+            FIELD_MEANINGS[name]}
+
+
+def test_counted_tokens_are_not_called_training_tokens(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tokens", "--text", "hello world", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "│ tokens " in out and "│ 词元数 " in out and "训练词元数" not in out
+    assert field_meaning("tokens") == "训练词元数"  # elsewhere (estimate_training) they are
 
 
 def test_cli_cluster_tables_are_chinese(capsys: pytest.CaptureFixture[str]) -> None:
