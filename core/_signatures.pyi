@@ -219,7 +219,7 @@ def count_tokens(
         mode (default 'exact'): sample: seeded estimate for huge corpora.
         sample_fraction (default None): Sample: fraction of 8 KiB blocks, e.g. 0.1 or '10%'.
         sample_chunks (default None): Sample: number of 8 KiB blocks (default 600).
-        seed (default 0): Sample: random seed (an id, so an exact integer).
+        seed (default 0): Sample: random seed, an integer id.
         workers (default None): Processes for exact counting.
         max_bytes (default 2000000000): Read limit in bytes, e.g. '2 GB'.
         language (default 'en'): Answer language.

@@ -108,7 +108,7 @@ class CountTokensInput(BaseModel):
         whole_text), OrText()] | None = Field(None, description=(
         "Sample: number of 8 KiB blocks (default 600)."))
     seed: int = Field(0, ge=0, le=MAX_SEED, description=(
-        "Sample: random seed (an id, so an exact integer)."))
+        "Sample: random seed, an integer id."))
     workers: Annotated[int, Field(ge=1, le=64), BeforeValidator(whole_text), OrText()
                        ] | None = Field(None, description="Processes for exact counting.")
     max_bytes: Annotated[int, Field(ge=1, le=MAX_READ_BYTES), BeforeValidator(bytes_text),
