@@ -300,7 +300,17 @@ _SOURCE_WORDS: dict[str, str] = {
     "8x single-port ConnectX-7 VPI 400 Gb/s InfiniBand/Ethernet":
         "8 个单端口 ConnectX-7 VPI 400 Gb/s InfiniBand/以太网",
     "datasheet": "数据手册",
-    # prices
+    # presets and prices
+    "; the same table in the Llama 2 model card": "；Llama 2 模型卡中的同一张表",
+    " on 16K H100: ": "，16K 张 H100：",
+    "midpoint": "中点",
+    "as copied from": "抄自",
+    "as quoted by": "转引自",
+    "as transcribed": "转录于",
+    "per GPU per hour": "每 GPU 每小时",
+    "prices verified": "价格核实于",
+    "data dated": "数据日期",
+    "page read": "页面读取于",
     "throughput up to": "吞吐最多提升",
 }
 _SOURCE_ORDER = sorted(_SOURCE_WORDS, key=len, reverse=True)
