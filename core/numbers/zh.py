@@ -312,6 +312,17 @@ _SOURCE_WORDS: dict[str, str] = {
     "data dated": "数据日期",
     "page read": "页面读取于",
     "throughput up to": "吞吐最多提升",
+    # training FLOPs methods and counting notes
+    " counts the whole n_ctx × n_ctx score matrix, as the papers do; ":
+        " 计入完整的 n_ctx × n_ctx 分数矩阵，与论文一致；",
+    " halves it": " 减半",
+    " text counts embeddings and logits; Table A4 ratios match the per-layer count without them":
+        " 正文计入嵌入和 logits；Table A4 的比值与不计它们的逐层计数一致",
+    " derive Eq. (3) for this shape; the given shape differs, so the count is approximate":
+        " 按这种形状推导 Eq. (3)；给定的形状不同，所以计数是近似值",
+    "d_ff = 4h, multi-head, 2-matrix FFN": "d_ff = 4h，多头注意力，两矩阵 FFN",
+    "not an official encoding's data": "不是官方编码的数据",
+    " and §": " 及 §",
 }
 _SOURCE_ORDER = sorted(_SOURCE_WORDS, key=len, reverse=True)
 

@@ -124,6 +124,13 @@ def _zh_results() -> list[object]:
             out.append(flopcast.estimate_inference(model=m, hardware=hw, **z))
         out.append(flopcast.check_claim(model=m, hardware="a100", count=1024, days=30,
                                         cost_usd=5e6, energy_kwh=1e6, co2_kg=4e5, **z))
+    for method in ("kaplan", "chinchilla", "megatron", "palm"):
+        for recompute in ("selective", "full"):
+            out.append(flopcast.estimate_training(model="llama-2-7b", method=method,
+                                                  recompute=recompute, hardware="h100",
+                                                  count=8, **z))
+    out.append(flopcast.estimate_memory(params="7B", **z))
+    out.append(flopcast.count_tokens(text="x", encoding="cl100k_base", **z))
     out.append(flopcast.plan_compute_optimal(flops=1e24, **z))
     out.append(flopcast.plan_compute_optimal(hardware="h100", count=1024, days=30, **z))
     for topic in ("flops_units", "peak_derivation", "benchmarks", "training_flops", "mfu_hfu",
