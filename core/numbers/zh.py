@@ -103,10 +103,42 @@ STEP_NAMES: dict[str, str] = {
     "sampled tokens per byte": "抽样的每字节词元数",
     "standard error": "标准误",
     "95% interval": "95% 区间",
+    "layer GEMM time per micro-batch": "每个微批次的层内 GEMM 时间",
+    "layer non-matmul time per micro-batch": "每个微批次的层内非矩阵乘时间",
+    "time of one micro-batch on the fullest stage": "最满流水线阶段上一个微批次的时间",
+    "step time": "每步时间",
+    "optimizer step": "优化器更新",
+    "achievable GEMM fraction": "可达到的 GEMM 峰值比例",
+    "largest GEMM per device": "每设备最大的 GEMM",
+    "hardware TFLOP/s per device (as Megatron-LM logs it, Eq. 3)":
+        "单卡硬件 TFLOP/s（按 Megatron-LM 日志口径，Eq. 3）",
+    "MFU (Chowdhery et al. 2022 §4.1)": "模型 FLOPs 利用率 MFU（Chowdhery et al. 2022 §4.1）",
+    "pipeline bubble (Narayanan et al. 2021, Megatron-LM (SC21), arXiv:2104.04473, §2.2)":
+        "流水线气泡（Narayanan et al. 2021, Megatron-LM (SC21), arXiv:2104.04473, §2.2）",
+    "TP communication per step (Shoeybi et al. 2019 §3: 4 all-reduces of b·s·h per layer, "
+    "6 with full recompute)":
+        "每步张量并行 TP 通信（Shoeybi et al. 2019 §3：每层 4 次 b·s·h 的 all-reduce，"
+        "完全重计算时 6 次）",
+    "DP gradient reduction, exposed (Rajbhandari et al. 2020 §7: 2Ψ, 3Ψ with ZeRO-3)":
+        "数据并行 DP 梯度归约中未被掩盖的部分（Rajbhandari et al. 2020 §7：2Ψ，ZeRO-3 时 3Ψ）",
+    "attention share of GPT-3 training FLOPs": "注意力在 GPT-3 训练 FLOPs 中的占比",
+    "PaLM 540B MFU (6·N, attention left out)": "PaLM 540B 的 MFU（6·N，不计注意力）",
+    "Megatron-LM 1T: MFU from its HFU (full recompute, 6ND vs 8ND)":
+        "Megatron-LM 1T：由 HFU 推出的 MFU（完全重计算，6ND 对 8ND）",
+    "AVX-512 FP32 FLOPs/cycle with one 512-bit FMA unit":
+        "单个 512 位 FMA 单元的 AVX-512 FP32 每周期 FLOPs",
 }
 
 #: Patterns for step names that carry a device, precision or figure.
 _STEP_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"^(.+): (\S+) / (\S+) peak$"), lambda m: f"{m[1]}：{m[2]} 峰值 / {m[3]} 峰值"),
+    (re.compile(r"^(.+) \((.+)\): achieved / peak$"),
+     lambda m: f"{m[1]}（{ {'activation recompute': '激活重计算', '8K context': '8K 上下文'}.get(m[2], m[2])}）：实际 / 峰值"),  # noqa: E501
+    (re.compile(r"^(.+): achieved / peak$"), lambda m: f"{m[1]}：实际 / 峰值"),
+    (re.compile(r"^GPU-hours for (.+) on (.+) with full recompute at the same hardware rate$"),
+     lambda m: f"{m[1]} 在 {m[2]} 上的卡时（完全重计算，硬件速率相同）"),
+    (re.compile(r"^GPU-hours for (.+) on (.+), (.+) at MFU (\S+)$"),
+     lambda m: f"{m[1]} 在 {m[2]} 上的卡时（{m[3]}，MFU {m[4]}）"),
     (re.compile(r"^dense (\S+) peak of (.+)$"), lambda m: f"{m[2]} 的 {m[1]} 稠密峰值"),
     (re.compile(r"^sparse (\S+) peak of (.+)$"), lambda m: f"{m[2]} 的 {m[1]} 稀疏峰值"),
     (re.compile(r"^(\S+) peak of (.+)$"), lambda m: f"{m[2]} 的 {m[1]} 峰值"),
@@ -162,6 +194,135 @@ _SOURCE_WORDS: dict[str, str] = {
     "not given": "未给出",
     "default": "默认",
     "preset, as published": "预设，论文公布值",
+    # catalog family notes (hardware.toml reasons)
+    "SXM2 is the V100 of the DGX-1/DGX-2 servers and clusters the papers trained on; 32 GB is "
+    "the later standard memory size (the 16 GB SXM2 has the same peaks).":
+        "SXM2 是论文训练所用 DGX-1/DGX-2 服务器和集群中的 V100；32 GB 是后来的标准显存容量"
+        "（16 GB 的 SXM2 峰值相同）。",
+    "32 GB is the later standard SXM2 memory size; peaks are identical to the 16 GB part.":
+        "32 GB 是后来的 SXM2 标准显存容量；峰值与 16 GB 型号相同。",
+    "SXM4 80 GB is the A100 of DGX A100 / HGX servers and cloud 8-GPU instances; the peaks of "
+    "all A100 variants are the same, memory, bandwidth and power differ.":
+        "SXM4 80 GB 是 DGX A100 / HGX 服务器和云上 8 卡实例中的 A100；各款 A100 的峰值相同，"
+        "显存、带宽和功耗不同。",
+    "SXM4 assumed (HGX/DGX servers); the PCIe 80 GB card has the same peaks but 1,935 GB/s "
+    "and 300 W.":
+        "按 SXM4（HGX/DGX 服务器）；PCIe 80 GB 卡峰值相同，但带宽 1,935 GB/s、功耗 300 W。",
+    "SXM5 is the H100 of HGX/DGX H100 training clusters; the PCIe and NVL cards have lower "
+    "clocks and peaks.":
+        "SXM5 是 HGX/DGX H100 训练集群中的 H100；PCIe 和 NVL 卡的频率和峰值更低。",
+    # compare_gpus
+    "every catalog entry marked as a training accelerator": "目录中标为训练加速器的所有条目",
+    "catalog TDP (board power at full load)": "目录中的 TDP（满载板卡功耗）",
+    "each device's TDP": "各设备的 TDP",
+    "catalog (dated on-demand list prices)": "目录（注明日期的按需标价）",
+    "each device's catalog reference price": "各设备在目录中的参考价格",
+    "has no bf16 peak": "没有 bf16 峰值",
+    # memory / inference
+    "training context of the preset ": "预设的训练上下文长度：",
+    "one sequence at a time; larger batches share each weight read and cut the cost per token":
+        "一次一个序列；更大的批次共享每次权重读取，降低每词元费用",
+    "smallest micro-batch; activations scale with it": "最小的微批次；激活随之线性增长",
+    "attention scores not stored": "不存储注意力分数",
+    ": the 5·a·s/h term of Korthikanti Table 2 is dropped":
+        "：去掉 Korthikanti Table 2 中的 5·a·s/h 项",
+    "16-bit KV cache, as served by default": "16 位 KV 缓存，默认推理服务的做法",
+    "; weight-only quantization (int8/int4/fp8 weights) keeps 16-bit activations":
+        "；仅权重量化（int8/int4/fp8 权重）时激活仍为 16 位",
+    "MFU for large-batch prefill of PaLM 540B": "MFU，PaLM 540B 大批次预填充",
+    "for mixed-precision Adam": "对应混合精度 Adam",
+    "AdamW momentum + variance in fp32": "AdamW 动量 + 方差，fp32",
+    "fp32 master weights 4 bytes": "fp32 主权重 4 字节",
+    # planning
+    "k fitted through Table 3's 175 B row": "k 按 Table 3 的 175 B 行拟合",
+    ": refit of approach 3 on data reconstructed from Hoffmann Fig. 4":
+        "：用从 Hoffmann Fig. 4 重建的数据重新拟合方法 3",
+    # count_tokens
+    "BPE ranks from package": "BPE 词表取自包",
+    "digest checked against tiktoken_ext/openai_public.py":
+        "摘要已与 tiktoken_ext/openai_public.py 核对",
+    "special tokens counted as plain text": "特殊词元按普通文本计数",
+    "UTF-8 text; binary = NUL byte in the first 8000 bytes (skipped)":
+        "UTF-8 文本；前 8000 字节中有 NUL 字节即视为二进制（跳过）",
+    "git's binary heuristic": "git 的二进制判别规则",
+    "invalid UTF-8 counts as U+FFFD": "无效 UTF-8 按 U+FFFD 计",
+    " skipped; symlinked folders not entered": " 跳过；不进入符号链接的文件夹",
+    "cap on bytes read per call": "每次调用读取字节数的上限",
+    "text: at most": "文本：最多",
+    "stratified by file type, ratio estimator with normal 95% interval":
+        "按文件类型分层，比率估计，正态 95% 区间",
+    " blocks": " 个块",
+    "processes counting": "计数进程数",
+    " below ": "，低于 ",
+    ", else 2, never more than ": "，否则 2，最多 ",
+    # plan_cluster_training
+    "calibrated with the GEMM fraction on": "与 GEMM 比例一起校准，依据",
+    "did not overlap TP communication": "未把张量并行 TP 通信与计算重叠",
+    "not calibrated for this device": "未针对此设备校准",
+    "calibrated on": "校准依据",
+    "least squares of the relative error over the ten weak-scaling rows, jointly with the DP "
+    "overlap; one constant for all":
+        "对十个弱扩展行的相对误差做最小二乘，与 DP 重叠一起拟合；所有设备一个常数",
+    "approximate, from": "近似值，取自",
+    "per-GPU throughput up to ×1.3 as the micro-batch grows on a 4096-wide model; read as "
+    "micro-batch 1 → 8 and attributed wholly to GEMM size; not fitted":
+        "4096 宽模型上随微批次增大单卡吞吐最多提升 ×1.3；按微批次 1 → 8 读取，全部归因于 GEMM "
+        "大小；"
+        "未拟合",
+    "flash attention skips masked blocks, so half of it runs":
+        "flash attention 跳过被掩码的块，只执行一半",
+    "non-causal (4·b·s²·h per layer forward) in model/hardware FLOPs":
+        "模型/硬件 FLOPs 按非因果计（每层前向 4·b·s²·h）",
+    "failures, restarts and checkpointing": "故障、重启和检查点",
+    "stragglers and slow nodes": "掉队和慢节点",
+    "data loading": "数据加载",
+    "kernel launch gaps": "内核启动间隙",
+    "network congestion and switch oversubscription": "网络拥塞和交换机超额订阅",
+    "the embedding's own time": "嵌入层本身的时间",
+    "not modelled; real runs lose more": "未建模；实际训练损失更多",
+    "interruptions in": "次中断，历时",
+    " days)": " 天）",
+    "per device per direction": "每设备每方向",
+    " per call": " 每次调用",
+    "one HCA per GPU": "每 GPU 一个 HCA",
+    "one ConnectX-7 per GPU": "每 GPU 一个 ConnectX-7",
+    "read in a secondary copy": "读自二手转录",
+    "latency: as ib-hdr": "延迟：同 ib-hdr",
+    "latency: ": "延迟：",
+    "eight 200 Gbps HDR InfiniBand HCAs per DGX A100 for application communication":
+        "每台 DGX A100 有八个 200 Gbps HDR InfiniBand HCA 用于应用通信",
+    "10 µs NVLink latency": "NVLink 延迟 10 µs",
+    "20 µs InfiniBand latency": "InfiniBand 延迟 20 µs",
+    "NVSwitch GPU-to-GPU bandwidth 600 GB/s (bidirectional)":
+        "NVSwitch GPU 间带宽 600 GB/s（双向）",
+    "18 NVLink 4 links, 900 GB/s bidirectional per GPU":
+        "18 条 NVLink 4 链路，每 GPU 双向 900 GB/s",
+    "8x single-port ConnectX-7 VPI 400 Gb/s InfiniBand/Ethernet":
+        "8 个单端口 ConnectX-7 VPI 400 Gb/s InfiniBand/以太网",
+    "datasheet": "数据手册",
+    # presets and prices
+    "; the same table in the Llama 2 model card": "；Llama 2 模型卡中的同一张表",
+    " on 16K H100: ": "，16K 张 H100：",
+    "midpoint": "中点",
+    "as copied from": "抄自",
+    "as quoted by": "转引自",
+    "as transcribed": "转录于",
+    "per GPU per hour": "每 GPU 每小时",
+    "prices verified": "价格核实于",
+    "data dated": "数据日期",
+    "page read": "页面读取于",
+    "throughput up to": "吞吐最多提升",
+    # training FLOPs methods and counting notes
+    " counts the whole n_ctx × n_ctx score matrix, as the papers do; ":
+        " 计入完整的 n_ctx × n_ctx 分数矩阵，与论文一致；",
+    " halves it": " 减半",
+    " text counts embeddings and logits; Table A4 ratios match the per-layer count without them":
+        " 正文计入嵌入和 logits；Table A4 的比值与不计它们的逐层计数一致",
+    " derive Eq. (3) for this shape; the given shape differs, so the count is approximate":
+        " 按这种形状推导 Eq. (3)；给定的形状不同，所以计数是近似值",
+    "d_ff = 4h, multi-head, 2-matrix FFN": "d_ff = 4h，多头注意力，两矩阵 FFN",
+    "not an official encoding's data": "不是官方编码的数据",
+    " and §": " 及 §",
 }
 _SOURCE_ORDER = sorted(_SOURCE_WORDS, key=len, reverse=True)
 

@@ -212,7 +212,7 @@ def test_summary_in_chinese_and_assumptions_list_what_is_ignored():
                               language="zh")
     assert "每步" in r.summary
     ignored = next(a for a in r.assumptions if a.name == "ignored")
-    for word in ("failures", "stragglers", "data loading", "kernel launch"):
+    for word in ("故障", "掉队和慢节点", "数据加载", "内核启动间隙"):
         assert word in ignored.value
 
 
