@@ -102,30 +102,65 @@ def _steps(shape: ModelShape, lay: Layout, rec: str, st: StepTime, system: Syste
     return out
 
 
+#: What each part of the step is called, and what to change when it is large (en, zh).
+_PARTS = {
+    "bubble": (("bubble", "pipeline bubble"), ("流水线气泡", "流水线气泡")),
+    "tp_comm": (("TP communication",), ("张量并行（TP）通信",)),
+    "dp_comm": (("DP communication",), ("数据并行（DP）通信",)),
+    "cp_comm": (("CP communication",), ("上下文并行（CP）通信",)),
+    "pp_comm": (("PP sends",), ("流水线（PP）点对点发送",)),
+    "nonmatmul": (("non-matmul work",), ("非矩阵乘计算",)),
+}
+_TIPS = {
+    "bubble": ("raise the micro-batches per pipeline (a larger global batch, a smaller "
+               "micro-batch or fewer DP ranks) or the virtual stages, or use fewer stages",
+               "增加每条流水线的微批次数（更大的全局批、更小的微批或更少的 DP 副本）或虚拟阶段数，"
+               "或减少流水线阶段"),
+    "tp_comm": ("lower TP if memory allows, or overlap TP communication",
+                "显存允许时降低 TP，或让 TP 通信与计算重叠"),
+    "dp_comm": ("overlap the gradient reduction with backward, or use fewer DP ranks",
+                "让梯度归约与反向计算重叠，或减少 DP 副本"),
+    "cp_comm": ("lower CP if memory allows", "显存允许时降低 CP"),
+    "pp_comm": ("fewer virtual stages", "减少虚拟阶段"),
+    "nonmatmul": ("fuse element-wise kernels; a larger per-device GEMM",
+                  "融合逐元素算子；让每卡的矩阵乘更大"),
+}
+def _label_zh(label: str) -> str:
+    """A layout label (`TP 8 · PP 8 · DP 16 · micro-batch 4 · ZeRO 1 · recompute none`) in
+    Chinese; degrees and identifiers stay as they are."""
+    for en, zh in (("micro-batch", "微批"), ("recompute none", "不重计算"),
+                   ("recompute selective", "选择性重计算"), ("recompute full", "完全重计算")):
+        label = label.replace(en, zh)
+    return label
+
+
+#: The breakdown's keys in the Chinese summary.
+_BREAKDOWN_ZH = {"compute": "计算", "tp_comm": "TP 通信", "cp_comm": "CP 通信",
+                 "pp_comm": "PP 通信", "dp_comm": "DP 通信", "bubble": "气泡",
+                 "optimizer": "优化器"}
+
+
 def _advice(lay: Layout, rec: str, st: StepTime, language: str) -> list[str]:
-    parts = {"bubble": st.bubble, "TP communication": st.tp_comm, "DP communication": st.dp_comm,
-             "CP communication": st.cp_comm, "PP sends": st.pp_comm,
-             "non-matmul work": st.nonmatmul}
-    tips = {
-        "bubble": "raise the micro-batches per pipeline (a larger global batch, a smaller "
-                  "micro-batch or fewer DP ranks) or the virtual stages, or use fewer stages",
-        "TP communication": "lower TP if memory allows, or overlap TP communication",
-        "DP communication": "overlap the gradient reduction with backward, or use fewer DP ranks",
-        "CP communication": "lower CP if memory allows",
-        "PP sends": "fewer virtual stages",
-        "non-matmul work": "fuse element-wise kernels; a larger per-device GEMM",
-    }
+    zh = language == "zh"
+    parts = {"bubble": st.bubble, "tp_comm": st.tp_comm, "dp_comm": st.dp_comm,
+             "cp_comm": st.cp_comm, "pp_comm": st.pp_comm, "nonmatmul": st.nonmatmul}
     out = []
-    for name, sec in sorted(parts.items(), key=lambda kv: -kv[1]):
+    for key, sec in sorted(parts.items(), key=lambda kv: -kv[1]):
         share = sec / st.seconds
         if share >= 0.05:
-            out.append(f"{name}: {share:.0%} of the step; {tips[name]}" if language == "en"
-                       else f"{name}：占步长 {share:.0%}；{tips[name]}")
+            name = _PARTS[key][1 if zh else 0][0]
+            tip = _TIPS[key][1 if zh else 0]
+            out.append(f"{name}：占每步 {share:.0%}；{tip}" if zh
+                       else f"{name}: {share:.0%} of the step; {tip}")
     if st.gemm_fraction < 0.6:
-        out.append(f"GEMMs run at {st.gemm_fraction:.0%} of peak (small per-device matrices): "
+        out.append(f"矩阵乘只跑到峰值的 {st.gemm_fraction:.0%}（每卡矩阵太小）：降低 TP 或增大微批"
+                   if zh else
+                   f"GEMMs run at {st.gemm_fraction:.0%} of peak (small per-device matrices): "
                    "lower TP or raise the micro-batch")
     if rec == "full":
-        out.append("full recomputation adds a forward pass (~33%); selective recomputation "
+        out.append("完全重计算多跑一遍前向（约 33%）；显存允许时，选择性重计算"
+                   "（Korthikanti et al. 2022）只多 2–7%" if zh else
+                   "full recomputation adds a forward pass (~33%); selective recomputation "
                    "(Korthikanti et al. 2022) costs 2–7% where memory allows")
     return out
 
@@ -182,8 +217,13 @@ def explain_plan(args: PlanClusterTrainingInput, shape: ModelShape, tokens: floa
     advice = _advice(lay, best.recompute, st, args.language)
     if searched and len(found.ranked) > 1:
         second = found.ranked[1]
-        advice.insert(0, f"best of {found.tried - sum(found.rejected.values())} valid layouts: "
-                      f"{(second.time.seconds / st.seconds - 1):.1%} faster than the next "
+        valid = found.tried - sum(found.rejected.values())
+        lead = second.time.seconds / st.seconds - 1
+        advice.insert(0, f"{valid} 种可行布局中最快：比第二名快 {lead:.1%}"
+                      f"（{_label_zh(second.layout.label())} · "
+                      f"{_label_zh('recompute ' + second.recompute)}）"
+                      if args.language == "zh" else
+                      f"best of {valid} valid layouts: {lead:.1%} faster than the next "
                       f"({second.layout.label()} · recompute {second.recompute})")
     result = ClusterPlan(
         hardware=hw.id, system=system.id, count=args.count, precision=peak_obj.precision,
@@ -208,12 +248,14 @@ def _summary(r: ClusterPlan) -> str:
     b = r.breakdown_seconds
     parts = ", ".join(f"{k} {format_number(v, 3)} s" for k, v in b.items() if v > 0)
     if r.language == "zh":
-        head = (f"**{r.count} × {r.hardware}（{r.system}）**：{lay.label}\n\n"
+        parts = "，".join(f"{_BREAKDOWN_ZH.get(k, k)} {format_number(v, 3)} 秒"
+                         for k, v in b.items() if v > 0)
+        head = (f"**{r.count} × {r.hardware}（{r.system}）**：{_label_zh(lay.label)}\n\n"
                 f"每步 {format_number(r.step_seconds, 3)} 秒（{parts}）；"
                 f"每卡 {format_number(r.hardware_tflops_per_device, 3)} TFLOP/s（含重算），"
-                f"MFU {r.mfu:.1%}；{format_number(r.tokens_per_s, 3)} tokens/s。")
+                f"MFU {r.mfu:.1%}；每秒 {format_number(r.tokens_per_s, 3)} 个词元。")
         if r.days is not None:
-            head += (f"\n\n训练 {format_number(r.tokens or 0, 3)} tokens 需 "
+            head += (f"\n\n训练 {format_number(r.tokens or 0, 3)} 个词元需 "
                      f"{format_number(r.days, 3)} 天。")
     else:
         head = (f"**{r.count} × {r.hardware} ({r.system})**: {lay.label}\n\n"

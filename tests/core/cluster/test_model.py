@@ -240,3 +240,21 @@ def test_a_count_with_no_split_says_which_counts_work():
     with pytest.raises(InvalidInputError, match="multiple of 8 or a power of two"):
         plan_cluster_training(model="gpt-3-175b", count=3**7, system="dgx-a100",
                               global_batch=1024)
+
+
+def test_the_chinese_summary_and_advice_are_in_chinese():
+    import re
+
+    import flopcast
+
+    plan = flopcast.plan_cluster_training(model="gpt-3-175b", count=1024, system="dgx-a100",
+                                          global_batch=1536, language="zh")
+    text = plan.summary
+    for identifier in (plan.hardware, plan.system):  # catalog ids stay as they are
+        text = text.replace(identifier, "")
+    assert not re.search(r"\b[a-z]{3,}[ -][a-z]{3,}\b", text), text  # no English phrase left
+    assert "种可行布局中最快" in plan.summary and "微批" in plan.summary
+    assert "每步" in plan.summary and "个词元" in plan.summary
+    english = flopcast.plan_cluster_training(model="gpt-3-175b", count=1024, system="dgx-a100",
+                                             global_batch=1536)
+    assert "best of" in english.summary and "micro-batch" in english.summary
