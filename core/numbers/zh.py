@@ -160,6 +160,21 @@ SCENARIO_NAMES = {"low": "低", "typical": "典型", "high": "高"}
 
 #: Words inside assumption values and sources, longest first when applied.
 _SOURCE_WORDS: dict[str, str] = {
+    "the catalog has no dated reference price for ": "目录中没有带日期的参考价格：",
+    "; give price_per_device_hour (USD) for a cost":
+        "；要算费用请给出 price_per_device_hour（美元）",
+    "the vendor publishes no TDP for ": "厂商未公布 TDP：",
+    "; give power_watts (W per device) for energy and CO2":
+        "；要算耗电和碳排放请给出 power_watts（每设备瓦数）",
+    "; the matmuls run in fp16": "；矩阵乘以 fp16 运行",
+    " per hour for 4 GPUs": " 每小时（4 块 GPU）",
+    " per GPU-hour as quoted in ": " 每 GPU 小时，转引自 ",
+    "the gpu.blog MI300X page lists Vultr on-demand at the same $1.85/hour":
+        "gpu.blog 的 MI300X 页面列出 Vultr 按需价同为 $1.85/小时",
+    " price per chip-hour": " 每芯片小时价格",
+    " (posted ": "（发布于 ",
+    ", as reported by Neowin": "，据 Neowin 报道",
+    " in api-evangelist/": "，见 api-evangelist/",
     "bf16, the usual mixed-precision training format": "bf16，常用的混合精度训练格式",
     "not given: one device": "未给出：按一台设备",
     "argument overrides preset": "参数覆盖了预设值",

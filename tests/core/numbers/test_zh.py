@@ -104,6 +104,10 @@ _ALLOWED = (
     "Touvron", "Rajbhandari", "Chowdhery", "Shoeybi", "NVLink", "NVSwitch", "ConnectX",
     "HGX", "DGX", "into", "in api-evangelist", "abstract", "paper", "A replication attempt",
     "Erdil", "Barnett", "You", "on-demand cloud pricing", "on-demand instance pricing",
+    "Cloud TPU pricing page", "Cliff Center research note", "INFER forecasting question",
+    "CoreWeave pricing", "Google Cloud", "Vultr", "MI300X rate", "Cloud TPU pricing",
+    "AMD Instinct", "Intel Xeon Platinum", "Google TPU", "Blackwell GPU in GB200",
+    "RunPod GPU pricing", "Trillium GA announcement",
 )
 
 
@@ -138,6 +142,9 @@ def _zh_results() -> list[object]:
         for hw in (None, "h100", "i9-14900k"):
             out.append(flopcast.explain_flops(topic=topic, hardware=hw, **z))
     out.append(flopcast.count_tokens(text="hello world 你好", **z))
+    for entry in flopcast.list_hardware().entries:  # every device's own notes and quotes
+        out.append(flopcast.estimate_training(params="7B", tokens="1T", hardware=entry.id,
+                                              count=8, **z))
     return out
 
 
