@@ -22,6 +22,7 @@ says so):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
 from flopcast.memory.shape import need
@@ -102,7 +103,7 @@ def attention_kv(preset: object | None, given: dict[str, object]) -> dict[str, f
 
 
 def variant_kv_step(
-    shape: dict[str, float | None], context: float, batch: float, kv_b: float, kv_prec: str,
+    shape: Mapping[str, float | None], context: float, batch: float, kv_b: float, kv_prec: str,
     steps: list[Step],
 ) -> float:
     """Bytes of the KV cache of `batch` sequences for a latent or windowed cache (a step)."""
