@@ -12,7 +12,6 @@ catalog stores half of it and says so).
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +19,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from flopcast.numbers.errors import InvalidInputError, quote
+from flopcast.numbers.errors import InvalidInputError, closest_matches, quote
 
 __all__ = [
     "GemmCurve",
@@ -181,7 +180,7 @@ def resolve_system(name: str) -> System:
                 scale_out_latency_s=out.latency_us * 1e-6,
                 scale_up=up, scale_out=out,
             )
-    close = difflib.get_close_matches(name.lower(), list(cat.systems), n=3, cutoff=0.4)
+    close = closest_matches(name, list(cat.systems), cutoff=0.4)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise InvalidInputError(
         "system", f"unknown cluster {quote(name)}; known: {', '.join(cat.systems)}{hint}"

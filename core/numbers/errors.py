@@ -145,11 +145,13 @@ def _digits(value: int) -> int:
     return estimate if n >= 10 ** (estimate - 1) else estimate - 1
 
 
-def closest_matches(given: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    """Return up to `n` candidates closest to `given` (difflib ratio ≥ 0.5), best first."""
+def closest_matches(given: str, candidates: Iterable[str], n: int = 3,
+                    cutoff: float = 0.5) -> list[str]:
+    """Return up to `n` candidates closest to `given` (difflib ratio ≥ `cutoff`), best first;
+    failing that, candidates that contain `given` or that it contains."""
     pool = list(dict.fromkeys(candidates))
     key = given.lower()
-    found = difflib.get_close_matches(key, pool, n=n, cutoff=0.5)
+    found = difflib.get_close_matches(key, pool, n=n, cutoff=cutoff)
     if not found:
         found = [c for c in pool if key and (key in c or c in key)][:n]
     return found

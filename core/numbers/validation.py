@@ -25,15 +25,11 @@ from flopcast.numbers.errors import QUOTE_LIMIT, InvalidInputError, MissingArgum
 from flopcast.numbers.limits import OrText
 from flopcast.numbers.zh import localize
 
-__all__ = ["PATH_ARGUMENTS", "input_error", "signature_stub", "tool_function", "validate_args"]
+__all__ = ["input_error", "signature_stub", "tool_function", "validate_args"]
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
 
-#: Arguments that name a file or folder. A NUL byte cannot be part of a file name (POSIX
-#: forbids it; the OS calls refuse it with a bare ValueError), so it is refused here, once
-#: for every tool, with a message naming the argument.
-PATH_ARGUMENTS = frozenset({"path", "bpe_file"})
 
 
 def _argument_name(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
@@ -83,15 +79,6 @@ def input_error(model: type[BaseModel], error: ValidationError) -> InvalidInputE
     return InvalidInputError(argument, f"{message}, got {quote(first.get('input'))}{hint}")
 
 
-def _check_paths(values: Mapping[str, Any]) -> None:
-    for name in PATH_ARGUMENTS:
-        value = values.get(name)
-        if isinstance(value, str) and "\0" in value:
-            raise InvalidInputError(
-                name, f"contains a NUL byte (\\0), which no file name can hold; got {quote(value)}"
-            )
-
-
 def validate_args(model: type[M], values: Mapping[str, Any]) -> M:
     """Validate `values` (e.g. a function's `locals()`) against `model`.
 
@@ -103,7 +90,6 @@ def validate_args(model: type[M], values: Mapping[str, Any]) -> M:
     """
     fields = model.__pydantic_fields__
     data = {k: v for k, v in values.items() if k in fields}
-    _check_paths(data)
     try:
         return model.model_validate(data)
     except ValidationError as e:
@@ -189,7 +175,6 @@ def tool_function(model: type[M]) -> Callable[[Callable[..., R]], Callable[..., 
                 raise TypeError(f"{function.__name__}() takes keyword arguments only "
                                 f"({len(positional)} positional given)")
             extra = {name: kwargs.pop(name) for name in server if name in kwargs}
-            _check_paths(kwargs)
             try:
                 args = model.model_validate(kwargs)
             except ValidationError as e:

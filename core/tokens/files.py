@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from flopcast.numbers.errors import InvalidInputError
+from flopcast.numbers.errors import InvalidInputError, quote
 
 __all__ = [
     "BINARY_SNIFF_BYTES",
@@ -192,13 +192,13 @@ def resolve_path(
             "the server with --allow-dir FOLDER (or grant the folder as an MCP root), or pass "
             "the text itself as `text`",
         )
-    if "\x00" in given:
-        raise InvalidInputError(argument, "a path cannot contain a NUL character")
+    if "\x00" in given:  # the OS calls refuse it with a bare ValueError: name the argument
+        raise InvalidInputError(
+            argument, f"contains a NUL byte (\\0), which no file name can hold; got {quote(given)}")
     path = Path(given).expanduser()
     roots = granted_roots(allowed_roots)
     if not path.is_absolute() and roots:
         path = roots[0] / path
-    shown_given = given if len(given) <= 200 else f"{given[:200]}… ({len(given):,} characters)"
     if roots is not None:
         # Outside the granted folders, a missing path and an existing one get the same
         # answer, so a caller cannot probe what exists there.
@@ -209,14 +209,14 @@ def resolve_path(
         if where is None or not _inside(where, roots):
             shown = ", ".join(str(r) for r in roots)
             raise InvalidInputError(
-                argument, f"{shown_given!r} is not a file or folder below the folders granted "
+                argument, f"{quote(given)} is not a file or folder below the folders granted "
                 f"({shown}); only those can be read (symlinks and '..' are resolved first)")
     try:
         resolved = path.resolve(strict=True)
     except (OSError, RuntimeError, ValueError) as e:
-        raise InvalidInputError(argument, f"no such file or folder: {shown_given!r}") from e
+        raise InvalidInputError(argument, f"no such file or folder: {quote(given)}") from e
     if roots is not None and not _inside(resolved, roots):  # changed since the check above
-        raise InvalidInputError(argument, f"{shown_given!r} is not a file or folder below the "
+        raise InvalidInputError(argument, f"{quote(given)} is not a file or folder below the "
                                 "folders granted")
     return resolved
 
