@@ -167,12 +167,16 @@ def preset_from_config(
         params=float(a.total_params),
         active_params=float(a.active_params) if a.is_moe else None,
         layers=a.layers, d_model=a.d_model, heads=a.heads, kv_heads=a.kv_heads,
-        head_dim=a.head_dim, d_ff=a.d_ff or a.expert_d_ff, gated_ffn=a.gated_ffn,
+        head_dim=a.head_dim, d_ff=a.expert_d_ff if a.is_moe else a.d_ff, gated_ffn=a.gated_ffn,
         vocab=a.vocab, context=a.context,
         kv_lora_rank=a.kv_lora_rank or None, qk_rope_head_dim=a.qk_rope_head_dim or None,
         sliding_window=a.sliding_window or None, local_layers=a.local_layers,
+        experts=a.experts or None, experts_per_token=a.experts_per_token or None,
+        shared_d_ff=a.shared_d_ff, moe_layers=a.moe_layers if a.is_moe else None,
+        dense_d_ff=(a.d_ff or None) if a.is_moe and a.moe_layers < a.layers else None,
         sources=[source], notes=notes)
 
 
 _CONFIG_FIELDS = frozenset({"params", "active_params", "layers", "d_model", "heads", "kv_heads",
-                            "head_dim", "d_ff", "gated_ffn", "vocab", "context"})
+                            "head_dim", "d_ff", "gated_ffn", "vocab", "context", "experts",
+                            "experts_per_token", "shared_d_ff", "moe_layers", "dense_d_ff"})

@@ -45,6 +45,7 @@ _FIGURE_FIELDS = frozenset(
         "params", "active_params", "tokens", "layers", "d_model", "heads", "kv_heads",
         "head_dim", "d_ff", "gated_ffn", "vocab", "context", "published_flops", "aliases",
         "kv_lora_rank", "qk_rope_head_dim", "sliding_window", "local_layers",
+        "experts", "experts_per_token", "shared_d_ff", "moe_layers", "dense_d_ff",
     }
 )
 
@@ -98,6 +99,21 @@ class ModelPreset(BaseModel):
     )
     local_layers: int = Field(
         default=0, ge=0, description="Layers that attend within `sliding_window` only."
+    )
+    experts: int | None = Field(
+        default=None, gt=0, description="Mixture of experts: routed experts per MoE layer (E)."
+    )
+    experts_per_token: int | None = Field(
+        default=None, gt=0, description="Mixture of experts: routed experts used per token (k)."
+    )
+    shared_d_ff: int = Field(
+        default=0, ge=0, description="Mixture of experts: width of the shared experts together."
+    )
+    moe_layers: int | None = Field(
+        default=None, ge=0, description="Mixture of experts: layers with an MoE feed-forward."
+    )
+    dense_d_ff: int | None = Field(
+        default=None, gt=0, description="Mixture of experts: FFN width of the dense layers."
     )
     sources: list[ModelSource] = Field(min_length=1, description="Documents for the figures.")
     unverified: list[str] = Field(
@@ -305,7 +321,9 @@ class ListModelsResult(Result):
 
 def _entry(p: ModelPreset) -> ModelEntry:
     data = p.model_dump(exclude={"gated_ffn", "kv_lora_rank", "qk_rope_head_dim",
-                                 "sliding_window", "local_layers"})
+                                 "sliding_window", "local_layers", "experts",
+                                 "experts_per_token", "shared_d_ff", "moe_layers",
+                                 "dense_d_ff"})
     return ModelEntry.model_validate(data)
 
 

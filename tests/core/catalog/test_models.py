@@ -210,3 +210,26 @@ def test_list_models_rejects_bad_language() -> None:
     with pytest.raises(InvalidInputError) as e:
         list_models(language="fr")  # type: ignore[arg-type]
     assert e.value.argument == "language"
+
+
+@pytest.mark.parametrize(
+    ("preset_id", "config"),
+    [("deepseek-v3", "deepseek-v3"), ("deepseek-v2", "deepseek-v2"),
+     ("mixtral-8x7b", "mixtral-8x7b"), ("qwen3-30b-a3b", "qwen3-30b-a3b"),
+     ("gpt-oss-120b", "gpt-oss-120b"), ("llama-4-scout", "llama-4-scout"),
+     ("llama-4-maverick", "llama-4-maverick")],
+)
+def test_moe_fields_match_the_released_config(preset_id: str, config: str) -> None:
+    # The config files in tests/data/hf_configs are transcriptions of the released configs;
+    # the preset's expert fields must say the same (read through the config parser).
+    import json
+    from pathlib import Path
+
+    from flopcast.catalog.hf_arch import parse_config
+
+    path = Path(__file__).parents[2] / "data" / "hf_configs" / f"{config}.json"
+    a = parse_config(json.loads(path.read_text()), "model")
+    p = resolve_model(preset_id)
+    assert (p.experts, p.experts_per_token, p.shared_d_ff, p.moe_layers, p.d_ff) == (
+        a.experts, a.experts_per_token, a.shared_d_ff, a.moe_layers, a.expert_d_ff)
+    assert p.dense_d_ff == (a.d_ff or None)
