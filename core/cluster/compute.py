@@ -11,7 +11,23 @@ and g key/value heads of width d_h, feed-forward width F:
     logits (last stage)   2·T·h·V
 
 For GPT-3 shapes (g = a, a·d_h = h, F = 4h) the layer is 24·T·h² + 4·b·s²·h, Narayanan's Eq. 3
-terms. Backward is twice the forward; full recomputation adds one forward, selective
+terms.
+
+A mixture-of-experts layer (Fedus et al. 2022, Switch Transformer §2.1; Jiang et al. 2024,
+Mixtral §2.1; DeepSeek-AI 2024, DeepSeek-V3 §2.1.2) replaces the feed-forward block by E routed
+experts of width F_e, of which each token uses k, shared experts of total width F_s that every
+token uses, and a router (a d×E matrix):
+
+    routed experts        2·T·k·h·F_e · (3 if gated else 2)
+    shared experts        2·T·h·F_s · (3 if gated else 2)
+    router                2·T·h·E
+
+The first layers of some models stay dense (DeepSeek-V2/V3: `moe_layers` < layers); they are
+counted with their own width `dense_d_ff`. Multi-head latent attention is counted as the
+multi-head attention of its query/key width (heads × head_dim), as the rest of this model
+counts it. Each expert multiplies only the tokens routed to it: with EP ranks each holding E/EP
+experts, one expert's GEMM per micro-batch has T·k·EP/E rows, so its achievable fraction of peak
+(`GemmCurve.fraction`) is lower than the dense layers' (balanced routing assumed). Backward is twice the forward; full recomputation adds one forward, selective
 recomputation (Korthikanti et al. 2022, arXiv:2205.05198, §5) only the attention scores.
 
 Time: GEMM FLOPs ÷ (dense peak × achievable fraction), the fraction depending on the size of the
@@ -30,7 +46,15 @@ from dataclasses import dataclass
 
 from flopcast.memory.activations import activation_bytes_per_layer
 
-__all__ = ["LayerFlops", "ModelShape", "layer_flops", "nonmatmul_bytes", "pass_counts"]
+__all__ = [
+    "LayerFlops",
+    "ModelShape",
+    "expert_gemm_flops",
+    "layer_flops",
+    "model_forward_flops",
+    "nonmatmul_bytes",
+    "pass_counts",
+]
 
 
 @dataclass(frozen=True)
@@ -47,17 +71,46 @@ class ModelShape:
     gated: bool
     vocab: int
     seq_len: int
+    experts: int = 0
+    experts_per_token: int = 0
+    shared_d_ff: int = 0
+    moe_layers: int = 0
+    dense_d_ff: int = 0
+
+    @property
+    def is_moe(self) -> bool:
+        """A mixture of experts: `d_ff` is then one routed expert's width."""
+        return self.experts > 0 and self.moe_layers > 0
+
+    @property
+    def ffn_matrices(self) -> int:
+        return 3 if self.gated else 2
+
+    @property
+    def expert_params(self) -> float:
+        """Weights of all routed experts (moe_layers · E · m · h · F_e): what EP shards."""
+        if not self.is_moe:
+            return 0.0
+        return float(self.moe_layers * self.experts * self.ffn_matrices * self.d_model
+                     * self.d_ff)
 
 
 @dataclass(frozen=True)
 class LayerFlops:
-    """Forward FLOPs of one layer (all TP ranks together) for one micro-batch."""
+    """Forward FLOPs of one layer (all TP ranks together) for one micro-batch.
+
+    `dense` is a dense layer (projections + feed-forward); `moe` is the feed-forward of an MoE
+    layer (routed + shared experts + router), of which `routed` runs as per-expert GEMMs.
+    """
 
     dense: float
     attention: float
     attention_counted: float
     logits: float
     largest_gemm: float
+    projections: float = 0.0
+    moe: float = 0.0
+    routed: float = 0.0
 
 
 def layer_flops(shape: ModelShape, micro_batch: int, *, cp: int = 1,
@@ -75,15 +128,59 @@ def layer_flops(shape: ModelShape, micro_batch: int, *, cp: int = 1,
     tokens = micro_batch * s / cp
     qkv = 2.0 * tokens * h * (shape.heads + 2 * shape.kv_heads) * shape.head_dim
     out = 2.0 * tokens * shape.heads * shape.head_dim * h
-    ffn = 2.0 * tokens * h * shape.d_ff * (3 if shape.gated else 2)
+    m = shape.ffn_matrices
+    dense_ff = (shape.dense_d_ff or shape.d_ff) if shape.is_moe else shape.d_ff
+    ffn = 2.0 * tokens * h * dense_ff * m
     scores = 4.0 * tokens * s * shape.heads * shape.head_dim
+    routed = moe = 0.0
+    largest = 2.0 * tokens * h * shape.d_ff
+    if shape.is_moe:
+        routed = 2.0 * tokens * shape.experts_per_token * h * shape.d_ff * m
+        moe = routed + 2.0 * tokens * h * shape.shared_d_ff * m + 2.0 * tokens * h * shape.experts
+        # The largest GEMM outside the experts: a dense or shared FFN matrix or the Q projection.
+        largest = 2.0 * tokens * h * max(dense_ff if shape.moe_layers < shape.layers else 0,
+                                         shape.shared_d_ff, shape.heads * shape.head_dim)
     return LayerFlops(
         dense=qkv + out + ffn,
         attention=scores * (0.5 if causal_skip else 1.0),
         attention_counted=scores,
         logits=2.0 * tokens * h * shape.vocab,
-        largest_gemm=2.0 * tokens * h * shape.d_ff,
+        largest_gemm=largest,
+        projections=qkv + out,
+        moe=moe,
+        routed=routed,
     )
+
+
+def expert_gemm_flops(shape: ModelShape, micro_batch: int, *, cp: int = 1, ep: int = 1) -> float:
+    """FLOPs of one routed expert's largest GEMM (h × F_e) for one micro-batch, all TP ranks
+    together: 2 · (T·k·EP/E) · h · F_e, T = b·s/CP tokens per rank (balanced routing).
+
+    >>> mixtral = ModelShape(46.7e9, 32, 4096, 32, 8, 128, 14336, True, 32000, 4096,
+    ...                      experts=8, experts_per_token=2, moe_layers=32)
+    >>> expert_gemm_flops(mixtral, 1, ep=1) == 2 * (4096 * 2 / 8) * 4096 * 14336
+    True
+    """
+    tokens = micro_batch * shape.seq_len / cp
+    rows = tokens * shape.experts_per_token * ep / shape.experts
+    return 2.0 * rows * shape.d_model * shape.d_ff
+
+
+def model_forward_flops(shape: ModelShape) -> tuple[float, float]:
+    """(forward FLOPs of all layers for one sequence as papers count them (non-causal
+    attention), of which attention scores): dense layers plus MoE layers with their active
+    experts.
+
+    >>> f, a = model_forward_flops(ModelShape(1.7e9, 24, 2304, 24, 24, 96, 9216, False, 51200,
+    ...                                       2048))
+    >>> f == 24 * (24 * 2048 * 2304**2 + 4 * 2048**2 * 2304)
+    True
+    """
+    one = layer_flops(shape, 1)
+    moe_layers = shape.moe_layers if shape.is_moe else 0
+    dense_layers = shape.layers - moe_layers
+    attn = shape.layers * one.attention_counted
+    return (dense_layers * one.dense + moe_layers * (one.projections + one.moe) + attn, attn)
 
 
 def pass_counts(recompute: str) -> tuple[int, int]:

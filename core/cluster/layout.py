@@ -10,7 +10,8 @@ the DP·CP ranks. Rules (each refused with the constraint and the nearest valid 
   the last stages");
 * DP · micro-batch divides the global batch; m = B / (DP · b) micro-batches per pipeline, and the
   interleaved schedule (VP > 1) needs m to be a multiple of PP (Narayanan et al. 2021, §2.2.2);
-* CP divides the sequence; EP divides DP·CP and the experts.
+* CP divides the sequence; EP divides DP·CP and the routed experts, and needs a mixture of
+  experts (Lepikhin et al. 2020, GShard §2.2: experts sharded over the data-parallel ranks).
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ def check_layout(layout: Layout, *, devices: int, heads: int, layers: int, seq_l
                  global_batch: int, experts: int = 0) -> int:
     """Check every divisibility rule; return m, the micro-batches per pipeline per step.
 
+    `experts` is the routed experts per MoE layer (0: a dense model, where EP must be 1).
+
     Raises:
         InvalidInputError: the first rule broken, naming the argument, the constraint and the
             nearest valid values.
@@ -161,6 +164,10 @@ def check_layout(layout: Layout, *, devices: int, heads: int, layers: int, seq_l
             f"{_fmt(sorted({max(lay.pp, m // lay.pp * lay.pp), (m // lay.pp + 1) * lay.pp}))} "
             f"× {per_step} sequences")
     if lay.ep > 1:
+        if not experts:
+            raise InvalidInputError(
+                "expert_parallel", f"{lay.ep} needs a mixture-of-experts model; this model is "
+                "dense (no routed experts): use expert_parallel 1")
         if (lay.dp * lay.cp) % lay.ep:
             raise InvalidInputError(
                 "expert_parallel", f"{lay.ep} does not divide DP × CP = {lay.dp * lay.cp}; "

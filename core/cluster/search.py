@@ -4,8 +4,9 @@ The candidates are the products of the degrees the caller left open: TP over the
 the heads that stay inside one scale-up domain (Narayanan et al. 2021 §3: TP across nodes is
 slow), PP over the divisors of the devices that split the layers (`flopcast.cluster.layout`),
 VP over the splits the layers allow, CP (only for sequences of 32K tokens or more, where
-Llama 3 §3.3.2 uses it), the micro-batch over powers of two, ZeRO stages 1 and 3, and the
-recompute policies. A candidate is rejected when a divisibility rule fails or when its memory
+Llama 3 §3.3.2 uses it), the micro-batch over powers of two, ZeRO stages 1 and 3, EP (mixture of
+experts only) over the powers of two dividing the routed experts and DP·CP, and the recompute
+policies. A candidate is rejected when a divisibility rule fails or when its memory
 per device (`flopcast.memory.states` + `flopcast.memory.activations`, the formulas of
 estimate_memory) exceeds the device's; the rejections are counted by reason. The rest are
 ranked by predicted step time (`flopcast.cluster.step`); with the device count fixed, ranking by
@@ -48,6 +49,7 @@ class Fixed:
     zero_stage: int | None = None
     sequence_parallel: bool | None = None
     recompute: str | None = None
+    ep: int | None = None
 
 
 _NO_FIXED = Fixed()
@@ -60,7 +62,7 @@ _REASONS = {
     "tensor_parallel": "TP does not divide the heads",
     "context_parallel": "CP does not divide the sequence",
     "count": "degrees do not multiply to the device count",
-    "expert_parallel": "EP does not divide DP·CP or the experts",
+    "expert_parallel": "EP does not divide DP·CP or the experts, or the model is dense",
 }
 
 
@@ -84,14 +86,30 @@ def layout_memory_bytes(shape: ModelShape, lay: Layout, recompute: str, *,
                         flash_attention: bool = True) -> float:
     """Bytes per device: ZeRO-sharded states plus activations, as estimate_memory counts them
     (the CP ranks share the ZeRO sharding and each holds s/CP tokens; the interleaved schedule
-    holds (1 + (p−1)/(p·v)) times more activations, Korthikanti et al. 2022 §4.2.3).
+    holds (1 + (p−1)/(p·v)) times more activations, Korthikanti et al. 2022 §4.2.3). A mixture
+    of experts's routed experts are sharded over EP as well; its activations are counted as a
+    dense layer's (Korthikanti's Table 2), which leaves out the k routed copies of each token.
+
+    >>> moe = ModelShape(46.7e9, 32, 4096, 32, 8, 128, 14336, True, 32000, 4096, experts=8,
+    ...                  experts_per_token=2, moe_layers=32)
+    >>> a = layout_memory_bytes(moe, Layout(1, 1, 8, ep=1), "full")
+    >>> b = layout_memory_bytes(moe, Layout(1, 1, 8, ep=8), "full")
+    >>> # ZeRO-1, bf16 + Adam (2 + 2 + 12 bytes): experts E · (4 + 12/8) vs E/8 · (4 + 12)
+    >>> round(a - b) == round(moe.expert_params * (4 + 12 / 8 - 16 / 8))
+    True
     """
     w, g, k = model_state_bytes_per_param(optimizer, "fp32" if precision == "fp32" else "bf16")
-    psi = shape.params / (lay.tp * lay.pp)
-    shard = lay.dp * lay.cp
     z = lay.zero_stage
-    states = psi * (w / (shard if z >= 3 else 1) + g / (shard if z >= 2 else 1)
-                    + k / (shard if z >= 1 else 1))
+
+    def states_of(psi: float, shard: int) -> float:
+        return psi * (w / (shard if z >= 3 else 1) + g / (shard if z >= 2 else 1)
+                      + k / (shard if z >= 1 else 1))
+
+    # Routed experts are split over TP·PP·EP and ZeRO-sharded over the DP·CP/EP ranks that
+    # hold the same experts; the rest over TP·PP and DP·CP.
+    experts = shape.expert_params
+    states = (states_of((shape.params - experts) / (lay.tp * lay.pp), lay.dp * lay.cp)
+              + states_of(experts / (lay.tp * lay.pp * lay.ep), lay.dp * lay.cp // lay.ep))
     per_layer = activation_bytes_per_layer(
         shape.seq_len // lay.cp, lay.micro_batch, shape.d_model, shape.heads,
         tensor_parallel=lay.tp, sequence_parallel=lay.sequence_parallel, recompute=recompute,
@@ -137,11 +155,16 @@ def _layouts(shape: ModelShape, devices: int, global_batch: int, node: int,
                                        if v <= 8 and stage_layers(shape.layers, pp, v)]
                                if pp > 1 else [1])
                 mbs = _options(fx.micro_batch, [b for b in _pow2_upto(16) if per_rank % b == 0])
+                # EP: powers of two dividing the routed experts and DP·CP (1 for dense models).
+                eps = _options(fx.ep, [e for e in _pow2_upto(dp * cp) if shape.is_moe
+                                       and shape.experts % e == 0 and (dp * cp) % e == 0]
+                               or [1])
                 for vp in vps:
                     for b in mbs:
                         for z in zeros:
                             for sp in sps:
-                                yield Layout(tp, pp, dp, cp, vp, 1, b, z, sp and tp > 1)
+                                for ep in eps:
+                                    yield Layout(tp, pp, dp, cp, vp, ep, b, z, sp and tp > 1)
 
 
 def search_layouts(shape: ModelShape, devices: int, system: System, *, global_batch: int,
@@ -158,7 +181,8 @@ def search_layouts(shape: ModelShape, devices: int, system: System, *, global_ba
             result.tried += 1
             try:
                 m = check_layout(lay, devices=devices, heads=shape.heads, layers=shape.layers,
-                                 seq_len=shape.seq_len, global_batch=global_batch)
+                                 seq_len=shape.seq_len, global_batch=global_batch,
+                                 experts=shape.experts if shape.is_moe else 0)
             except InvalidInputError as e:
                 result.rejected[_REASONS.get(e.argument, e.argument)] += 1
                 continue

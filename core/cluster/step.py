@@ -2,6 +2,8 @@
 
     t_step = (m + (p−1)/v) · t_stage  +  (1 − o_dp) · t_DP  +  t_opt
 
+(t_stage includes, for a mixture of experts, the EP all-to-alls of its MoE layers.)
+
 * t_stage: one micro-batch through the fullest pipeline stage: its layers' compute
   (`flopcast.cluster.compute`), their TP and CP communication, the logits on the last stage, and
   the stage-to-stage sends (2·v per micro-batch, b·s·h values, split over the t TP links with
@@ -19,6 +21,19 @@
   DP·CP ranks (2Ψ per rank); ZeRO-3 gathers the weights again for every micro-batch, 3Ψ per
   micro-batch (Rajbhandari et al. 2020, arXiv:1910.02054, §7). A fraction o_dp overlaps the
   backward pass.
+* EP (mixture of experts): per MoE layer and micro-batch, an all-to-all dispatches each token's
+  hidden state to its k experts and another combines the results, in the forward pass and again
+  in the backward pass (Lepikhin et al. 2020, GShard §2.2 and Fig. 3; Rajbhandari et al. 2022,
+  DeepSpeed-MoE §5: two all-to-alls per MoE layer each way), and once more in a recomputed
+  forward: 4 calls, 6 with full recompute. Each rank sends its share of the routed tokens,
+  T·k·h values (T = b·s/CP tokens, split over the TP ranks); (EP−1)/EP of it leaves the rank.
+  EP ranks sit next to TP·CP in the rank order (Megatron-Core's default "tp-cp-ep-dp-pp"), so
+  the group spans TP·CP·EP ranks: scale-up links when that fits in a node, else scale-out
+  (DeepSeek-V3 §3.2.2 limits each token to 4 nodes to cut this traffic; not modelled). Nothing
+  of it is hidden by default (o_EP = 0): DeepSeek-V3's DualPipe overlaps it (§3.2.1), a schedule
+  not modelled here. Experts are split by TP as well (Megatron-Core's
+  expert_tensor_parallel_size defaults to the TP size); their gradients are all-reduced over
+  the DP·CP/EP ranks that hold the same experts.
 * t_opt: Adam's update streams ~28 bytes per parameter of the device's shard (fp32 master,
   momentum and variance read and written, 16-bit gradient read and weight written).
 
@@ -35,10 +50,18 @@ from flopcast.cluster.collectives import (
     Algorithm,
     all_gather_seconds,
     all_reduce_seconds,
+    all_to_all_seconds,
     p2p_seconds,
     reduce_scatter_seconds,
 )
-from flopcast.cluster.compute import ModelShape, layer_flops, nonmatmul_bytes, pass_counts
+from flopcast.cluster.compute import (
+    ModelShape,
+    expert_gemm_flops,
+    layer_flops,
+    model_forward_flops,
+    nonmatmul_bytes,
+    pass_counts,
+)
 from flopcast.cluster.layout import Layout, stage_layers
 from flopcast.cluster.systems import GemmCurve, System
 
@@ -67,6 +90,7 @@ class Overlaps:
     dp: float = DP_OVERLAP
     cp: float = 0.0
     pp: float = 0.0
+    ep: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -81,6 +105,7 @@ class StepTime:
     cp_comm: float
     pp_comm: float
     dp_comm: float
+    ep_comm: float
     bubble: float
     optimizer: float
     microbatches: int
@@ -94,6 +119,11 @@ class StepTime:
     tp_bandwidth: float
     dp_bandwidth: float
     dp_total: float
+    moe_stage_layers: int = 0
+    expert_gemm_fraction: float = 0.0
+    ep_bandwidth: float = 0.0
+    ep_layer_seconds: float = 0.0
+    expert_dp_total: float = 0.0
 
     def tokens_per_s_per_device(self) -> float:
         return self.tokens / self.seconds / self.devices
@@ -167,6 +197,19 @@ def step_time(
     frac = curve.fraction(fl.largest_gemm / t)
     rate = peak_flops_per_s * frac
     gemm = (dense_passes * fl.dense + attn_passes * fl.attention) / t / rate
+    gemm_moe = efrac = ep_layer = 0.0
+    ep_bw = 0.0
+    if shape.is_moe:
+        efrac = curve.fraction(expert_gemm_flops(shape, b, cp=cp, ep=lay.ep) / t)
+        gemm_moe = ((dense_passes * (fl.projections + fl.moe - fl.routed)
+                     + attn_passes * fl.attention) / t / rate
+                    + dense_passes * fl.routed / t / (peak_flops_per_s * efrac))
+        ep_bw, ep_lat = _bw(t * cp * lay.ep, system)
+        a2a_bytes = b * shape.seq_len / cp * shape.experts_per_token * shape.d_model \
+            * value_bytes / t
+        ep_calls = 6 if recompute == "full" else 4
+        ep_layer = ep_calls * all_to_all_seconds(a2a_bytes, lay.ep, ep_bw, ep_lat) \
+            * (1.0 - overlaps.ep)
     elem_passes = 4 if recompute == "full" else 3
     elem = elem_passes * nonmatmul_bytes(
         shape, b, tp=t, cp=cp, sequence_parallel=lay.sequence_parallel,
@@ -191,34 +234,48 @@ def step_time(
     if p > 1:
         ppc = 2 * v * p2p_seconds(tokens_mb * shape.d_model * value_bytes / t, pp_bw, pp_lat)
         ppc *= 1.0 - overlaps.pp
-    stage = n_stage * (gemm + elem + tp + cpc) + logits + ppc
+    # The fullest stage holds its share of the MoE layers, rounded up.
+    n_moe = min(n_stage, -(-n_stage * shape.moe_layers // shape.layers)) if shape.is_moe else 0
+    n_dense = n_stage - n_moe
+    stage = (n_dense * (gemm + elem + tp + cpc) + n_moe * (gemm_moe + elem + tp + cpc + ep_layer)
+             + logits + ppc)
     m = microbatches
     bubble = (p - 1) / v * stage
 
-    psi_dev = shape.params / (t * p)
+    # Dense weights are replicated over the DP·CP ranks; routed experts over DP·CP/EP ranks.
+    expert_dev = shape.expert_params / (t * p * lay.ep)
+    psi_dev = (shape.params - shape.expert_params) / (t * p)
     dp_group = d * cp
     dp_total, dp_bw = dp_reduce_seconds(psi_dev * value_bytes, dp_group, t * cp * p, system,
                                         algorithm)
+    edp_total = 0.0
+    if expert_dev:
+        edp_total, _ = dp_reduce_seconds(expert_dev * value_bytes, dp_group // lay.ep,
+                                         t * cp * lay.ep, system, algorithm)
     if lay.zero_stage >= 3:
         # ZeRO-3 gathers the weights in every micro-batch's forward and backward pass and
         # reduce-scatters its gradients: 3 × (d−1)/d × Ψ per micro-batch (ZeRO §7, 3Ψ).
         dp_total *= 1.5 * microbatches
-    dp = (1.0 - overlaps.dp) * dp_total
-    opt = psi_dev / (dp_group if lay.zero_stage >= 1 else 1) * ADAM_BYTES_PER_PARAM / (
-        hbm_bytes_per_s * curve.hbm_fraction)
+        edp_total *= 1.5 * microbatches
+    dp = (1.0 - overlaps.dp) * (dp_total + edp_total)
+    z1 = lay.zero_stage >= 1
+    opt = (psi_dev / (dp_group if z1 else 1) + expert_dev / (dp_group // lay.ep if z1 else 1)) \
+        * ADAM_BYTES_PER_PARAM / (hbm_bytes_per_s * curve.hbm_fraction)
     seconds = m * stage + bubble + dp + opt
 
-    per_seq_layer = layer_flops(shape, 1)
-    fwd_layers = shape.layers * (per_seq_layer.dense + per_seq_layer.attention_counted)
-    model = global_batch * 3.0 * (fwd_layers + per_seq_layer.logits)
-    extra = {"full": fwd_layers,
-             "selective": shape.layers * per_seq_layer.attention_counted}.get(recompute, 0.0)
+    fwd_layers, attn_counted = model_forward_flops(shape)
+    model = global_batch * 3.0 * (fwd_layers + layer_flops(shape, 1).logits)
+    extra = {"full": fwd_layers, "selective": attn_counted}.get(recompute, 0.0)
     return StepTime(
-        seconds=seconds, compute=m * (n_stage * (gemm + elem) + logits),
-        gemm=m * (n_stage * gemm + logits), nonmatmul=m * n_stage * elem,
+        seconds=seconds,
+        compute=m * (n_dense * (gemm + elem) + n_moe * (gemm_moe + elem) + logits),
+        gemm=m * (n_dense * gemm + n_moe * gemm_moe + logits), nonmatmul=m * n_stage * elem,
         tp_comm=m * n_stage * tp, cp_comm=m * n_stage * cpc, pp_comm=m * ppc, dp_comm=dp,
+        ep_comm=m * n_moe * ep_layer,
         bubble=bubble, optimizer=opt, microbatches=m, stage_layers=n_stage,
         stage_seconds=stage, gemm_fraction=frac, model_flops=model,
         hardware_flops=model + global_batch * extra, tokens=global_batch * shape.seq_len,
-        devices=lay.devices, tp_bandwidth=tp_bw, dp_bandwidth=dp_bw, dp_total=dp_total,
+        devices=lay.devices, tp_bandwidth=tp_bw, dp_bandwidth=dp_bw,
+        dp_total=dp_total + edp_total, moe_stage_layers=n_moe, expert_gemm_fraction=efrac,
+        ep_bandwidth=ep_bw, ep_layer_seconds=ep_layer, expert_dp_total=edp_total,
     )
