@@ -23,9 +23,11 @@ token uses, and a router (a d×E matrix):
     router                2·T·h·E
 
 The first layers of some models stay dense (DeepSeek-V2/V3: `moe_layers` < layers); they are
-counted with their own width `dense_d_ff`. Multi-head latent attention is counted as the
-multi-head attention of its query/key width (heads × head_dim), as the rest of this model
-counts it. Each expert multiplies only the tokens routed to it: with EP ranks each holding E/EP
+counted with their own width `dense_d_ff`. Multi-head latent attention (DeepSeek-V2 §2.1) has
+low-rank projections that heads × head_dim does not describe: its projections are counted as
+2·T·Ψ_attn, Ψ_attn the attention weights per layer that the published active parameters leave
+after the experts, dense FFNs, routers and output head (`attention_params`; the 2·N FLOPs per
+token of the 6·N·D convention the workload tools use); its scores as heads × head_dim. Each expert multiplies only the tokens routed to it: with EP ranks each holding E/EP
 experts, one expert's GEMM per micro-batch has T·k·EP/E rows, so its achievable fraction of peak
 (`GemmCurve.fraction`) is lower than the dense layers' (balanced routing assumed). Backward is twice the forward; full recomputation adds one forward, selective
 recomputation (Korthikanti et al. 2022, arXiv:2205.05198, §5) only the attention scores.
@@ -76,6 +78,7 @@ class ModelShape:
     shared_d_ff: int = 0
     moe_layers: int = 0
     dense_d_ff: int = 0
+    attention_params: float = 0.0
 
     @property
     def is_moe(self) -> bool:
@@ -128,6 +131,8 @@ def layer_flops(shape: ModelShape, micro_batch: int, *, cp: int = 1,
     tokens = micro_batch * s / cp
     qkv = 2.0 * tokens * h * (shape.heads + 2 * shape.kv_heads) * shape.head_dim
     out = 2.0 * tokens * shape.heads * shape.head_dim * h
+    if shape.attention_params:
+        qkv, out = 2.0 * tokens * shape.attention_params, 0.0
     m = shape.ffn_matrices
     dense_ff = (shape.dense_d_ff or shape.d_ff) if shape.is_moe else shape.d_ff
     ffn = 2.0 * tokens * h * dense_ff * m

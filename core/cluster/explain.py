@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flopcast.catalog.hardware import Hardware, Peak
-from flopcast.cluster.compute import ModelShape, layer_flops, nonmatmul_bytes, pass_counts
+from flopcast.cluster.compute import (
+    ModelShape,
+    expert_gemm_flops,
+    layer_flops,
+    nonmatmul_bytes,
+    pass_counts,
+)
 from flopcast.cluster.layout import Layout
 from flopcast.cluster.search import SearchResult
 from flopcast.cluster.step import ADAM_BYTES_PER_PARAM, Overlaps, StepTime
@@ -26,7 +32,7 @@ def layout_row(lay: Layout, rec: str, st: StepTime, mem: float, peak: float) -> 
 
     return LayoutRow(
         tensor_parallel=lay.tp, pipeline_parallel=lay.pp, data_parallel=lay.dp,
-        context_parallel=lay.cp, virtual_stages=lay.vp, micro_batch=lay.micro_batch,
+        context_parallel=lay.cp, expert_parallel=lay.ep, virtual_stages=lay.vp, micro_batch=lay.micro_batch,
         zero_stage=lay.zero_stage, sequence_parallel=lay.sequence_parallel, recompute=rec,
         step_seconds=st.seconds, mfu=st.model_flops_per_s_per_device() / peak,
         memory_gb_per_device=mem / 1e9, label=f"{lay.label()} · recompute {rec}")
@@ -53,6 +59,38 @@ def _steps(shape: ModelShape, lay: Layout, rec: str, st: StepTime, system: Syste
                   (dense_p * fl.dense + attn_p * fl.attention) / t / (peak * st.gemm_fraction),
                   "s"),
     ]
+    if shape.is_moe:
+        e_fl = expert_gemm_flops(shape, b, cp=cp, ep=lay.ep)
+        k_tok = shape.experts_per_token
+        out += [
+            make_step("MoE layer forward FLOPs (active experts + router; Fedus et al. 2022 §2.1)",
+                      "F_moe = 2·T·h·(k·F_e·m + F_s·m + E)",
+                      [("T", b * shape.seq_len / cp, "tokens"), ("h", shape.d_model, ""),
+                       ("k", k_tok, "experts per token"), ("F_e", shape.d_ff, ""),
+                       ("m", shape.ffn_matrices, "matrices"), ("F_s", shape.shared_d_ff, ""),
+                       ("E", shape.experts, "routed experts")], fl.moe, "FLOPs"),
+            make_step("one expert's GEMM per device (T·k·EP/E tokens per expert)",
+                      "F_e,gemm = 2 · (T·k·EP/E) · h · F_e / t",
+                      [("T", b * shape.seq_len / cp, "tokens"), ("k", k_tok, ""),
+                       ("EP", lay.ep, ""), ("E", shape.experts, ""), ("t", t, "")],
+                      e_fl / t, "FLOPs"),
+            make_step("achievable fraction of the expert GEMMs",
+                      "e_x = e_max · F_e,gemm / (F_e,gemm + F_half)",
+                      [("F_e,gemm", e_fl / t, "FLOPs"), ("F_half", curve.half_flops, "FLOPs")],
+                      st.expert_gemm_fraction, ""),
+            make_step("EP all-to-all per MoE layer and micro-batch (dispatch + combine, forward "
+                      "and backward, + forward again with full recompute; GShard §2.2, "
+                      "DeepSpeed-MoE §5)",
+                      "t_EP = n_A2A · ((EP−1)/EP · T·k·h·2 bytes / t / BW_EP + α)",
+                      [("n_A2A", 6 if rec == "full" else 4, "calls"),
+                       ("EP", lay.ep, "ranks"), ("T", b * shape.seq_len / cp, "tokens"),
+                       ("k", k_tok, ""), ("h", shape.d_model, ""), ("t", t, ""),
+                       ("BW_EP", st.ep_bandwidth, "B/s")], st.ep_layer_seconds, "s"),
+            make_step("exposed EP all-to-all per step (no overlap assumed)",
+                      "t_EP,step = m · L_moe,stage · t_EP",
+                      [("m", st.microbatches, "micro-batches"),
+                       ("L_moe,stage", st.moe_stage_layers, "MoE layers")], st.ep_comm, "s"),
+        ]
     elem_p = 4 if rec == "full" else 3
     nb = nonmatmul_bytes(shape, b, tp=t, cp=cp, sequence_parallel=lay.sequence_parallel,
                          flash_attention=flash)
@@ -62,8 +100,10 @@ def _steps(shape: ModelShape, lay: Layout, rec: str, st: StepTime, system: Syste
                          elem_p * nb / (hbm * curve.hbm_fraction), "s"))
     out.append(make_step(
         "time of one micro-batch on the fullest stage",
-        "t_stage = L_stage · (t_gemm + t_elem + t_TP + t_CP) + t_logits + t_p2p",
-        [("L_stage", st.stage_layers, "layers")], st.stage_seconds, "s"))
+        "t_stage = L_stage · (t_gemm + t_elem + t_TP + t_CP) + L_moe,stage · t_EP + t_logits "
+        "+ t_p2p",
+        [("L_stage", st.stage_layers, "layers"),
+         ("L_moe,stage", st.moe_stage_layers, "MoE layers")], st.stage_seconds, "s"))
     out.append(make_step(
         f"pipeline bubble ({_NAR21}, §2.2)", "t_bubble = (p − 1) / v · t_stage",
         [("p", lay.pp, "stages"), ("v", lay.vp, "virtual stages"),
@@ -83,8 +123,8 @@ def _steps(shape: ModelShape, lay: Layout, rec: str, st: StepTime, system: Syste
          ("BW_DP", st.dp_bandwidth, "B/s")], st.dp_comm, "s"))
     out.append(make_step(
         "optimizer step", "t_opt = 28 bytes · Ψ_shard / (BW · f)",
-        [("Ψ_shard", shape.params / (t * lay.pp) / (lay.dp * cp if lay.zero_stage else 1),
-          "params"), ("bytes", ADAM_BYTES_PER_PARAM, "per param")], st.optimizer, "s"))
+        [("Ψ_shard", _optimizer_shard(shape, lay), "params"),
+         ("bytes", ADAM_BYTES_PER_PARAM, "per param")], st.optimizer, "s"))
     out.append(make_step(
         "step time", "t_step = m · t_stage + t_bubble + t_DP + t_opt",
         [("m", st.microbatches, "micro-batches"), ("t_stage", st.stage_seconds, "s"),
@@ -102,6 +142,15 @@ def _steps(shape: ModelShape, lay: Layout, rec: str, st: StepTime, system: Syste
     return out
 
 
+def _optimizer_shard(shape: ModelShape, lay: Layout) -> float:
+    """Parameters whose Adam states one device updates: dense weights over TP·PP (and DP·CP
+    with ZeRO), routed experts over TP·PP·EP (and DP·CP/EP with ZeRO)."""
+    z = lay.zero_stage >= 1
+    experts = shape.expert_params
+    return ((shape.params - experts) / (lay.tp * lay.pp) / (lay.dp * lay.cp if z else 1)
+            + experts / (lay.tp * lay.pp * lay.ep) / (lay.dp * lay.cp // lay.ep if z else 1))
+
+
 #: What each part of the step is called, and what to change when it is large (en, zh).
 _PARTS = {
     "bubble": (("bubble", "pipeline bubble"), ("流水线气泡", "流水线气泡")),
@@ -109,6 +158,7 @@ _PARTS = {
     "dp_comm": (("DP communication",), ("数据并行（DP）通信",)),
     "cp_comm": (("CP communication",), ("上下文并行（CP）通信",)),
     "pp_comm": (("PP sends",), ("流水线（PP）点对点发送",)),
+    "ep_comm": (("EP all-to-all",), ("专家并行（EP）全对全通信",)),
     "nonmatmul": (("non-matmul work",), ("非矩阵乘计算",)),
 }
 _TIPS = {
@@ -122,6 +172,9 @@ _TIPS = {
                 "让梯度归约与反向计算重叠，或减少 DP 副本"),
     "cp_comm": ("lower CP if memory allows", "显存允许时降低 CP"),
     "pp_comm": ("fewer virtual stages", "减少虚拟阶段"),
+    "ep_comm": ("keep the EP group inside a node, or overlap the all-to-all with compute "
+                "(DeepSeek-V3's DualPipe)", "让 EP 组留在一个节点内，或让全对全通信与计算重叠"
+                "（如 DeepSeek-V3 的 DualPipe）"),
     "nonmatmul": ("fuse element-wise kernels; a larger per-device GEMM",
                   "融合逐元素算子；让每卡的矩阵乘更大"),
 }
@@ -136,14 +189,15 @@ def _label_zh(label: str) -> str:
 
 #: The breakdown's keys in the Chinese summary.
 _BREAKDOWN_ZH = {"compute": "计算", "tp_comm": "TP 通信", "cp_comm": "CP 通信",
-                 "pp_comm": "PP 通信", "dp_comm": "DP 通信", "bubble": "气泡",
+                 "pp_comm": "PP 通信", "ep_comm": "EP 通信", "dp_comm": "DP 通信", "bubble": "气泡",
                  "optimizer": "优化器"}
 
 
 def _advice(lay: Layout, rec: str, st: StepTime, language: str) -> list[str]:
     zh = language == "zh"
     parts = {"bubble": st.bubble, "tp_comm": st.tp_comm, "dp_comm": st.dp_comm,
-             "cp_comm": st.cp_comm, "pp_comm": st.pp_comm, "nonmatmul": st.nonmatmul}
+             "cp_comm": st.cp_comm, "pp_comm": st.pp_comm, "ep_comm": st.ep_comm,
+             "nonmatmul": st.nonmatmul}
     out = []
     for key, sec in sorted(parts.items(), key=lambda kv: -kv[1]):
         share = sec / st.seconds
@@ -188,6 +242,15 @@ def explain_plan(args: PlanClusterTrainingInput, shape: ModelShape, tokens: floa
         Assumption(name="TP overlap", value=f"{overlaps.tp:g}",
                    source="Megatron-LM 2021 did not overlap TP communication (NAR21 §3.2)"
                    if args.tp_overlap is None else "given"),
+        *([Assumption(
+            name="mixture of experts",
+            value=f"{shape.experts_per_token} of {shape.experts} routed experts (width "
+            f"{shape.d_ff}) + shared width {shape.shared_d_ff} on {shape.moe_layers} of "
+            f"{shape.layers} layers; balanced routing; experts split by TP and EP; EP "
+            f"all-to-all overlap {overlaps.ep:g}; activations counted as a dense layer's",
+            source="DeepSeek-V3 §3.2 (DualPipe hides the all-to-all; not modelled); "
+            "Megatron-Core expert_tensor_parallel_size defaults to the TP size")]
+          if shape.is_moe else []),
         Assumption(name="attention FLOPs counted",
                    value="non-causal (4·b·s²·h per layer forward) in model/hardware FLOPs",
                    source="Narayanan et al. 2021 Eq. 3; Korthikanti et al. 2022 Eq. 7; "
@@ -212,8 +275,8 @@ def explain_plan(args: PlanClusterTrainingInput, shape: ModelShape, tokens: floa
     ranked = [layout_row(c.layout, c.recompute, c.time, c.memory_bytes, peak)
               for c in found.ranked]
     breakdown = {"compute": st.compute, "tp_comm": st.tp_comm, "cp_comm": st.cp_comm,
-                 "pp_comm": st.pp_comm, "dp_comm": st.dp_comm, "bubble": st.bubble,
-                 "optimizer": st.optimizer}
+                 "pp_comm": st.pp_comm, "ep_comm": st.ep_comm, "dp_comm": st.dp_comm,
+                 "bubble": st.bubble, "optimizer": st.optimizer}
     advice = _advice(lay, best.recompute, st, args.language)
     if searched and len(found.ranked) > 1:
         second = found.ranked[1]

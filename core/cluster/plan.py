@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopcast.catalog.hardware import Hardware, resolve_hardware
+from flopcast.catalog.models import ModelPreset
 from flopcast.cluster.compute import ModelShape
 from flopcast.cluster.layout import Layout, check_degrees, check_layout
 from flopcast.cluster.search import Fixed, search_layouts, smallest_fitting_count
@@ -62,7 +63,7 @@ class PlanClusterTrainingInput(BaseModel):
     model: str | None = Field(default=None, description=(
         "Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face config.json path or text."))
     params: ParamsArg | None = Field(default=None, description=(
-        "Parameters N, e.g. '175B' (MoE: active); overrides the preset."))
+        "Parameters N, e.g. '175B' (MoE: total); overrides the preset."))
     tokens: TokensArg | None = Field(default=None, description=(
         "Training tokens D, e.g. '300B'. Overrides the preset."))
     layers: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description="Layers.")
@@ -104,6 +105,8 @@ class PlanClusterTrainingInput(BaseModel):
                                       description="Data-parallel degree (ZeRO shards over it).")
     context_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE, description=(
         "CP degree; searched."))
+    expert_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE, description=(
+        "EP degree (mixture of experts); searched."))
     virtual_stages: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description=(
         "Interleaved stages per device; searched."))
     micro_batch: int | None = Field(default=None, ge=1, le=MAX_BATCH,
@@ -134,6 +137,7 @@ class LayoutRow(BaseModel):
     pipeline_parallel: int
     data_parallel: int
     context_parallel: int
+    expert_parallel: int = 1
     virtual_stages: int
     micro_batch: int
     zero_stage: int
@@ -158,8 +162,8 @@ class ClusterPlan(Result):
     layout: LayoutRow
     step_seconds: float
     breakdown_seconds: dict[str, float] = Field(description=(
-        "compute (GEMM + non-matmul), tp_comm, cp_comm, pp_comm, dp_comm (exposed), bubble, "
-        "optimizer; they sum to step_seconds."))
+        "compute (GEMM + non-matmul), tp_comm, cp_comm, pp_comm, ep_comm (MoE all-to-all), "
+        "dp_comm (exposed), bubble, optimizer; they sum to step_seconds."))
     gemm_fraction: float = Field(description="Achievable fraction of peak of the layer GEMMs.")
     tokens_per_s: float
     tokens_per_s_per_device: float
@@ -218,12 +222,44 @@ def _shape(args: PlanClusterTrainingInput, assumptions: list[Assumption]
                            + h * d_ff * (3 if gated else 2)) + 2 * vocab * h
         assumptions.append(Assumption(name="params", value=format_number(params),
                                       source="counted from the shape (untied embeddings)"))
+    moe: dict[str, int] = {}
+    if preset is not None and preset.experts and preset.experts_per_token and args.d_ff is None:
+        # A preset's dense first layers stay dense when `layers` is changed.
+        dense = preset.layers - (preset.layers if preset.moe_layers is None else preset.moe_layers)
+        moe = {"experts": preset.experts, "experts_per_token": preset.experts_per_token,
+               "shared_d_ff": preset.shared_d_ff, "moe_layers": max(0, layers - dense),
+               "dense_d_ff": preset.dense_d_ff or 0}
+        if preset.kv_lora_rank is not None and preset.active_params is not None \
+                and args.heads is None and args.d_model is None:
+            moe["attention_params"] = _mla_attention_params(preset)
+            assumptions.append(Assumption(
+                name="latent attention weights per layer",
+                value=format_number(moe["attention_params"]),
+                source="what the published active parameters leave after the active experts, "
+                "dense FFNs, routers and output head (2 FLOPs per weight and token, 6·N·D)"))
     tokens = None
     if args.tokens is not None:
         tokens = parse_quantity(args.tokens, argument="tokens")
     elif preset is not None and preset.tokens is not None:
         tokens = preset.tokens
-    return ModelShape(params, layers, h, a, kv, head_dim, d_ff, gated, vocab, seq), tokens
+    return ModelShape(params, layers, h, a, kv, head_dim, d_ff, gated, vocab, seq, **moe), tokens
+
+
+def _mla_attention_params(preset: ModelPreset) -> float:
+    """Attention weights of one multi-head-latent-attention layer, from the published active
+    parameters: (N_active − FFN active − routers − V·h) / layers.
+
+    DeepSeek-V2 (21B active): (21e9 − 11.89e9) / 60 ≈ 152M, against 149M from its §2.1 shapes.
+    """
+    m = 3 if preset.gated_ffn else 2
+    h = preset.d_model
+    moe_layers = preset.layers if preset.moe_layers is None else preset.moe_layers
+    e_ff = preset.d_ff or 0
+    ffn = (moe_layers * m * h * (e_ff * (preset.experts_per_token or 0) + preset.shared_d_ff)
+           + (preset.layers - moe_layers) * m * h * (preset.dense_d_ff or e_ff))
+    routers = moe_layers * h * (preset.experts or 0)
+    active = preset.active_params or preset.params
+    return max(0.0, (active - ffn - routers - preset.vocab * h) / preset.layers)
 
 
 def _system(args: PlanClusterTrainingInput, assumptions: list[Assumption]
@@ -298,10 +334,24 @@ def plan_cluster_training(args: PlanClusterTrainingInput) -> ClusterPlan:
     fixed = Fixed(tp=args.tensor_parallel, pp=args.pipeline_parallel, dp=args.data_parallel,
                   cp=args.context_parallel, vp=args.virtual_stages, micro_batch=args.micro_batch,
                   zero_stage=args.zero_stage, sequence_parallel=args.sequence_parallel,
-                  recompute=args.recompute)
+                  recompute=args.recompute, ep=args.expert_parallel)
     searched = any(v is None for v in (args.tensor_parallel, args.pipeline_parallel,
                                        args.virtual_stages, args.micro_batch, args.zero_stage,
-                                       args.recompute))
+                                       args.recompute)) or (shape.is_moe
+                                                            and args.expert_parallel is None)
+    if args.expert_parallel is not None and args.expert_parallel > 1:
+        if not shape.is_moe:
+            raise InvalidInputError(
+                "expert_parallel", f"{args.expert_parallel} needs a mixture-of-experts model; "
+                "this model is dense (no routed experts): use expert_parallel 1")
+        if shape.experts % args.expert_parallel or args.count % args.expert_parallel:
+            ok = [e for e in range(1, shape.experts + 1)
+                  if shape.experts % e == 0 and args.count % e == 0]
+            near = sorted(ok, key=lambda e: (abs(e - args.expert_parallel), e))[:2]
+            raise InvalidInputError(
+                "expert_parallel", f"{args.expert_parallel} must divide both the "
+                f"{shape.experts} routed experts and the {args.count} devices; nearest valid: "
+                + " or ".join(str(e) for e in near))
     check_degrees(devices=args.count, heads=shape.heads, layers=shape.layers,
                   seq_len=shape.seq_len, tp=args.tensor_parallel, pp=args.pipeline_parallel,
                   cp=args.context_parallel, vp=args.virtual_stages)
@@ -309,9 +359,11 @@ def plan_cluster_training(args: PlanClusterTrainingInput) -> ClusterPlan:
     if tp is not None and pp is not None:
         cp = args.context_parallel or 1
         dp = args.data_parallel or max(1, args.count // (tp * pp * cp))
-        check_layout(Layout(tp, pp, dp, cp, args.virtual_stages or 1, 1, args.micro_batch or 1),
+        check_layout(Layout(tp, pp, dp, cp, args.virtual_stages or 1, args.expert_parallel or 1,
+                            args.micro_batch or 1),
                      devices=args.count, heads=shape.heads, layers=shape.layers,
-                     seq_len=shape.seq_len, global_batch=batch)
+                     seq_len=shape.seq_len, global_batch=batch,
+                     experts=shape.experts if shape.is_moe else 0)
     memory = hw.memory_gb * 1e9
     found = search_layouts(shape, args.count, system, global_batch=batch,
                            peak_flops_per_s=peak,

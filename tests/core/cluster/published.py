@@ -147,6 +147,60 @@ RUNS: list[Run] = [
     )
 ]
 
+DSV3 = ("DeepSeek-AI 2024, DeepSeek-V3 Technical Report, arXiv:2412.19437, §3.1-3.2 (2,048 H800, "
+        "PP 16, EP 64 over 8 nodes, ZeRO-1, no TP, FP8), §3.3 and §4.2 (batch 15,360 × 4K), "
+        "§5.1 / Table 1 (180K H800 GPU-hours per trillion tokens)")
+DSV2 = ("DeepSeek-AI 2024, DeepSeek-V2, arXiv:2405.04434, §3.1.2 (batch 9,216 × 4K), §3.1.3 "
+        "(PP 16, EP 8, ZeRO-1, no TP; 172.8K H800 GPU-hours per trillion tokens)")
+MB25 = "NVIDIA Megatron-Bridge performance summary, DGX-H100 (NeMo 25.11)"
+MB2509 = "NVIDIA Megatron-Bridge performance summary, DGX-H100 (NeMo 25.09)"
+#: DeepSeek-V3 trains 61 layers and one multi-token-prediction module, a full transformer block
+#: (§2.2): 62 blocks, split over 16 stages with one fewer on the first and last (its embedding
+#: and output heads), as the layout rules allow.
+_DSV3 = {"model": "deepseek-v3", "layers": 62}
+
+RUNS += [
+    Run("DeepSeek-V3, 2048 H800", "MoE (H800, H100)", DSV3, 1e12 / (180e3 * 3600),
+        "180K GPU-hours per trillion tokens", {
+            **_DSV3, "system": "hgx-h800", "precision": "fp8", "count": 2048,
+            "tensor_parallel": 1, "pipeline_parallel": 16, "expert_parallel": 64,
+            "global_batch": 15360, "zero_stage": 1},
+        ("micro-batch", "virtual stages", "recompute (partial in §3.2.3)"),
+        note="DualPipe overlaps the all-to-all (§3.2.1); the model exposes all of it",
+        extra={"active_params": 37e9}),
+    Run("DeepSeek-V2, H800", "MoE (H800, H100)", DSV2, 1e12 / (172.8e3 * 3600),
+        "172.8K GPU-hours per trillion tokens", {
+            "model": "deepseek-v2", "system": "hgx-h800", "precision": "bf16", "count": 1024,
+            "tensor_parallel": 1, "expert_parallel": 8, "global_batch": 9216, "zero_stage": 1},
+        ("GPU count (1,024 assumed)", "PP (16 does not split 60 layers evenly)", "micro-batch",
+         "recompute"), extra={"active_params": 21e9}),
+    Run("Megatron-Bridge DeepSeek-V3, 1024 H100", "MoE (H800, H100)", MB2509, 1297,
+        "1297 tokens/s/GPU", {
+            **_DSV3, "system": "dgx-h100", "precision": "fp8", "count": 1024,
+            "tensor_parallel": 2, "pipeline_parallel": 8, "virtual_stages": 4,
+            "expert_parallel": 64, "data_parallel": 64, "micro_batch": 1,
+            "global_batch": 8192},
+        ("recompute", "ZeRO stage", "MTP module (counted)"), extra={"active_params": 37e9}),
+    Run("Megatron-Bridge gpt-oss-120b, 64 H100", "MoE (H800, H100)", MB25, 5630,
+        "5630 tokens/s/GPU", {
+            "model": "gpt-oss-120b", "seq_len": 4096, "system": "dgx-h100", "precision": "bf16",
+            "count": 64, "tensor_parallel": 1, "pipeline_parallel": 4, "virtual_stages": 1,
+            "expert_parallel": 8, "data_parallel": 16, "micro_batch": 4, "global_batch": 512},
+        ("recompute", "ZeRO stage"), extra={"active_params": 5.13e9}),
+    Run("Megatron-Bridge Qwen3-30B-A3B, 16 H100 (25.11)", "MoE (H800, H100)", MB25, 5275,
+        "5275 tokens/s/GPU", {
+            "model": "qwen3-30b-a3b", "seq_len": 4096, "system": "dgx-h100", "precision": "fp8",
+            "count": 16, "tensor_parallel": 1, "pipeline_parallel": 2, "virtual_stages": 24,
+            "expert_parallel": 8, "data_parallel": 8, "micro_batch": 2, "global_batch": 512},
+        ("recompute", "ZeRO stage"), extra={"active_params": 3.3e9}),
+    Run("Megatron-Bridge Qwen3-30B-A3B, 16 H100 (25.09)", "MoE (H800, H100)", MB2509, 10494,
+        "10494 tokens/s/GPU", {
+            "model": "qwen3-30b-a3b", "seq_len": 4096, "system": "dgx-h100", "precision": "fp8",
+            "count": 16, "tensor_parallel": 1, "pipeline_parallel": 2, "virtual_stages": 24,
+            "expert_parallel": 8, "data_parallel": 8, "micro_batch": 2, "global_batch": 512},
+        ("recompute", "ZeRO stage"), extra={"active_params": 3.3e9}),
+]
+
 #: Peak used by the flat 40% default for each run's precision (estimate_training's default
 #: MFU is of the BF16 peak; FP16 on A100 is the same 312 TFLOP/s).
 FLAT_MFU = 0.40
@@ -158,7 +212,8 @@ def flat_default_tokens_per_s(run: Run) -> float:
     from flopcast.cluster.systems import resolve_system
 
     hw, _ = resolve_hardware(resolve_system(run.kwargs["system"]).hardware)
-    return FLAT_MFU * hw.peak("bf16").flops_per_s / (6 * run.kwargs["params"])
+    n = run.extra.get("active_params", run.kwargs.get("params"))
+    return FLAT_MFU * hw.peak("bf16").flops_per_s / (6 * n)
 
 
 def predict(run: Run) -> float:
