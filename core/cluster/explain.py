@@ -244,9 +244,9 @@ def explain_plan(args: PlanClusterTrainingInput, shape: ModelShape, tokens: floa
                    if args.tp_overlap is None else "given"),
         *([Assumption(
             name="mixture of experts",
-            value=f"{shape.experts_per_token} of {shape.experts} routed experts (width "
-            f"{shape.d_ff}) + shared width {shape.shared_d_ff} on {shape.moe_layers} of "
-            f"{shape.layers} layers; balanced routing; experts split by TP and EP; EP "
+            value=f"k = {shape.experts_per_token}, E = {shape.experts} routed experts (width "
+            f"{shape.d_ff}), shared width {shape.shared_d_ff}, MoE layers {shape.moe_layers}/"
+            f"{shape.layers}; balanced routing; experts split by TP and EP; EP "
             f"all-to-all overlap {overlaps.ep:g}; activations counted as a dense layer's",
             source="DeepSeek-V3 §3.2 (DualPipe hides the all-to-all; not modelled); "
             "Megatron-Core expert_tensor_parallel_size defaults to the TP size")]

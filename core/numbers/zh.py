@@ -121,6 +121,17 @@ STEP_NAMES: dict[str, str] = {
         "完全重计算时 6 次）",
     "DP gradient reduction, exposed (Rajbhandari et al. 2020 §7: 2Ψ, 3Ψ with ZeRO-3)":
         "数据并行 DP 梯度归约中未被掩盖的部分（Rajbhandari et al. 2020 §7：2Ψ，ZeRO-3 时 3Ψ）",
+    "MoE layer forward FLOPs (active experts + router; Fedus et al. 2022 §2.1)":
+        "MoE 层前向 FLOPs（激活的专家 + 路由器；Fedus et al. 2022 §2.1）",
+    "one expert's GEMM per device (T·k·EP/E tokens per expert)":
+        "每设备单个专家的 GEMM（每个专家 T·k·EP/E 个词元）",
+    "achievable fraction of the expert GEMMs": "专家 GEMM 可达到的峰值比例",
+    "EP all-to-all per MoE layer and micro-batch (dispatch + combine, forward and backward, "
+    "+ forward again with full recompute; GShard §2.2, DeepSpeed-MoE §5)":
+        "每个 MoE 层、每个微批次的专家并行 EP 全对全通信（分发 + 合并，前向与反向各一次，"
+        "完全重计算时再加一次前向；GShard §2.2，DeepSpeed-MoE §5）",
+    "exposed EP all-to-all per step (no overlap assumed)":
+        "每步未被掩盖的 EP 全对全通信（假设不重叠）",
     "attention share of GPT-3 training FLOPs": "注意力在 GPT-3 训练 FLOPs 中的占比",
     "PaLM 540B MFU (6·N, attention left out)": "PaLM 540B 的 MFU（6·N，不计注意力）",
     "Megatron-LM 1T: MFU from its HFU (full recompute, 6ND vs 8ND)":
@@ -338,6 +349,21 @@ _SOURCE_WORDS: dict[str, str] = {
     "d_ff = 4h, multi-head, 2-matrix FFN": "d_ff = 4h，多头注意力，两矩阵 FFN",
     "not an official encoding's data": "不是官方编码的数据",
     " and §": " 及 §",
+    # plan_cluster_training, mixture of experts
+    " routed experts (width ": " 个路由专家（宽度 ",
+    "), shared width ": "），共享专家宽度 ",
+    ", MoE layers ": "，MoE 层 ",
+    "; balanced routing; experts split by TP and EP; EP all-to-all overlap ":
+        "；路由均衡；专家按 TP 和 EP 切分；EP 全对全通信重叠比例 ",
+    "; activations counted as a dense layer's": "；激活按稠密层计",
+    " (DualPipe hides the all-to-all; not modelled); Megatron-Core "
+    "expert_tensor_parallel_size defaults to the TP size":
+        "（DualPipe 掩盖全对全通信；未建模）；Megatron-Core 的 expert_tensor_parallel_size "
+        "默认等于 TP 大小",
+    "what the published active parameters leave after the active experts, dense FFNs, routers "
+    "and output head (2 FLOPs per weight and token, 6·N·D)":
+        "公布的激活参数减去激活的专家、稠密 FFN、路由器和输出头后剩下的部分"
+        "（每个权重每个词元 2 FLOPs，6·N·D）",
 }
 _SOURCE_ORDER = sorted(_SOURCE_WORDS, key=len, reverse=True)
 
@@ -516,6 +542,7 @@ FIELD_MEANINGS: dict[str, str] = {
     "tp_comm": "张量并行通信",
     "cp_comm": "上下文并行通信",
     "pp_comm": "流水线并行通信",
+    "ep_comm": "专家并行全对全通信（MoE）",
     "dp_comm": "数据并行通信（未被掩盖部分）",
     "bubble": "流水线气泡",
     "optimizer": "优化器步",
@@ -535,6 +562,7 @@ FIELD_MEANINGS: dict[str, str] = {
     "pipeline_parallel": "流水线并行度",
     "data_parallel": "数据并行度",
     "context_parallel": "上下文并行度",
+    "expert_parallel": "专家并行度（MoE）",
     "virtual_stages": "每设备虚拟流水段",
     "micro_batch": "微批大小",
     "zero_stage": "ZeRO 阶段",

@@ -133,6 +133,9 @@ def _zh_results() -> list[object]:
             out.append(flopcast.estimate_training(model="llama-2-7b", method=method,
                                                   recompute=recompute, hardware="h100",
                                                   count=8, **z))
+    for m in ("mixtral-8x7b", "deepseek-v3"):  # mixture of experts: EP all-to-all steps
+        out.append(flopcast.plan_cluster_training(model=m, count=2048, system="dgx-h100",
+                                                  global_batch=2048, **z))
     out.append(flopcast.estimate_memory(params="7B", **z))
     out.append(flopcast.count_tokens(text="x", encoding="cl100k_base", **z))
     out.append(flopcast.plan_compute_optimal(flops=1e24, **z))
