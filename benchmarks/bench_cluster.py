@@ -4,7 +4,8 @@ Run:  .venv/bin/python benchmarks/bench_cluster.py [--repeat 5] [--llm-analysis 
 
 Cases: the 1T-parameter row of Narayanan et al. 2021 Table 1 (128 layers, h 25,600, 160 heads,
 batch 3,072) on 3,072 A100 (dgx-a100), and Llama 3 405B (batch 16M tokens = 2,048 × 8K) on
-16,384 H100 (meta-h100-roce). Target: each ≤ 1 s on this machine (median). Also reported: the
+16,384 H100 (meta-h100-roce), and DeepSeek-V3 (batch 15,360 × 4K, EP searched) on 2,048 H800
+(hgx-h800). Target: each ≤ 1 s on this machine (median). Also reported: the
 layouts evaluated per search and the cost per layout evaluated.
 
 With `--llm-analysis PYTHON` (an interpreter of a separate venv with `pip install llm-analysis`,
@@ -32,6 +33,8 @@ CASES = {
     "Llama 3 405B on 16384 H100": dict(
         model="llama-3.1-405b", seq_len=8192, count=16384, system="meta-h100-roce",
         global_batch=2048),
+    "DeepSeek-V3 on 2048 H800": dict(
+        model="deepseek-v3", count=2048, system="hgx-h800", global_batch=15360),
 }
 
 

@@ -524,6 +524,7 @@ def plan_cluster_training(
     pipeline_parallel: int | None = None,
     data_parallel: int | None = None,
     context_parallel: int | None = None,
+    expert_parallel: int | None = None,
     virtual_stages: int | None = None,
     micro_batch: int | None = None,
     zero_stage: int | None = None,
@@ -549,7 +550,7 @@ def plan_cluster_training(
     Arguments (the fields of `PlanClusterTrainingInput`, the same on every front end):
         model (default None): Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face
             config.json path or text.
-        params (default None): Parameters N, e.g. '175B' (MoE: active); overrides the preset.
+        params (default None): Parameters N, e.g. '175B' (MoE: total); overrides the preset.
         tokens (default None): Training tokens D, e.g. '300B'. Overrides the preset.
         layers (default None): Layers.
         d_model (default None): Hidden size.
@@ -574,6 +575,7 @@ def plan_cluster_training(
         pipeline_parallel (default None): PP degree; searched when not given.
         data_parallel (default None): Data-parallel degree (ZeRO shards over it).
         context_parallel (default None): CP degree; searched.
+        expert_parallel (default None): EP degree (mixture of experts); searched.
         virtual_stages (default None): Interleaved stages per device; searched.
         micro_batch (default None): Sequences per micro-batch.
         zero_stage (default None): ZeRO stage 0-3.
