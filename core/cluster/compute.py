@@ -27,10 +27,13 @@ counted with their own width `dense_d_ff`. Multi-head latent attention (DeepSeek
 low-rank projections that heads × head_dim does not describe: its projections are counted as
 2·T·Ψ_attn, Ψ_attn the attention weights per layer that the published active parameters leave
 after the experts, dense FFNs, routers and output head (`attention_params`; the 2·N FLOPs per
-token of the 6·N·D convention the workload tools use); its scores as heads × head_dim. Each expert multiplies only the tokens routed to it: with EP ranks each holding E/EP
-experts, one expert's GEMM per micro-batch has T·k·EP/E rows, so its achievable fraction of peak
-(`GemmCurve.fraction`) is lower than the dense layers' (balanced routing assumed). Backward is twice the forward; full recomputation adds one forward, selective
-recomputation (Korthikanti et al. 2022, arXiv:2205.05198, §5) only the attention scores.
+token of the 6·N·D convention the workload tools use); its scores as heads × head_dim. Each
+expert multiplies only the tokens routed to it: with EP ranks each holding E/EP experts, one
+expert's GEMM per micro-batch has T·k·EP/E rows, so its achievable fraction of peak
+(`GemmCurve.fraction`) is lower than the dense layers' (balanced routing assumed).
+
+Backward is twice the forward; full recomputation adds one forward, selective recomputation
+(Korthikanti et al. 2022, arXiv:2205.05198, §5) only the attention scores.
 
 Time: GEMM FLOPs ÷ (dense peak × achievable fraction), the fraction depending on the size of the
 per-device GEMM (`flopcast.cluster.systems.GemmCurve`: narrow TP splits and small micro-batches

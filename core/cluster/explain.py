@@ -32,7 +32,8 @@ def layout_row(lay: Layout, rec: str, st: StepTime, mem: float, peak: float) -> 
 
     return LayoutRow(
         tensor_parallel=lay.tp, pipeline_parallel=lay.pp, data_parallel=lay.dp,
-        context_parallel=lay.cp, expert_parallel=lay.ep, virtual_stages=lay.vp, micro_batch=lay.micro_batch,
+        context_parallel=lay.cp, expert_parallel=lay.ep, virtual_stages=lay.vp,
+        micro_batch=lay.micro_batch,
         zero_stage=lay.zero_stage, sequence_parallel=lay.sequence_parallel, recompute=rec,
         step_seconds=st.seconds, mfu=st.model_flops_per_s_per_device() / peak,
         memory_gb_per_device=mem / 1e9, label=f"{lay.label()} · recompute {rec}")

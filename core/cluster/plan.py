@@ -12,7 +12,7 @@ as trainers log them (hardware FLOPs, with recomputation) and as model FLOPs, MF
 from __future__ import annotations
 
 import dataclasses
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -222,7 +222,7 @@ def _shape(args: PlanClusterTrainingInput, assumptions: list[Assumption]
                            + h * d_ff * (3 if gated else 2)) + 2 * vocab * h
         assumptions.append(Assumption(name="params", value=format_number(params),
                                       source="counted from the shape (untied embeddings)"))
-    moe: dict[str, int] = {}
+    moe: dict[str, Any] = {}
     if preset is not None and preset.experts and preset.experts_per_token and args.d_ff is None:
         # A preset's dense first layers stay dense when `layers` is changed.
         dense = preset.layers - (preset.layers if preset.moe_layers is None else preset.moe_layers)
@@ -339,17 +339,18 @@ def plan_cluster_training(args: PlanClusterTrainingInput) -> ClusterPlan:
                                        args.virtual_stages, args.micro_batch, args.zero_stage,
                                        args.recompute)) or (shape.is_moe
                                                             and args.expert_parallel is None)
-    if args.expert_parallel is not None and args.expert_parallel > 1:
+    ep = args.expert_parallel
+    if ep is not None and ep > 1:
         if not shape.is_moe:
             raise InvalidInputError(
-                "expert_parallel", f"{args.expert_parallel} needs a mixture-of-experts model; "
+                "expert_parallel", f"{ep} needs a mixture-of-experts model; "
                 "this model is dense (no routed experts): use expert_parallel 1")
-        if shape.experts % args.expert_parallel or args.count % args.expert_parallel:
+        if shape.experts % ep or args.count % ep:
             ok = [e for e in range(1, shape.experts + 1)
                   if shape.experts % e == 0 and args.count % e == 0]
-            near = sorted(ok, key=lambda e: (abs(e - args.expert_parallel), e))[:2]
+            near = sorted(ok, key=lambda e: (abs(e - ep), e))[:2]
             raise InvalidInputError(
-                "expert_parallel", f"{args.expert_parallel} must divide both the "
+                "expert_parallel", f"{ep} must divide both the "
                 f"{shape.experts} routed experts and the {args.count} devices; nearest valid: "
                 + " or ".join(str(e) for e in near))
     check_degrees(devices=args.count, heads=shape.heads, layers=shape.layers,
