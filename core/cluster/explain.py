@@ -116,12 +116,17 @@ def _steps(shape: ModelShape, lay: Layout, rec: str, st: StepTime, system: Syste
         [("m", st.microbatches, "micro-batches"), ("L_stage", st.stage_layers, ""),
          ("n_AR", 6 if rec == "full" else 4, ""), ("t", t, ""),
          ("BW_TP", st.tp_bandwidth, "B/s")], st.tp_comm, "s"))
+    dp_inputs = [("o", 1 - st.dp_comm / st.dp_total if st.dp_total else 0.0, "overlap"),
+                 ("d", lay.dp * lay.cp, "ranks"),
+                 ("Ψ", shape.params - shape.expert_params, "params"),
+                 ("BW_DP", st.dp_bandwidth, "B/s")]
+    dp_formula = "t_DP = (1 − o) · 2(d−1)/d · 2 bytes · Ψ/(t·p) / BW_DP"
+    if shape.is_moe:  # routed experts: their own shards, reduced over the d/EP ranks holding them
+        dp_formula += " + (1 − o) · 2(d_e−1)/d_e · 2 bytes · Ψ_e/(t·p·EP) / BW, d_e = d/EP"
+        dp_inputs += [("Ψ_e", shape.expert_params, "params"), ("EP", lay.ep, "")]
     out.append(make_step(
         "DP gradient reduction, exposed (Rajbhandari et al. 2020 §7: 2Ψ, 3Ψ with ZeRO-3)",
-        "t_DP = (1 − o) · 2(d−1)/d · 2 bytes · Ψ/(t·p) / BW_DP",
-        [("o", 1 - st.dp_comm / st.dp_total if st.dp_total else 0.0, "overlap"),
-         ("d", lay.dp * lay.cp, "ranks"), ("Ψ", shape.params, "params"),
-         ("BW_DP", st.dp_bandwidth, "B/s")], st.dp_comm, "s"))
+        dp_formula, dp_inputs, st.dp_comm, "s"))
     out.append(make_step(
         "optimizer step", "t_opt = 28 bytes · Ψ_shard / (BW · f)",
         [("Ψ_shard", _optimizer_shard(shape, lay), "params"),
