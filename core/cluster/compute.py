@@ -48,15 +48,21 @@ embedding lookup.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from flopcast.memory.activations import activation_bytes_per_layer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from flopcast.catalog.models import ModelPreset
 
 __all__ = [
     "LayerFlops",
     "ModelShape",
     "expert_gemm_flops",
     "layer_flops",
+    "mla_attention_params",
     "model_forward_flops",
+    "moe_fields",
     "nonmatmul_bytes",
     "pass_counts",
 ]
@@ -189,6 +195,41 @@ def model_forward_flops(shape: ModelShape) -> tuple[float, float]:
     dense_layers = shape.layers - moe_layers
     attn = shape.layers * one.attention_counted
     return (dense_layers * one.dense + moe_layers * (one.projections + one.moe) + attn, attn)
+
+
+def mla_attention_params(preset: ModelPreset) -> float:
+    """Attention weights of one multi-head-latent-attention layer, from the published active
+    parameters: (N_active − active FFN weights − routers − V·h (output head)) / layers.
+
+    DeepSeek-V2 (21B active): (21e9 − 11.89e9) / 60 ≈ 152M, against 149M counted from its
+    released shapes (tests/core/cluster/test_moe.py).
+    """
+    m = 3 if preset.gated_ffn else 2
+    h = preset.d_model
+    moe_layers = preset.layers if preset.moe_layers is None else preset.moe_layers
+    e_ff = preset.d_ff or 0
+    ffn = (moe_layers * m * h * (e_ff * (preset.experts_per_token or 0) + preset.shared_d_ff)
+           + (preset.layers - moe_layers) * m * h * (preset.dense_d_ff or e_ff))
+    routers = moe_layers * h * (preset.experts or 0)
+    active = preset.active_params or preset.params
+    return max(0.0, (active - ffn - routers - preset.vocab * h) / preset.layers)
+
+
+def moe_fields(preset: ModelPreset, layers: int, *, mla: bool = True) -> dict[str, Any]:
+    """The mixture-of-experts fields of `ModelShape` for a preset ({} for a dense one), with
+    `layers` of the run: a preset's dense first layers stay dense when `layers` differs.
+    `attention_params` is set for latent attention (MLA) when `mla` (the preset's own width and
+    heads are used)."""
+    if not (preset.experts and preset.experts_per_token):
+        return {}
+    dense = preset.layers - (preset.layers if preset.moe_layers is None else preset.moe_layers)
+    out: dict[str, Any] = {
+        "experts": preset.experts, "experts_per_token": preset.experts_per_token,
+        "shared_d_ff": preset.shared_d_ff, "moe_layers": max(0, layers - dense),
+        "dense_d_ff": preset.dense_d_ff or 0}
+    if mla and preset.kv_lora_rank is not None and preset.active_params is not None:
+        out["attention_params"] = mla_attention_params(preset)
+    return out
 
 
 def pass_counts(recompute: str) -> tuple[int, int]:

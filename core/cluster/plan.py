@@ -17,8 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopcast.catalog.hardware import Hardware, resolve_hardware
-from flopcast.catalog.models import ModelPreset
-from flopcast.cluster.compute import ModelShape
+from flopcast.cluster.compute import ModelShape, moe_fields
 from flopcast.cluster.layout import Layout, check_degrees, check_layout
 from flopcast.cluster.search import Fixed, search_layouts, smallest_fitting_count
 from flopcast.cluster.step import DP_OVERLAP, Overlaps
@@ -217,15 +216,9 @@ def _shape(args: PlanClusterTrainingInput, assumptions: list[Assumption]
         assumptions.append(Assumption(name="params", value=format_number(params),
                                       source="counted from the shape (untied embeddings)"))
     moe: dict[str, Any] = {}
-    if preset is not None and preset.experts and preset.experts_per_token and args.d_ff is None:
-        # A preset's dense first layers stay dense when `layers` is changed.
-        dense = preset.layers - (preset.layers if preset.moe_layers is None else preset.moe_layers)
-        moe = {"experts": preset.experts, "experts_per_token": preset.experts_per_token,
-               "shared_d_ff": preset.shared_d_ff, "moe_layers": max(0, layers - dense),
-               "dense_d_ff": preset.dense_d_ff or 0}
-        if preset.kv_lora_rank is not None and preset.active_params is not None \
-                and args.heads is None and args.d_model is None:
-            moe["attention_params"] = _mla_attention_params(preset)
+    if preset is not None and args.d_ff is None:
+        moe = moe_fields(preset, layers, mla=args.heads is None and args.d_model is None)
+        if "attention_params" in moe:
             assumptions.append(Assumption(
                 name="latent attention weights per layer",
                 value=format_number(moe["attention_params"]),
@@ -237,23 +230,6 @@ def _shape(args: PlanClusterTrainingInput, assumptions: list[Assumption]
     elif preset is not None and preset.tokens is not None:
         tokens = preset.tokens
     return ModelShape(params, layers, h, a, kv, head_dim, d_ff, gated, vocab, seq, **moe), tokens
-
-
-def _mla_attention_params(preset: ModelPreset) -> float:
-    """Attention weights of one multi-head-latent-attention layer, from the published active
-    parameters: (N_active − FFN active − routers − V·h) / layers.
-
-    DeepSeek-V2 (21B active): (21e9 − 11.89e9) / 60 ≈ 152M, against 149M from its §2.1 shapes.
-    """
-    m = 3 if preset.gated_ffn else 2
-    h = preset.d_model
-    moe_layers = preset.layers if preset.moe_layers is None else preset.moe_layers
-    e_ff = preset.d_ff or 0
-    ffn = (moe_layers * m * h * (e_ff * (preset.experts_per_token or 0) + preset.shared_d_ff)
-           + (preset.layers - moe_layers) * m * h * (preset.dense_d_ff or e_ff))
-    routers = moe_layers * h * (preset.experts or 0)
-    active = preset.active_params or preset.params
-    return max(0.0, (active - ffn - routers - preset.vocab * h) / preset.layers)
 
 
 def _system(args: PlanClusterTrainingInput, assumptions: list[Assumption]

@@ -203,3 +203,18 @@ def test_dense_models_search_ep_1_only():
                               global_batch=256, top=5)
     assert all(row.expert_parallel == 1 for row in r.ranked)
     assert r.breakdown_seconds["ep_comm"] == 0.0
+
+
+def test_latent_attention_weights_from_active_params_match_the_released_shapes():
+    from flopcast.catalog.models import resolve_model
+    from flopcast.cluster.compute import mla_attention_params
+
+    # DeepSeek-V2 (config: hidden 5120, 128 heads, q_lora_rank 1536, kv_lora_rank 512,
+    # qk_nope 128 + rope 64, v 128): Q 5120·1536 + 1536·128·192, KV 5120·(512 + 64)
+    # + 512·128·(128 + 128), output 128·128·5120 = 149,225,472 weights per layer.
+    by_hand = 5120 * 1536 + 1536 * 128 * 192 + 5120 * 576 + 512 * 128 * 256 + 128 * 128 * 5120
+    assert by_hand == 149_225_472
+    assert mla_attention_params(resolve_model("deepseek-v2")) == pytest.approx(by_hand, rel=0.03)
+    # DeepSeek-V3, same attention at hidden 7168: 187,105,280; its active 37B is rounded
+    v3 = 7168 * 1536 + 1536 * 128 * 192 + 7168 * 576 + 512 * 128 * 256 + 128 * 128 * 7168
+    assert mla_attention_params(resolve_model("deepseek-v3")) == pytest.approx(v3, rel=0.05)

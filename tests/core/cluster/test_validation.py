@@ -13,3 +13,12 @@ def test_validation_errors_stay_where_the_readme_says():
     assert mean < sum(abs(e) for e in flat.values()) / len(flat)
     korthikanti = [abs(e) for k, e in errs.items() if k.startswith("K")]
     assert max(korthikanti) < 0.20
+
+
+def test_moe_runs_beat_the_flat_default_and_stay_where_the_readme_says():
+    moe = [r for r in RUNS if r.group.startswith("MoE")]
+    assert len(moe) >= 5
+    model = [abs(predict(r) / r.tokens_per_s_per_device - 1) for r in moe]
+    flat = [abs(flat_default_tokens_per_s(r) / r.tokens_per_s_per_device - 1) for r in moe]
+    assert sum(model) / len(model) < 0.35
+    assert sum(model) / len(model) < sum(flat) / len(flat)
