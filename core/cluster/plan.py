@@ -24,17 +24,17 @@ from flopcast.cluster.step import DP_OVERLAP, Overlaps
 from flopcast.cluster.systems import System, default_system_for, gemm_curve, resolve_system
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
+    MAX_BATCH,
+    MAX_CONTEXT,
+    MAX_COUNT,
+    MAX_HEADS,
+    MAX_LAYERS,
     MAX_PRICE_PER_DEVICE_HOUR,
-    BatchArg,
+    MAX_VOCAB,
+    MAX_WIDTH,
     BatchTokensArg,
-    ContextArg,
-    CountArg,
-    HeadsArg,
-    LayersArg,
     ParamsArg,
     TokensArg,
-    VocabArg,
-    WidthArg,
 )
 from flopcast.numbers.quantities import Language, format_number, parse_quantity
 from flopcast.numbers.results import Assumption, Result, Step
@@ -44,6 +44,8 @@ __all__ = ["ClusterPlan", "LayoutRow", "PlanClusterTrainingInput", "plan_cluster
 
 #: Per-device link bandwidth bound, GB/s: 10× NVLink 5's 900 GB/s per direction.
 MAX_LINK_GB_S = 10_000.0
+#: Most degrees of one kind of parallelism: far beyond any published layout (DP 192 at 12K GPUs).
+MAX_DEGREE = 1_000_000
 
 #: What the model leaves out, in every result's assumptions and in the README.
 IGNORED = (
@@ -63,23 +65,26 @@ class PlanClusterTrainingInput(BaseModel):
         "Parameters N, e.g. '175B' (MoE: total); overrides the preset."))
     tokens: TokensArg | None = Field(default=None, description=(
         "Training tokens D, e.g. '300B'. Overrides the preset."))
-    layers: LayersArg | None = Field(default=None, description="Layers.")
-    d_model: WidthArg | None = Field(default=None, description="Hidden size.")
-    heads: HeadsArg | None = Field(default=None, description="Attention heads.")
-    kv_heads: HeadsArg | None = Field(default=None, description="KV heads (GQA).")
-    head_dim: WidthArg | None = Field(default=None, description="Head width.")
-    d_ff: WidthArg | None = Field(default=None,
-                                  description="Feed-forward width (default 4·d_model).")
+    layers: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description="Layers.")
+    d_model: int | None = Field(default=None, ge=1, le=MAX_WIDTH, description="Hidden size.")
+    heads: int | None = Field(default=None, ge=1, le=MAX_HEADS, description="Attention heads.")
+    kv_heads: int | None = Field(default=None, ge=1, le=MAX_HEADS,
+                                 description="KV heads (GQA).")
+    head_dim: int | None = Field(default=None, ge=1, le=MAX_WIDTH,
+                                 description="Head width.")
+    d_ff: int | None = Field(default=None, ge=1, le=MAX_WIDTH,
+                             description="Feed-forward width (default 4·d_model).")
     gated_ffn: bool | None = Field(default=None,
                                    description="SwiGLU FFN (three matrices).")
-    vocab: VocabArg | None = Field(default=None, description="Vocabulary size.")
-    seq_len: ContextArg | None = Field(default=None, description="Sequence length.")
-    count: CountArg = Field(description="Devices.")
+    vocab: int | None = Field(default=None, ge=1, le=MAX_VOCAB, description="Vocabulary size.")
+    seq_len: int | None = Field(default=None, ge=1, le=MAX_CONTEXT,
+                                description="Sequence length.")
+    count: int = Field(ge=1, le=MAX_COUNT, description="Devices.")
     system: str | None = Field(default=None, description=(
         "Cluster preset, e.g. dgx-a100, dgx-h100, gb200-nvl72, tpu-v5p-pod."))
     hardware: str | None = Field(default=None, description=(
         "Device id (default: the system's)."))
-    devices_per_node: CountArg | None = Field(default=None, description=(
+    devices_per_node: int | None = Field(default=None, ge=1, le=MAX_COUNT, description=(
         "Devices per scale-up domain."))
     scale_up_gb_s: float | None = Field(default=None, gt=0, le=MAX_LINK_GB_S, description=(
         "Scale-up GB/s per device, each way."))
@@ -87,23 +92,24 @@ class PlanClusterTrainingInput(BaseModel):
         "Scale-out GB/s per device, each way."))
     precision: Literal["bf16", "fp16", "fp8"] = Field(
         default="bf16", description="Peak precision, e.g. bf16 (default), fp8, fp32.")
-    global_batch: BatchArg | None = Field(default=None, description=(
+    global_batch: int | None = Field(default=None, ge=1, le=MAX_BATCH, description=(
         "Sequences per step."))
     global_batch_tokens: BatchTokensArg | None = Field(default=None, description=(
         "Tokens per step, e.g. '4M'."))
-    tensor_parallel: CountArg | None = Field(default=None,
-                                             description="TP degree; searched when not given.")
-    pipeline_parallel: CountArg | None = Field(default=None,
-                                               description="PP degree; searched when not given.")
-    data_parallel: CountArg | None = Field(
-        default=None, description="Data-parallel degree (ZeRO shards over it).")
-    context_parallel: CountArg | None = Field(default=None, description=(
+    tensor_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE,
+                                        description="TP degree; searched when not given.")
+    pipeline_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE,
+                                          description="PP degree; searched when not given.")
+    data_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE,
+                                      description="Data-parallel degree (ZeRO shards over it).")
+    context_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE, description=(
         "CP degree; searched."))
-    expert_parallel: CountArg | None = Field(default=None, description=(
+    expert_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE, description=(
         "EP degree (mixture of experts); searched."))
-    virtual_stages: LayersArg | None = Field(default=None, description=(
+    virtual_stages: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description=(
         "Interleaved stages per device; searched."))
-    micro_batch: BatchArg | None = Field(default=None, description="Sequences per micro-batch.")
+    micro_batch: int | None = Field(default=None, ge=1, le=MAX_BATCH,
+                                    description="Sequences per micro-batch.")
     zero_stage: int | None = Field(default=None, ge=0, le=3,
                                    description="ZeRO stage 0-3.")
     sequence_parallel: bool | None = Field(default=None, description=(

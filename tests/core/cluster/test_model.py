@@ -258,16 +258,3 @@ def test_the_chinese_summary_and_advice_are_in_chinese():
     english = flopcast.plan_cluster_training(model="gpt-3-175b", count=1024, system="dgx-a100",
                                              global_batch=1536)
     assert "best of" in english.summary and "micro-batch" in english.summary
-
-
-def test_integer_arguments_take_text_as_the_other_tools_do():
-    # "1,024" devices, "2,048" sequences, "8" for TP, "8k" tokens per sequence (8,192 as
-    # model cards mean it)
-    typed = plan_cluster_training(model="llama-3.1-8b", count="1,024", system="dgx-h100",
-                                  global_batch="2,048", tensor_parallel="8",
-                                  pipeline_parallel="1", seq_len="8k")
-    assert (typed.count, typed.global_batch, typed.seq_len) == (1024, 2048, 8192)
-    assert typed.layout.tensor_parallel == 8
-    with pytest.raises(InvalidInputError, match="count"):
-        plan_cluster_training(model="llama-3.1-8b", count="lots", system="dgx-h100",
-                              global_batch=8)
