@@ -258,6 +258,7 @@ def build_parser(specs: Iterable[ToolSpecLike]) -> argparse.ArgumentParser:
             aliases=aliases,
             help=spec.title,
             description=spec.description,
+            epilog=f"Python: flopcast.{spec.example}" if spec.example else None,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         child.set_defaults(_spec=spec)

@@ -60,36 +60,35 @@ class WorkloadArgs(BaseModel):
     model: str | None = Field(
         default=None,
         description=(
-            "Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face config.json path "
-            "or text."
+            "Preset id (list_models) or a config.json path or text."
         ),
     )
     params: ParamsArg | None = Field(
         default=None,
         description=(
-            "Parameters N, e.g. '175B' (MoE: active); overrides the preset."
+            "Parameters, e.g. '175B' (MoE: active)."
         ),
     )
     tokens: TokensArg | None = Field(
         default=None,
-        description="Training tokens D, e.g. '300B'. Overrides the preset.",
+        description="Training tokens, e.g. '300B'.",
     )
     flops: FlopsArg | None = Field(
         default=None,
         description=(
-            "Total training FLOPs, e.g. 3.14e23 or '3640 PF-days'; used as is."
+            "Total FLOPs, used as is, e.g. '3640 PF-days'."
         ),
     )
     method: Method = Field(
         default="6nd",
         description=(
-            "6nd = 6·N·D; the others add attention (need the shape)."
+            "6nd: 6·N·D; others add attention."
         ),
     )
     recompute: Recompute = Field(
         default="none",
         description=(
-            "Recomputation: full = 8·N·D hardware FLOPs."
+            "full: 8·N·D executed."
         ),
     )
     layers: LayersArg | None = Field(
