@@ -140,7 +140,8 @@ def _architecture(args: WorkloadArgs, preset: ModelPreset | None) -> Architectur
     if preset is not None:
         base = {"layers": preset.layers, "d_model": preset.d_model, "heads": preset.heads,
                 "seq_len": preset.context, "vocab": preset.vocab, "d_ff": preset.d_ff,
-                "gated_ffn": preset.gated_ffn, "kv_heads": preset.kv_heads}
+                "gated_ffn": preset.gated_ffn, "kv_heads": preset.kv_heads,
+                "sliding_window": preset.sliding_window, "local_layers": preset.local_layers}
         if "d_model" not in given and "heads" not in given:
             base["head_dim"] = preset.head_dim
     shape = {**base, **given}
@@ -216,13 +217,11 @@ def _resolve(args: WorkloadArgs) -> Workload:
             assumptions.append(Assumption(name="tokens", value=f"{format_count(d)} (given; "
                                           f"preset has {had})", source="argument overrides preset"))
     arch = _architecture(args, preset)
-    if preset is not None and arch is not None and args.method != "6nd" \
-            and preset.sliding_window is not None and arch.seq_len > preset.sliding_window:
+    if preset is not None and arch is not None and arch.windowed \
+            and (args.method != "6nd" or args.recompute == "selective"):
         assumptions.append(Assumption(
-            name="attention", value=f"every layer over seq_len = {arch.seq_len}",
-            source=f"{preset.local_layers} of {preset.layers} layers attend within "
-            f"{preset.sliding_window} tokens; the per-layer methods count full attention, an "
-            "overestimate of the attention term"))
+            name="sliding window", value=f"{arch.local_layers} of {arch.layers} layers within "
+            f"{arch.sliding_window} tokens", source=_source_for(preset, "sliding_window")))
 
     if args.flops is not None:
         c = parse_quantity(args.flops, argument="flops")
