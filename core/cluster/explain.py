@@ -240,7 +240,7 @@ def explain_plan(args: PlanClusterTrainingInput, shape: ModelShape, tokens: floa
     price = args.price_per_device_hour
     run = _run(st, tokens, hw, args.count, price)
     tps = run.tokens_per_s
-    if run.money is not None:
+    if tokens is not None and run.seconds is not None and run.money is not None:
         steps.append(make_step("training time", "t = D / tokens_per_s",
                                [("D", tokens, "tokens"), ("tokens_per_s", tps, "tokens/s")],
                                run.seconds, "s"))
