@@ -34,7 +34,8 @@ class ViewConfig:
         rows: the result field holding the rows.
         id: the row field that identifies a row (`data-id` of its table row).
         tie: the row field that orders equal figures ("_index": the tool's own order).
-        columns: the columns, left to right; every one sorts on a click of its header.
+        columns: the columns, left to right; every one sorts on a click of its header. A
+            column no row has is left out (a field a later result may add, e.g. EP).
         rank: the ranking buttons (a column key each); the bar shows the ranking's figure.
         initial: the first ranking: `map[result[field]]` if given, else `key`.
         status: the line over the table ({n} rows, {rank} the ranking's button label).
@@ -72,7 +73,8 @@ VIEWS: dict[str, ViewConfig] = {
         tie="_index",
         columns=(Column("label", "layout"), Column("tensor_parallel", "TP"),
                  Column("pipeline_parallel", "PP"), Column("data_parallel", "DP"),
-                 Column("context_parallel", "CP"), Column("step_seconds", "step (s)"),
+                 Column("context_parallel", "CP"), Column("expert_parallel", "EP"),
+                 Column("step_seconds", "step (s)"),
                  Column("mfu", "MFU", "percent"), Column("tokens_per_s", "tokens/s"), _DAYS,
                  _COST, _ENERGY, Column("memory_gb_per_device", "GB/device")),
         rank=(Column("step_seconds", "step time"), *_RANKS),

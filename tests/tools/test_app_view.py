@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from fastmcp import Client
 
+from flopcast.tools.app_views import VIEWS
 from flopcast.tools.mcp_server import APP_VIEWS, build_server
 
 ARGUMENTS = {"params": "13B", "tokens": "1T", "count": 256, "sort_by": "days",
@@ -170,6 +171,10 @@ async def test_the_layout_view_shows_the_layouts_and_reranks_them(browser, tmp_p
     rows = data["ranked"]
     assert len(rows) == 6 and rows[0] == data["layout"]
     assert _shown(browser) == [r["label"] for r in rows]  # the tool's ranking (step time)
+    heads = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#rows thead th")]
+    configured = VIEWS["plan_cluster_training"].columns
+    assert heads == [c.label for c in configured if c.key in rows[0]] + ["step (s)"]
+    assert heads[:6] == ["layout", "TP", "PP", "DP", "CP", "step (s)"] or "EP" in heads
     assert _cells(browser, "TP") == [str(r["tensor_parallel"]) for r in rows]
     assert _cells(browser, "PP") == [str(r["pipeline_parallel"]) for r in rows]
     # MFU as a percentage with one decimal, e.g. 0.4567 → "45.7%"
