@@ -348,6 +348,7 @@ def _build() -> tuple[ToolSpec, ...]:
                 'plan_cluster_training(model="gpt-3-175b", count=1024, system="dgx-a100", '
                 "tensor_parallel=8, pipeline_parallel=8, global_batch=1536)"
             ),
+            chart=True,
         ),
         ToolSpec.of(
             scaling.plan_compute_optimal,

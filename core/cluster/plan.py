@@ -140,7 +140,12 @@ class LayoutRow(BaseModel):
     sequence_parallel: bool
     recompute: str
     step_seconds: float
+    breakdown_seconds: dict[str, float] = Field(description="Step time by part, as the plan's.")
     mfu: float
+    tokens_per_s: float
+    days: float | None
+    cost_usd: float | None
+    energy_kwh: float | None
     memory_gb_per_device: float
     label: str
 
@@ -148,6 +153,7 @@ class LayoutRow(BaseModel):
 class ClusterPlan(Result):
     """Result of plan_cluster_training (the best layout first)."""
 
+    model: str | None = Field(default=None, description="Preset id (None: shape given).")
     hardware: str
     system: str
     count: int
@@ -172,6 +178,7 @@ class ClusterPlan(Result):
     days: float | None
     device_hours: float | None
     cost_usd: float | None
+    energy_kwh: float | None
     memory_gb_per_device: float
     device_memory_gb: float
     searched: bool
@@ -182,7 +189,7 @@ class ClusterPlan(Result):
 
 
 def _shape(args: PlanClusterTrainingInput, assumptions: list[Assumption]
-           ) -> tuple[ModelShape, float | None]:
+           ) -> tuple[ModelShape, float | None, str | None]:
     preset = None
     if args.model is not None:
         from flopcast.catalog.models import resolve_model
@@ -223,7 +230,8 @@ def _shape(args: PlanClusterTrainingInput, assumptions: list[Assumption]
         tokens = parse_quantity(args.tokens, argument="tokens")
     elif preset is not None and preset.tokens is not None:
         tokens = preset.tokens
-    return ModelShape(params, layers, h, a, kv, head_dim, d_ff, gated, vocab, seq), tokens
+    shape = ModelShape(params, layers, h, a, kv, head_dim, d_ff, gated, vocab, seq)
+    return shape, tokens, (preset.id if preset is not None else None)
 
 
 def _system(args: PlanClusterTrainingInput, assumptions: list[Assumption]
@@ -278,7 +286,7 @@ def plan_cluster_training(args: PlanClusterTrainingInput) -> ClusterPlan:
 
     steps: list[Step] = []
     assumptions: list[Assumption] = []
-    shape, tokens = _shape(args, assumptions)
+    shape, tokens, model_id = _shape(args, assumptions)
     system, hw = _system(args, assumptions)
     peak_obj = hw.peak(args.precision)
     peak = peak_obj.flops_per_s
@@ -335,5 +343,5 @@ def plan_cluster_training(args: PlanClusterTrainingInput) -> ClusterPlan:
             "count", f"no layout of {args.count} {hw.name} fits this model with global batch "
             f"{batch} ({found.tried} tried; rejected: {reasons}){more}")
     return explain_plan(args, shape, tokens, system, hw, peak_obj, curve, batch, found,
-                        overlaps, searched, steps, assumptions)
+                        overlaps, searched, steps, assumptions, model=model_id)
 
