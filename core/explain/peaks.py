@@ -54,6 +54,10 @@ _ISA_ZH = {
     "zen4_avx512": "AMD Zen 4 的 AVX-512，走 256 位数据通路（两条 256 位 FMA 流水线；512 位运算分"
                    "两次完成）",
     "gracemont_avx2": "Intel Gracemont E 核 AVX2（两条支持 FMA 的 128 位流水线）",
+    "zen5_avx512": "AMD Zen 5（EPYC 9005）的 AVX-512，完整 512 位数据通路（两条 512 位 FMA "
+                   "流水线）",
+    "neoverse_v2_sve2": "Arm Neoverse V2（NVIDIA Grace）：四条 128 位 SVE2/NEON 浮点流水线，"
+                        "每条可做 FMA",
 }
 
 
