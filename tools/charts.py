@@ -11,7 +11,10 @@ One chart per tool that has one (`ToolSpec.chart`):
 - plan_compute_optimal: predicted loss along the iso-FLOP curve (C = 6·N·D fixed, N varied),
   the chosen point and the other fits' optimal points;
 - estimate_memory: bytes per device stacked by kind (weights, gradients, optimizer,
-  activations, KV cache) against the device's memory.
+  activations, KV cache) against the device's memory;
+- plan_cluster_training: seconds per step of each returned layout (the chosen one at the top),
+  stacked by the parts the result lists (`breakdown_seconds`), so a part added to the result
+  appears without a change here.
 
 Charts only draw what the result holds; the one curve (loss along the iso-FLOP line) is
 evaluated with the core's own `chinchilla_loss`, so no formula is written twice.
@@ -38,7 +41,7 @@ from flopcast.tools._errors import MissingDependencyError
 __all__ = ["CHART_TOOLS", "chart", "chart_png", "has_cjk_font", "save_chart"]
 
 #: Tools that draw a chart.
-CHART_TOOLS = ("compare_gpus", "plan_compute_optimal", "estimate_memory")
+CHART_TOOLS = ("compare_gpus", "plan_compute_optimal", "estimate_memory", "plan_cluster_training")
 
 #: 800 px wide at 100 dpi: readable in a chat, small as PNG.
 _SIZE_INCHES = (8.0, 4.8)
@@ -65,6 +68,13 @@ _TEXT = {
         "weights": "weights", "gradients": "gradients", "optimizer": "optimizer state",
         "activations": "activations", "kv_cache": "KV cache",
         "training": "training", "inference": "inference",
+        "step": "Step time by part: {model} on {count} × {hardware} ({system})",
+        "shape": "model given by shape",
+        "seconds": "seconds per step (s)",
+        "chosen_layout": "(chosen)",
+        "total": "{s} s",
+        "compute": "compute", "bubble": "pipeline bubble", "optimizer_step": "optimizer step",
+        "comm": "{kind} communication (exposed)",
     },
     "zh": {
         "days": "训练时间（天）",
@@ -83,6 +93,13 @@ _TEXT = {
         "weights": "权重", "gradients": "梯度", "optimizer": "优化器状态",
         "activations": "激活", "kv_cache": "KV 缓存",
         "training": "训练", "inference": "推理",
+        "step": "每步时间构成：{model}，{count} × {hardware}（{system}）",
+        "shape": "按结构给出的模型",
+        "seconds": "每步时间（秒）",
+        "chosen_layout": "（所选）",
+        "total": "{s} 秒",
+        "compute": "计算", "bubble": "流水线气泡", "optimizer_step": "优化器更新",
+        "comm": "{kind} 通信（未被掩盖）",
     },
 }
 
@@ -205,7 +222,70 @@ def _memory(plt: Any, result: Any, t: dict[str, str]) -> Any:
     return fig
 
 
-_DRAW = {"compare_gpus": _compare, "plan_compute_optimal": _plan, "estimate_memory": _memory}
+#: Colours of the step's parts; a part the palette does not name takes the next spare one.
+_PART_COLORS = {"compute": "#4c72b0", "tp_comm": "#dd8452", "cp_comm": "#937860",
+                "pp_comm": "#8172b3", "dp_comm": "#55a868", "bubble": "#c44e52",
+                "optimizer": "#da8bc3"}
+_SPARE_COLORS = ("#ccb974", "#64b5cd", "#8c8c8c", "#4c4c4c")
+
+
+def _part_name(key: str, t: dict[str, str]) -> str:
+    """`tp_comm` → "TP communication (exposed)"; any `<kind>_comm` the result adds reads the
+    same way; other keys use their own words, or the key itself."""
+    if key.endswith("_comm"):
+        return t["comm"].format(kind=key[: -len("_comm")].upper())
+    return t.get({"optimizer": "optimizer_step"}.get(key, key), key)
+
+
+def _layout_name(label: str, language: str) -> str:
+    """A row label on two lines: degrees, then micro-batch, ZeRO and recompute."""
+    if language == "zh":
+        from flopcast.cluster.explain import label_zh
+
+        label = label_zh(label)
+    head, sep, tail = label.partition(" · 微批" if language == "zh" else " · micro-batch")
+    return head + ("\n" + sep.lstrip(" ·").strip() + tail if sep else "")
+
+
+def _cluster(plt: Any, result: Any, t: dict[str, str]) -> Any:
+    rows = list(result.ranked)
+    parts: list[str] = []
+    for row in rows:  # the parts in the result's order; a part that is zero everywhere is left out
+        parts += [k for k, v in row.breakdown_seconds.items() if v > 0 and k not in parts]
+    spare = iter(_SPARE_COLORS * len(parts))
+    colors = {k: _PART_COLORS.get(k) or next(spare) for k in parts}
+    fig, axis = plt.subplots(figsize=(_SIZE_INCHES[0], max(3.2, 0.62 * len(rows) + 1.9)))
+    y = list(range(len(rows)))[::-1]  # the chosen layout at the top
+    left = [0.0] * len(rows)
+    for key in parts:
+        widths = [row.breakdown_seconds.get(key, 0.0) for row in rows]
+        axis.barh(y, widths, left=left, color=colors[key], label=_part_name(key, t), height=0.6)
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    for yi, row in zip(y, rows, strict=True):
+        axis.annotate(t["total"].format(s=_fmt(row.step_seconds)), (row.step_seconds, yi),
+                      xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    names = [_layout_name(row.label, t["language"]) for row in rows]
+    names[0] += " " + t["chosen_layout"]
+    axis.set_yticks(y, names, fontsize=7)
+    axis.set_xlabel(t["seconds"])
+    axis.margins(x=0.12)
+    fig.suptitle(t["step"].format(model=result.model or t["shape"], count=result.count,
+                                  hardware=result.hardware, system=result.system), fontsize=10)
+    # Laid out by hand (not tight_layout): the legend in the figure, under the axis.
+    height = fig.get_figheight()
+    legend_rows = -(-len(parts) // 3)
+    handles, labels = axis.get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=7, ncol=3, frameon=False, loc="lower center",
+               bbox_to_anchor=(0.5, 0.02))
+    fig.subplots_adjust(left=0.36, right=0.95, top=1 - 0.45 / height,
+                        bottom=(0.6 + 0.2 * legend_rows) / height)
+    return fig
+
+
+#: Charts that place their own legend (tight_layout would ignore it).
+_LAID_OUT = ("estimate_memory", "plan_cluster_training")
+_DRAW = {"compare_gpus": _compare, "plan_compute_optimal": _plan, "estimate_memory": _memory,
+         "plan_cluster_training": _cluster}
 
 
 def chart(tool: str, result: Result) -> Any:
@@ -220,9 +300,10 @@ def chart(tool: str, result: Result) -> Any:
     plt = _matplotlib()
     rc, language = _style(result.language)
     with plt.rc_context(rc):
-        fig = _DRAW[tool](plt, result, _TEXT[language])
+        fig = _DRAW[tool](plt, result, {**_TEXT[language], "language": language})
         fig.set_dpi(_DPI)
-        fig.tight_layout() if tool != "estimate_memory" else None
+        if tool not in _LAID_OUT:
+            fig.tight_layout()
     return fig
 
 

@@ -83,6 +83,7 @@ from flopcast.tools._errors import (  # noqa: E402
     one_line,
 )
 from flopcast.tools.answer import render_text  # noqa: E402,F401  (the text block, re-exported)
+from flopcast.tools.app_views import APP_VIEWS, VIEWS, view_html  # noqa: E402
 from flopcast.tools.mcp_http import (  # noqa: E402
     DEFAULT_REQUEST_TIMEOUT_S,
     KEEP_ALIVE_TIMEOUT_S,
@@ -450,29 +451,18 @@ def _unknown_id(e: FlopcastError) -> ClientMistake:
     return ClientMistake(_resource_not_found_code(), error_message(e, "resource"))
 
 
-#: MCP Apps views (io.modelcontextprotocol/ui): tool name → its `ui://` resource. A host that
-#: renders MCP Apps shows the page in a sandboxed iframe and hands it the tool result; other
-#: hosts ignore the `ui` metadata and show the text (and image) as usual.
-APP_VIEWS = {"compare_gpus": "ui://flopcast/compare_gpus.html"}
-
-
 def _add_app_views(server: FastMCP) -> None:
-    """The `ui://` resources of `APP_VIEWS`: self-contained HTML (no network, no scripts
-    from elsewhere), shipped as package data next to this module."""
-    from importlib.resources import files
-
+    """The `ui://` resources of `APP_VIEWS` (`flopcast.tools.app_views`): a host that renders
+    MCP Apps shows the page in a sandboxed iframe and hands it the tool result; other hosts
+    ignore the `ui` metadata and show the text (and image) as usual."""
     from fastmcp.apps import UI_MIME_TYPE
 
-    @server.resource(
-        APP_VIEWS["compare_gpus"],
-        name="compare_gpus_view",
-        title="Compare accelerators (interactive)",
-        description="MCP Apps view of a compare_gpus result: sortable rows, a bar per row, "
-        "ranking by days, cost or energy.",
-        mime_type=UI_MIME_TYPE,
-    )
-    def compare_gpus_view() -> str:
-        return (files("flopcast.tools") / "compare_gpus_app.html").read_text(encoding="utf-8")
+    for tool, uri in APP_VIEWS.items():
+        server.resource(
+            uri, name=f"{tool}_view", title=f"{VIEWS[tool].title.capitalize()} (interactive)",
+            description=f"MCP Apps view of a {tool} result: sortable rows, a bar per row, "
+            "ranking by days, cost or energy.", mime_type=UI_MIME_TYPE,
+        )(partial(view_html, tool))
 
 
 def _add_resources(server: FastMCP) -> None:

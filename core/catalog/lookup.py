@@ -21,7 +21,7 @@ from importlib import resources
 from pydantic import Field, ValidationError
 
 from flopcast.catalog.device import Hardware
-from flopcast.catalog.names import BRAND_WORDS, names_of, rank_suggestions, token_key
+from flopcast.catalog.names import BRAND_WORDS, model_word, names_of, rank_suggestions, token_key
 from flopcast.catalog.spec import IsaRow, StrictModel
 from flopcast.numbers.errors import UnknownHardwareError
 from flopcast.numbers.results import Assumption
@@ -169,8 +169,16 @@ def _cached_lookup(name: str, argument: str) -> tuple[Hardware, tuple[Assumption
     pool = {**{k: v for k, v in cat.index.items()},
             **{k: cat.families[f].default for k, f in cat.family_index.items()}}
     vendors = {hw.id: hw.vendor for hw in cat.entries}
-    suggestions = rank_suggestions(key, pool, vendors, str(name))
+    suggestions = rank_suggestions(key, pool, vendors, str(name), models=_model_words())
     raise UnknownHardwareError(argument, str(name), suggestions)
+
+
+@functools.cache
+def _model_words() -> dict[str, frozenset[str]]:
+    """id → the model words of its id, name and aliases ("h20" for the H20)."""
+    return {hw.id: frozenset(w for s in (hw.id, hw.name, *hw.aliases)
+                             if (w := model_word(s)) is not None)
+            for hw in _catalog().entries}
 
 
 def _family_default(fam_name: str, name: str, argument: str

@@ -7,9 +7,11 @@ and the way a memory size is written do not matter: "A100 80G", "A100-80G", "a10
 words ("NVIDIA", "Tesla", "Instinct") are dropped.
 
 An unknown name gets suggestions from its own vendor first (the name's brand word, else a
-prefix such as "MI" for AMD or "H"/"A"/"RTX" for NVIDIA, see `_VENDOR_HINTS`), then by the
-longest shared prefix of the name, then by difflib similarity: "h800" suggests NVIDIA parts
-that start with "h8" before those that only share the "h".
+prefix such as "MI" for AMD or "H"/"A"/"RTX" for NVIDIA, see `_VENDOR_HINTS`), then the
+devices whose model word is the name's first word ("h20 pcie" → the H20 before the
+"h200 pcie" card: `model_word`), then by the longest shared prefix of the name, then by
+difflib similarity: "h800" suggests NVIDIA parts that start with "h8" before those that
+only share the "h".
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 
-__all__ = ["BRAND_WORDS", "rank_suggestions", "token_key", "vendor_hint"]
+__all__ = ["BRAND_WORDS", "model_word", "rank_suggestions", "token_key", "vendor_hint"]
 
 #: Brand words a user may put before a model name ("NVIDIA H100", "Tesla V100").
 BRAND_WORDS = ("nvidia", "amd", "google", "cloud", "intel", "habana", "tesla", "geforce",
@@ -27,10 +29,11 @@ BRAND_WORDS = ("nvidia", "amd", "google", "cloud", "intel", "habana", "tesla", "
 #: (pattern on the normalized name, vendor as the catalog spells it). Brand words win;
 #: these prefixes are how each vendor numbers its parts.
 _VENDOR_HINTS: tuple[tuple[str, str], ...] = (
-    (r"^(nvidia|tesla|geforce|rtx|gtx|quadro|dgx|hgx|gh?\d|[hablvt]\d|grace)", "NVIDIA"),
-    (r"^(amd|instinct|mi\d|epyc|radeon|ryzen)", "AMD"),
+    (r"^(nvidia|tesla|geforce|rtx|gtx|quadro|dgx|hgx|g[hb]?\d|[hablvt]\d|grace|blackwell)",
+     "NVIDIA"),
+    (r"^(amd|instinct|mi\d|epyc|radeon|ryzen|turin|genoa)", "AMD"),
     (r"^(google|tpu|trillium|ironwood)", "Google"),
-    (r"^(intel|habana|gaudi|xeon|core)", "Intel"),
+    (r"^(intel|habana|gaudi|xeon|core|granite|sapphire)", "Intel"),
     (r"^(huawei|ascend|昇腾|atlas)", "Huawei"),
     (r"^(aws|amazon|trainium|inferentia|trn\d|inf\d)", "AWS"),
 )
@@ -76,6 +79,16 @@ def vendor_hint(name: str) -> str | None:
     return None
 
 
+def model_word(name: str) -> str | None:
+    """The first word of a name after brand words: the model ("NVIDIA H20 96GB" → "h20").
+
+    >>> model_word("NVIDIA H20 96GB"), model_word("h200 pcie"), model_word("AWS Trn2")
+    ('h20', 'h200', 'trn2')
+    """
+    tokens = [t for t in _split(name) if t not in BRAND_WORDS]
+    return tokens[0] if tokens else None
+
+
 def _common_prefix(a: str, b: str) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
@@ -86,7 +99,8 @@ def _common_prefix(a: str, b: str) -> int:
 
 
 def rank_suggestions(
-    key: str, pool: Mapping[str, str], vendors: Mapping[str, str], given: str, n: int = 5
+    key: str, pool: Mapping[str, str], vendors: Mapping[str, str], given: str, n: int = 5,
+    models: Mapping[str, frozenset[str]] | None = None,
 ) -> list[str]:
     """Up to `n` ids for an unknown name, its vendor's parts first.
 
@@ -94,16 +108,21 @@ def rank_suggestions(
         key: the normalized name (as `lookup._norm` makes it).
         pool: normalized alias → id.
         vendors: id → vendor.
-        given: the name as typed (for the vendor hint).
+        given: the name as typed (for the vendor hint and its model word).
+        models: id → the model words of its spellings (`model_word`); an id whose model
+            word is the typed name's ranks right after the vendor.
     """
     vendor = vendor_hint(given)
-    scored: dict[str, tuple[int, int, float]] = {}
+    typed_model = model_word(given)
+    scored: dict[str, tuple[int, int, int, float]] = {}
     for alias, hw_id in pool.items():
         ratio = difflib.SequenceMatcher(None, key, alias).ratio()
         prefix = _common_prefix(key, alias)
         if ratio < 0.5 and prefix < 2:
             continue
-        score = (int(vendor is not None and vendors.get(hw_id) == vendor), prefix, ratio)
+        same_model = int(models is not None and typed_model in models.get(hw_id, ()))
+        score = (int(vendor is not None and vendors.get(hw_id) == vendor), same_model, prefix,
+                 ratio)
         if hw_id not in scored or score > scored[hw_id]:
             scored[hw_id] = score
     ranked = sorted(scored, key=lambda i: scored[i], reverse=True)

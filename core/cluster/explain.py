@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flopcast.catalog.hardware import Hardware, Peak
@@ -18,24 +19,64 @@ from flopcast.cluster.step import ADAM_BYTES_PER_PARAM, Overlaps, StepTime
 from flopcast.cluster.systems import GemmCurve, System
 from flopcast.numbers.quantities import SECONDS_PER_DAY, format_duration, format_number
 from flopcast.numbers.results import Assumption, Step, make_step
+from flopcast.training.cost import RunCost, run_cost
 
 if TYPE_CHECKING:  # pragma: no cover
     from flopcast.cluster.plan import ClusterPlan, LayoutRow, PlanClusterTrainingInput
 
-__all__ = ["explain_plan", "layout_row"]
+__all__ = ["explain_plan", "label_zh", "layout_row", "step_parts"]
 
 _NAR21 = "Narayanan et al. 2021, Megatron-LM (SC21), arXiv:2104.04473"
 
 
-def layout_row(lay: Layout, rec: str, st: StepTime, mem: float, peak: float) -> LayoutRow:
+def step_parts(st: StepTime) -> dict[str, float]:
+    """The parts of a step's time, seconds, in the order the results list them; they sum to
+    `st.seconds` (see `flopcast.cluster.step`)."""
+    return {"compute": st.compute, "tp_comm": st.tp_comm, "cp_comm": st.cp_comm,
+            "pp_comm": st.pp_comm, "ep_comm": st.ep_comm, "dp_comm": st.dp_comm,
+            "bubble": st.bubble, "optimizer": st.optimizer}
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What one layout's step rate gives for a run of `tokens` tokens (None: no tokens)."""
+
+    tokens_per_s: float
+    seconds: float | None
+    days: float | None
+    device_hours: float | None
+    money: RunCost | None
+
+
+def _run(st: StepTime, tokens: float | None, hw: Hardware, count: int,
+         price: float | None) -> _Run:
+    tps = st.tokens / st.seconds
+    if tokens is None:
+        return _Run(tps, None, None, None, None)
+    seconds = tokens / tps
+    dev_hours = seconds * count / 3600
+    money = run_cost(hw, dev_hours, price_per_device_hour=price, power_watts=None, pue=None,
+                     carbon_kg_per_kwh=None)
+    return _Run(tps, seconds, seconds / SECONDS_PER_DAY, dev_hours, money)
+
+
+def layout_row(lay: Layout, rec: str, st: StepTime, mem: float, peak: float,
+               run: _Run | None = None) -> LayoutRow:
+    """One ranked layout: its degrees, step time and parts, MFU, tokens/s, memory, and (with
+    `run`) days, cost and energy for the run's tokens."""
     from flopcast.cluster.plan import LayoutRow
 
+    money = run.money if run is not None else None
     return LayoutRow(
         tensor_parallel=lay.tp, pipeline_parallel=lay.pp, data_parallel=lay.dp,
         context_parallel=lay.cp, expert_parallel=lay.ep, virtual_stages=lay.vp,
         micro_batch=lay.micro_batch,
         zero_stage=lay.zero_stage, sequence_parallel=lay.sequence_parallel, recompute=rec,
-        step_seconds=st.seconds, mfu=st.model_flops_per_s_per_device() / peak,
+        step_seconds=st.seconds, breakdown_seconds=step_parts(st),
+        mfu=st.model_flops_per_s_per_device() / peak, tokens_per_s=st.tokens / st.seconds,
+        days=run.days if run is not None else None,
+        cost_usd=money.cost_usd if money is not None else None,
+        energy_kwh=money.energy_kwh if money is not None else None,
         memory_gb_per_device=mem / 1e9, label=f"{lay.label()} · recompute {rec}")
 
 
@@ -184,7 +225,7 @@ _TIPS = {
     "nonmatmul": ("fuse element-wise kernels; a larger per-device GEMM",
                   "融合逐元素算子；让每卡的矩阵乘更大"),
 }
-def _label_zh(label: str) -> str:
+def label_zh(label: str) -> str:
     """A layout label (`TP 8 · PP 8 · DP 16 · micro-batch 4 · ZeRO 1 · recompute none`) in
     Chinese; degrees and identifiers stay as they are."""
     for en, zh in (("micro-batch", "微批"), ("recompute none", "不重计算"),
@@ -228,9 +269,8 @@ def _advice(lay: Layout, rec: str, st: StepTime, language: str) -> list[str]:
 def explain_plan(args: PlanClusterTrainingInput, shape: ModelShape, tokens: float | None,
                  system: System, hw: Hardware, peak_obj: Peak, curve: GemmCurve, batch: int,
                  found: SearchResult, overlaps: Overlaps, searched: bool, steps: list[Step],
-                 assumptions: list[Assumption]) -> ClusterPlan:
+                 assumptions: list[Assumption], *, model: str | None = None) -> ClusterPlan:
     from flopcast.cluster.plan import IGNORED, ClusterPlan
-    from flopcast.training.cost import run_cost
 
     peak = peak_obj.flops_per_s
     best = found.ranked[0]
@@ -266,36 +306,33 @@ def explain_plan(args: PlanClusterTrainingInput, shape: ModelShape, tokens: floa
                    source="not modelled; real runs lose more (Llama 3 §3.3.4: 466 interruptions "
                    "in 54 days)"),
     ]
-    tps = batch * shape.seq_len / st.seconds
-    days = dev_hours = cost = None
-    if tokens is not None:
-        seconds = tokens / tps
-        days = seconds / SECONDS_PER_DAY
-        dev_hours = seconds * args.count / 3600
+    price = args.price_per_device_hour
+    run = _run(st, tokens, hw, args.count, price)
+    tps = run.tokens_per_s
+    if tokens is not None and run.seconds is not None and run.money is not None:
         steps.append(make_step("training time", "t = D / tokens_per_s",
                                [("D", tokens, "tokens"), ("tokens_per_s", tps, "tokens/s")],
-                               seconds, "s"))
-        money = run_cost(hw, dev_hours, price_per_device_hour=args.price_per_device_hour,
-                         power_watts=None, pue=None, carbon_kg_per_kwh=None)
-        cost = money.cost_usd
-    ranked = [layout_row(c.layout, c.recompute, c.time, c.memory_bytes, peak)
-              for c in found.ranked]
-    breakdown = {"compute": st.compute, "tp_comm": st.tp_comm, "cp_comm": st.cp_comm,
-                 "pp_comm": st.pp_comm, "ep_comm": st.ep_comm, "dp_comm": st.dp_comm,
-                 "bubble": st.bubble, "optimizer": st.optimizer}
+                               run.seconds, "s"))
+        # Cost and energy are reported, CO2 is not: its step and default stay out.
+        steps += [s for s in run.money.steps if s.name != "CO2"]
+        assumptions += [a for a in run.money.assumptions if "carbon" not in a.name]
+    ranked = [layout_row(c.layout, c.recompute, c.time, c.memory_bytes, peak,
+                         _run(c.time, tokens, hw, args.count, price)) for c in found.ranked]
+    breakdown = step_parts(st)
     advice = _advice(lay, best.recompute, st, args.language)
     if searched and len(found.ranked) > 1:
         second = found.ranked[1]
         valid = found.tried - sum(found.rejected.values())
         lead = second.time.seconds / st.seconds - 1
         advice.insert(0, f"{valid} 种可行布局中最快：比第二名快 {lead:.1%}"
-                      f"（{_label_zh(second.layout.label())} · "
-                      f"{_label_zh('recompute ' + second.recompute)}）"
+                      f"（{label_zh(second.layout.label())} · "
+                      f"{label_zh('recompute ' + second.recompute)}）"
                       if args.language == "zh" else
                       f"best of {valid} valid layouts: {lead:.1%} faster than the next "
                       f"({second.layout.label()} · recompute {second.recompute})")
     result = ClusterPlan(
-        hardware=hw.id, system=system.id, count=args.count, precision=peak_obj.precision,
+        model=model, hardware=hw.id, system=system.id, count=args.count,
+        precision=peak_obj.precision,
         peak_tflops_per_device=peak / 1e12, global_batch=batch, seq_len=shape.seq_len,
         layout=ranked[0], step_seconds=st.seconds, breakdown_seconds=breakdown,
         gemm_fraction=st.gemm_fraction, tokens_per_s=tps,
@@ -303,8 +340,11 @@ def explain_plan(args: PlanClusterTrainingInput, shape: ModelShape, tokens: floa
         model_tflops_per_device=st.model_flops_per_s_per_device() / 1e12,
         hardware_tflops_per_device=st.hardware_flops_per_s_per_device() / 1e12,
         mfu=st.model_flops_per_s_per_device() / peak,
-        hfu=st.hardware_flops_per_s_per_device() / peak, tokens=tokens, days=days,
-        device_hours=dev_hours, cost_usd=cost, memory_gb_per_device=best.memory_bytes / 1e9,
+        hfu=st.hardware_flops_per_s_per_device() / peak, tokens=tokens, days=run.days,
+        device_hours=run.device_hours,
+        cost_usd=run.money.cost_usd if run.money is not None else None,
+        energy_kwh=run.money.energy_kwh if run.money is not None else None,
+        memory_gb_per_device=best.memory_bytes / 1e9,
         device_memory_gb=hw.memory_gb or 0.0, searched=searched, layouts_tried=found.tried,
         rejected=dict(found.rejected), ranked=ranked, advice=advice, steps=steps,
         assumptions=assumptions, language=args.language)
@@ -319,7 +359,7 @@ def _summary(r: ClusterPlan) -> str:
     if r.language == "zh":
         parts = "，".join(f"{_BREAKDOWN_ZH.get(k, k)} {format_number(v, 3)} 秒"
                          for k, v in b.items() if v > 0)
-        head = (f"**{r.count} × {r.hardware}（{r.system}）**：{_label_zh(lay.label)}\n\n"
+        head = (f"**{r.count} × {r.hardware}（{r.system}）**：{label_zh(lay.label)}\n\n"
                 f"每步 {format_number(r.step_seconds, 3)} 秒（{parts}）；"
                 f"每卡 {format_number(r.hardware_tflops_per_device, 3)} TFLOP/s（含重算），"
                 f"MFU {r.mfu:.1%}；每秒 {format_number(r.tokens_per_s, 3)} 个词元。")

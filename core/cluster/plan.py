@@ -60,11 +60,11 @@ class PlanClusterTrainingInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = Field(default=None, description=(
-        "Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face config.json path or text."))
+        "Preset id (list_models) or a config.json path or text."))
     params: ParamsArg | None = Field(default=None, description=(
-        "Parameters N, e.g. '175B' (MoE: total); overrides the preset."))
+        "Parameters, e.g. '175B' (MoE: total)."))
     tokens: TokensArg | None = Field(default=None, description=(
-        "Training tokens D, e.g. '300B'. Overrides the preset."))
+        "Training tokens, e.g. '300B'."))
     layers: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description="Layers.")
     d_model: int | None = Field(default=None, ge=1, le=MAX_WIDTH, description="Hidden size.")
     heads: int | None = Field(default=None, ge=1, le=MAX_HEADS, description="Attention heads.")
@@ -81,7 +81,7 @@ class PlanClusterTrainingInput(BaseModel):
                                 description="Sequence length.")
     count: int = Field(ge=1, le=MAX_COUNT, description="Devices.")
     system: str | None = Field(default=None, description=(
-        "Cluster preset, e.g. dgx-a100, dgx-h100, gb200-nvl72, tpu-v5p-pod."))
+        "Cluster, e.g. dgx-h100."))
     hardware: str | None = Field(default=None, description=(
         "Device id (default: the system's)."))
     devices_per_node: int | None = Field(default=None, ge=1, le=MAX_COUNT, description=(
@@ -91,15 +91,15 @@ class PlanClusterTrainingInput(BaseModel):
     scale_out_gb_s: float | None = Field(default=None, gt=0, le=MAX_LINK_GB_S, description=(
         "Scale-out GB/s per device, each way."))
     precision: Literal["bf16", "fp16", "fp8"] = Field(
-        default="bf16", description="Peak precision, e.g. bf16 (default), fp8, fp32.")
+        default="bf16", description="bf16 (default), fp8, fp32...")
     global_batch: int | None = Field(default=None, ge=1, le=MAX_BATCH, description=(
         "Sequences per step."))
     global_batch_tokens: BatchTokensArg | None = Field(default=None, description=(
         "Tokens per step, e.g. '4M'."))
     tensor_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE,
-                                        description="TP degree; searched when not given.")
+                                        description="Searched if absent.")
     pipeline_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE,
-                                          description="PP degree; searched when not given.")
+                                          description="Searched if absent.")
     data_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE,
                                       description="Data-parallel degree (ZeRO shards over it).")
     context_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE, description=(
@@ -124,7 +124,7 @@ class PlanClusterTrainingInput(BaseModel):
         "Share of TP traffic hidden (0)."))
     price_per_device_hour: float | None = Field(
         default=None, ge=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour (default: catalog reference price).")
+        description="USD per device-hour.")
     top: int = Field(default=3, ge=1, le=20, description="Layouts to list.")
     language: Language = Field(default="en", description="Answer language.")
 
@@ -143,7 +143,12 @@ class LayoutRow(BaseModel):
     sequence_parallel: bool
     recompute: str
     step_seconds: float
+    breakdown_seconds: dict[str, float] = Field(description="Step time by part, as the plan's.")
     mfu: float
+    tokens_per_s: float
+    days: float | None
+    cost_usd: float | None
+    energy_kwh: float | None
     memory_gb_per_device: float
     label: str
 
@@ -151,6 +156,7 @@ class LayoutRow(BaseModel):
 class ClusterPlan(Result):
     """Result of plan_cluster_training (the best layout first)."""
 
+    model: str | None = Field(default=None, description="Preset id (None: shape given).")
     hardware: str
     system: str
     count: int
@@ -175,6 +181,7 @@ class ClusterPlan(Result):
     days: float | None
     device_hours: float | None
     cost_usd: float | None
+    energy_kwh: float | None
     memory_gb_per_device: float
     device_memory_gb: float
     searched: bool
@@ -185,7 +192,7 @@ class ClusterPlan(Result):
 
 
 def _shape(args: PlanClusterTrainingInput, assumptions: list[Assumption]
-           ) -> tuple[ModelShape, float | None]:
+           ) -> tuple[ModelShape, float | None, str | None]:
     preset = None
     if args.model is not None:
         from flopcast.catalog.models import resolve_model
@@ -235,7 +242,8 @@ def _shape(args: PlanClusterTrainingInput, assumptions: list[Assumption]
         tokens = parse_quantity(args.tokens, argument="tokens")
     elif preset is not None and preset.tokens is not None:
         tokens = preset.tokens
-    return ModelShape(params, layers, h, a, kv, head_dim, d_ff, gated, vocab, seq, **moe), tokens
+    shape = ModelShape(params, layers, h, a, kv, head_dim, d_ff, gated, vocab, seq, **moe)
+    return shape, tokens, (preset.id if preset is not None else None)
 
 
 def _system(args: PlanClusterTrainingInput, assumptions: list[Assumption]
@@ -290,7 +298,7 @@ def plan_cluster_training(args: PlanClusterTrainingInput) -> ClusterPlan:
 
     steps: list[Step] = []
     assumptions: list[Assumption] = []
-    shape, tokens = _shape(args, assumptions)
+    shape, tokens, model_id = _shape(args, assumptions)
     system, hw = _system(args, assumptions)
     peak_obj = hw.peak(args.precision)
     peak = peak_obj.flops_per_s
@@ -364,5 +372,5 @@ def plan_cluster_training(args: PlanClusterTrainingInput) -> ClusterPlan:
             "count", f"no layout of {args.count} {hw.name} fits this model with global batch "
             f"{batch} ({found.tried} tried; rejected: {reasons}){more}")
     return explain_plan(args, shape, tokens, system, hw, peak_obj, curve, batch, found,
-                        overlaps, searched, steps, assumptions)
+                        overlaps, searched, steps, assumptions, model=model_id)
 

@@ -1,10 +1,11 @@
-"""The MCP Apps view of compare_gpus, in a real headless browser.
+"""The MCP Apps views of compare_gpus and plan_cluster_training, in a real headless browser.
 
-The server lists compare_gpus with `_meta.ui.resourceUri` and serves that `ui://` resource as
-`text/html;profile=mcp-app`. A small host page (written here) plays the host the way MCP Apps
-hosts do: it loads the resource into a sandboxed iframe, answers the page's `ui/initialize`
-over postMessage, and after `ui/notifications/initialized` hands it the real tool result in a
-`ui/notifications/tool-result`. The test reads what the page shows: the rows in the tool's
+The server lists each tool with `_meta.ui.resourceUri` and serves that `ui://` resource as
+`text/html;profile=mcp-app` (one page, `app_view.html`, with the tool's column configuration).
+A small host page (written here) plays the host the way MCP Apps hosts do: it loads the
+resource into a sandboxed iframe, answers the page's `ui/initialize` over postMessage, and after
+`ui/notifications/initialized` hands it the real tool result in a
+`ui/notifications/tool-result`. The tests read what the page shows: the rows in the tool's
 ranking, then the order after switching the ranking and after sorting a column.
 
 Needs Debian's `chromium` and `chromium-driver` (apt-get; `.ci/run` installs them) and
@@ -20,10 +21,14 @@ from pathlib import Path
 import pytest
 from fastmcp import Client
 
+from flopcast.tools.app_views import VIEWS
 from flopcast.tools.mcp_server import APP_VIEWS, build_server
 
 ARGUMENTS = {"params": "13B", "tokens": "1T", "count": 256, "sort_by": "days",
              "hardware": ["h100", "a100", "mi300x", "v100", "gaudi3"]}
+#: A searched layout for Llama 3 70B on 512 H100s, with tokens (days, cost, energy per layout).
+CLUSTER = {"model": "llama-3.1-70b", "count": 512, "system": "dgx-h100", "global_batch": 512,
+           "tokens": "2T", "top": 6}
 
 HOST = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>test host</title></head><body>
@@ -50,22 +55,26 @@ HOST = """<!DOCTYPE html>
 """
 
 
-async def _listed_and_called() -> tuple[dict, str, str, dict]:
+async def _listed_and_called(tool: str = "compare_gpus", arguments: dict | None = None
+                             ) -> tuple[dict, str, str, dict]:
     async with Client(build_server()) as client:
         tools = {t.name: t for t in await client.list_tools()}
-        uri = tools["compare_gpus"].meta["ui"]["resourceUri"]
+        uri = tools[tool].meta["ui"]["resourceUri"]
         (page,) = await client.read_resource(uri)
-        result = await client.call_tool("compare_gpus", ARGUMENTS)
+        result = await client.call_tool(tool, arguments or ARGUMENTS)
     call_result = {"content": [{"type": "text", "text": c.text} for c in result.content],
                    "structuredContent": result.structured_content}
-    return tools["compare_gpus"].meta, page.mime_type, page.text, call_result
+    return tools[tool].meta, page.mime_type, page.text, call_result
 
 
-async def test_compare_gpus_links_its_view_and_the_view_is_served():
-    meta, mime, html, _ = await _listed_and_called()
-    assert meta["ui"]["resourceUri"] == APP_VIEWS["compare_gpus"]
+@pytest.mark.parametrize("tool", ["compare_gpus", "plan_cluster_training"])
+async def test_each_view_is_linked_and_served(tool):
+    meta, mime, html, _ = await _listed_and_called(
+        tool, CLUSTER if tool == "plan_cluster_training" else None)
+    assert meta["ui"]["resourceUri"] == APP_VIEWS[tool] == f"ui://flopcast/{tool}.html"
     assert mime == "text/html;profile=mcp-app"
     assert "ui/notifications/tool-result" in html
+    assert f'"tool": "{tool}"' in html and "__VIEW_CONFIG__" not in html
     assert "http://" not in html and "https://" not in html  # nothing fetched from elsewhere
 
 
@@ -88,15 +97,14 @@ def browser():
     driver.quit()
 
 
-async def test_the_view_shows_the_rows_and_reranks_them(browser, tmp_path: Path):
+def _open(browser, tmp_path: Path, html: str, call_result: dict) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    _, _, html, call_result = await _listed_and_called()
-    host = tmp_path / "host.html"
     def script_literal(value: object) -> str:  # JSON inside <script>: no "</script>" in it
         return json.dumps(value).replace("</", "<\\/")
 
+    host = tmp_path / "host.html"
     host.write_text(HOST % {"result": script_literal(call_result),
                             "html": script_literal(html)}, encoding="utf-8")
     browser.get(host.as_uri())
@@ -104,12 +112,32 @@ async def test_the_view_shows_the_rows_and_reranks_them(browser, tmp_path: Path)
     WebDriverWait(browser, 10).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#rows tbody tr"))
 
-    def shown() -> list[str]:
-        return [tr.get_attribute("data-hardware")
-                for tr in browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr")]
+
+def _shown(browser) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    return [tr.get_attribute("data-id")
+            for tr in browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr")]
+
+
+def _cells(browser, header: str) -> list[str]:
+    """The text of one column (by its header), top to bottom."""
+    from selenium.webdriver.common.by import By
+
+    heads = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#rows thead th")]
+    column = heads.index(header) + 1
+    return [td.text for td in browser.find_elements(
+        By.CSS_SELECTOR, f"#rows tbody tr td:nth-child({column})")]
+
+
+async def test_the_view_shows_the_rows_and_reranks_them(browser, tmp_path: Path):
+    from selenium.webdriver.common.by import By
+
+    _, _, html, call_result = await _listed_and_called()
+    _open(browser, tmp_path, html, call_result)
 
     rows = call_result["structuredContent"]["rows"]
-    assert shown() == [r["hardware"] for r in rows]  # the tool's ranking (days)
+    assert _shown(browser) == [r["hardware"] for r in rows]  # the tool's ranking (days)
     first = browser.find_element(By.CSS_SELECTOR, "#rows tbody tr td").text
     assert first == rows[0]["name"]
 
@@ -119,16 +147,72 @@ async def test_the_view_shows_the_rows_and_reranks_them(browser, tmp_path: Path)
         return [r["hardware"] for r in known] + [r["hardware"] for r in rows if r[key] is None]
 
     browser.find_element(By.CSS_SELECTOR, 'button[data-key="cost_usd"]').click()
-    assert shown() == by("cost_usd")
+    assert _shown(browser) == by("cost_usd")
     assert browser.find_element(By.ID, "bar-head").text == "cost (USD)"
     browser.find_element(By.CSS_SELECTOR, 'button[data-key="energy_kwh"]').click()
-    assert shown() == by("energy_kwh")
+    assert _shown(browser) == by("energy_kwh")
     header = browser.find_element(By.CSS_SELECTOR, 'th[data-key="count"]')
     header.click()
-    assert shown() == by("count")
+    assert _shown(browser) == by("count")
     header.click()  # again: descending
-    assert [h for h in shown()] == [r["hardware"] for r in sorted(
+    assert [h for h in _shown(browser)] == [r["hardware"] for r in sorted(
         rows, key=lambda r: (r["count"], r["hardware"]), reverse=True)]
     browser.switch_to.default_content()
     assert browser.execute_script("return window.log.slice(0, 2)") == [
         "ui/initialize", "ui/notifications/initialized"]
+
+
+async def test_the_layout_view_shows_the_layouts_and_reranks_them(browser, tmp_path: Path):
+    from selenium.webdriver.common.by import By
+
+    _, _, html, call_result = await _listed_and_called("plan_cluster_training", CLUSTER)
+    _open(browser, tmp_path, html, call_result)
+    data = call_result["structuredContent"]
+    rows = data["ranked"]
+    assert len(rows) == 6 and rows[0] == data["layout"]
+    assert _shown(browser) == [r["label"] for r in rows]  # the tool's ranking (step time)
+    heads = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#rows thead th")]
+    configured = VIEWS["plan_cluster_training"].columns
+    assert heads == [c.label for c in configured if c.key in rows[0]] + ["step (s)"]
+    assert heads[:6] == ["layout", "TP", "PP", "DP", "CP", "step (s)"] or "EP" in heads
+    assert _cells(browser, "TP") == [str(r["tensor_parallel"]) for r in rows]
+    assert _cells(browser, "PP") == [str(r["pipeline_parallel"]) for r in rows]
+    # MFU as a percentage with one decimal, e.g. 0.4567 → "45.7%"
+    assert _cells(browser, "MFU") == [f"{100 * r['mfu']:.1f}%" for r in rows]
+    assert browser.find_element(By.ID, "bar-head").text == "step (s)"
+    assert browser.find_element(By.ID, "status").text == "6 layouts, ranked by step time"
+
+    def by(key: str, reverse: bool = False) -> list[str]:
+        order = sorted(range(len(rows)), key=lambda i: (rows[i][key], i), reverse=reverse)
+        return [rows[i]["label"] for i in order]
+
+    for key, head in (("cost_usd", "cost (USD)"), ("energy_kwh", "energy (kWh)"),
+                      ("days", "days")):
+        browser.find_element(By.CSS_SELECTOR, f'button[data-key="{key}"]').click()
+        assert _shown(browser) == by(key)
+        assert browser.find_element(By.ID, "bar-head").text == head
+    # One device count: days, cost and energy follow the step time, so the order above is the
+    # tool's; a column that differs between layouts reorders the rows.
+    assert by("days") == [r["label"] for r in rows]
+    memory = browser.find_element(By.CSS_SELECTOR, 'th[data-key="memory_gb_per_device"]')
+    memory.click()
+    assert _shown(browser) == by("memory_gb_per_device")
+    assert _shown(browser) != [r["label"] for r in rows]
+    memory.click()  # again: descending
+    assert _shown(browser) == by("memory_gb_per_device", reverse=True)
+
+
+async def test_the_layout_view_shows_a_dash_for_a_missing_figure(browser, tmp_path: Path):
+    no_tokens = {**CLUSTER, "tokens": None, "model": None, "params": "70B", "layers": 80,
+                 "d_model": 8192, "heads": 64, "kv_heads": 8, "vocab": 128256, "seq_len": 8192,
+                 "d_ff": 28672, "gated_ffn": True, "top": 2}
+    arguments = {k: v for k, v in no_tokens.items() if v is not None}
+    _, _, html, call_result = await _listed_and_called("plan_cluster_training", arguments)
+    rows = call_result["structuredContent"]["ranked"]
+    assert [r["days"] for r in rows] == [None, None]
+    _open(browser, tmp_path, html, call_result)
+    assert _cells(browser, "days") == _cells(browser, "cost (USD)") == ["—", "—"]
+    from selenium.webdriver.common.by import By
+
+    browser.find_element(By.CSS_SELECTOR, 'button[data-key="days"]').click()
+    assert _shown(browser) == [r["label"] for r in rows]  # nothing to rank by: the tool's order

@@ -24,6 +24,9 @@ CASES = {
                      "hardware": ["h100", "a100", "mi300x"], "count": 256},
     "plan_compute_optimal": {"flops": "1e24"},
     "estimate_memory": {"model": "llama-2-7b", "hardware": "a100"},
+    "plan_cluster_training": {"model": "gpt-3-175b", "count": 1024, "system": "dgx-a100",
+                              "tensor_parallel": 8, "pipeline_parallel": 8,
+                              "global_batch": 1536, "top": 3},
 }
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -87,6 +90,69 @@ def test_memory_chart_stacks_the_kinds_against_the_device_memory():
     assert any(t.startswith("weights ") for t in legend)
     assert any(t.startswith("device memory 80") for t in legend)
     assert axis.get_xlabel() == "GB per device (1 GB = 10^9 bytes)"
+    plt.close(fig)
+
+
+STEP_PARTS = {"compute": "compute", "tp_comm": "TP communication (exposed)",
+              "cp_comm": "CP communication (exposed)", "pp_comm": "PP communication (exposed)",
+              "dp_comm": "DP communication (exposed)", "bubble": "pipeline bubble",
+              "optimizer": "optimizer step"}
+
+
+def _bars(axis, y: float) -> list[float]:
+    return [p.get_width() for p in axis.patches if p.get_y() + p.get_height() / 2 == y]
+
+
+def test_step_time_chart_stacks_each_layouts_parts_the_chosen_one_first():
+    import matplotlib.pyplot as plt
+
+    result = _result("plan_cluster_training")
+    rows = result.ranked
+    assert len(rows) == 3 and rows[0] == result.layout
+    fig = chart("plan_cluster_training", result)
+    (axis,) = fig.axes
+    assert axis.get_xlabel() == "seconds per step (s)"
+    ticks = axis.get_yticks()
+    labels = [t.get_text() for t in axis.get_yticklabels()]
+    top_first = [label for _, label in sorted(zip(ticks, labels, strict=True), reverse=True)]
+    assert top_first[0].endswith("(chosen)")
+    for label, row in zip(top_first, rows, strict=True):
+        assert label.startswith(f"TP {row.tensor_parallel} · PP {row.pipeline_parallel}")
+    # series: the parts present (non-zero somewhere), in the result's order, one per legend entry
+    present = [k for k in STEP_PARTS if any(r.breakdown_seconds[k] > 0 for r in rows)]
+    assert "cp_comm" not in present and "bubble" in present  # CP 1; PP 8 has a bubble
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == [STEP_PARTS[k] for k in present]
+    for y, row in zip(sorted(ticks, reverse=True), rows, strict=True):
+        assert sum(_bars(axis, y)) == pytest.approx(row.step_seconds)
+        assert _bars(axis, y)[0] == pytest.approx(row.breakdown_seconds["compute"])
+    title = fig._suptitle.get_text()
+    assert "gpt-3-175b" in title and "1024 × nvidia-a100-sxm4-80gb" in title
+    assert f"{rows[0].step_seconds:.3g} s" in _texts(fig)
+    plt.close(fig)
+
+
+def test_step_time_chart_draws_a_part_it_was_not_written_for():
+    import matplotlib.pyplot as plt
+
+    result = _result("plan_cluster_training")
+    rows = [r.model_copy(update={"breakdown_seconds": {**r.breakdown_seconds, "ep_comm": 1.5}})
+            for r in result.ranked]
+    fig = chart("plan_cluster_training", result.model_copy(update={"ranked": rows}))
+    assert "EP communication (exposed)" in [t.get_text() for t in fig.legends[0].get_texts()]
+    plt.close(fig)
+
+
+@pytest.mark.skipif(has_cjk_font() is None,
+                    reason="no CJK font (apt-get install fonts-noto-cjk); zh charts use English")
+def test_step_time_chart_in_chinese():
+    import matplotlib.pyplot as plt
+
+    fig = chart("plan_cluster_training", _result("plan_cluster_training", language="zh"))
+    texts = _texts(fig)
+    assert "每步时间（秒）" in texts and "流水线气泡" in texts
+    assert fig._suptitle.get_text().startswith("每步时间构成：gpt-3-175b")
+    assert any("微批" in t and "（所选）" in t for t in texts)
     plt.close(fig)
 
 
@@ -165,3 +231,20 @@ def test_same_png_bytes_in_a_fresh_process():
     here = hashlib.sha256(chart_png("plan_compute_optimal",
                                     _result("plan_compute_optimal"))).hexdigest()
     assert done.stdout == here
+
+
+async def test_mcp_sends_the_step_time_chart_with_the_layout_search():
+    async with Client(build_server()) as client:
+        drawn = await client.call_tool("plan_cluster_training",
+                                       {**CASES["plan_cluster_training"], "chart": True})
+    assert [c.type for c in drawn.content] == ["text", "image"]
+    assert base64.b64decode(drawn.content[1].data) == chart_png(
+        "plan_cluster_training", _result("plan_cluster_training"))
+
+
+def test_cli_cluster_plot(tmp_path, capsys):
+    svg = tmp_path / "steps.svg"
+    assert main(["cluster", "--model", "gpt-3-175b", "--count", "1024", "--system", "dgx-a100",
+                 "--global-batch", "1536", "--top", "3", "--plot", str(svg)]) == 0
+    assert svg.read_bytes().lstrip().startswith(b"<?xml")
+    assert "1024 × nvidia-a100-sxm4-80gb (dgx-a100): TP" in capsys.readouterr().out

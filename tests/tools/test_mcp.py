@@ -178,8 +178,9 @@ async def test_catalog_resources_whole_and_by_id(server):
         with pytest.raises(Exception, match=r"hardware: unknown hardware 'a1000'; did you mean"):
             await client.read_resource("flopcast://hardware/a1000")
         assert (await client.call_tool("list_models", {})).is_error is False
-    assert uris == ["flopcast://hardware", "flopcast://models",
-                    "ui://flopcast/compare_gpus.html"]  # the MCP Apps view (test_app_view.py)
+    assert uris == ["flopcast://hardware", "flopcast://models",  # and the MCP Apps views
+                    "ui://flopcast/compare_gpus.html",  # (test_app_view.py)
+                    "ui://flopcast/plan_cluster_training.html"]
     assert templates == ["flopcast://hardware/{hardware_id}", "flopcast://models/{model_id}"]
     assert hardware == [e.model_dump(mode="json") for e in list_hardware().entries]
     assert presets == [e.model_dump(mode="json") for e in list_models().entries]

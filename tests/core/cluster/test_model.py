@@ -206,6 +206,31 @@ def test_search_ranks_and_counts_rejections():
     assert r.memory_gb_per_device <= r.device_memory_gb
 
 
+def test_every_ranked_layout_has_its_step_parts_days_cost_and_energy():
+    # GPT-3 (seq 2048) on 1024 A100s, 1536 sequences per step, 300B tokens at $2 per hour.
+    r = plan_cluster_training(model="gpt-3-175b", count=1024, system="dgx-a100",
+                              global_batch=1536, tokens="300B", price_per_device_hour=2.0, top=4)
+    assert r.model == "gpt-3-175b" and len(r.ranked) == 4
+    assert r.ranked[0].breakdown_seconds == r.breakdown_seconds
+    for row in r.ranked:
+        assert sum(row.breakdown_seconds.values()) == pytest.approx(row.step_seconds)
+        assert row.tokens_per_s == pytest.approx(1536 * 2048 / row.step_seconds)
+        days = 300e9 / (1536 * 2048) * row.step_seconds / 86400
+        assert row.days == pytest.approx(days)
+        device_hours = days * 24 * 1024
+        assert row.cost_usd == pytest.approx(device_hours * 2.0)
+        # A100 SXM TDP 400 W (datasheet), PUE 1.1 (the default): kWh = h · W · PUE / 1000.
+        assert row.energy_kwh == pytest.approx(device_hours * 400 * 1.1 / 1000)
+    assert (r.days, r.cost_usd, r.energy_kwh) == (r.ranked[0].days, r.ranked[0].cost_usd,
+                                                  r.ranked[0].energy_kwh)
+    assert {"power_watts", "pue"} <= {a.name for a in r.assumptions}
+    bare = plan_cluster_training(params="1.3B", layers=24, d_model=2048, heads=16, vocab=50257,
+                                 seq_len=2048, count=8, system="dgx-a100", global_batch=64)
+    assert bare.model is None
+    assert (bare.ranked[0].days, bare.ranked[0].cost_usd, bare.ranked[0].energy_kwh) == (
+        None, None, None)
+
+
 def test_summary_in_chinese_and_assumptions_list_what_is_ignored():
     r = plan_cluster_training(model="gpt-3-175b", count=1024, system="dgx-a100",
                               tensor_parallel=8, pipeline_parallel=8, global_batch=1536,
