@@ -258,6 +258,11 @@ def _advice(lay: Layout, rec: str, st: StepTime, language: str) -> list[str]:
                    if zh else
                    f"GEMMs run at {st.gemm_fraction:.0%} of peak (small per-device matrices): "
                    "lower TP or raise the micro-batch")
+    if 0 < st.expert_gemm_fraction < 0.6:
+        out.append(f"专家矩阵乘只跑到峰值的 {st.expert_gemm_fraction:.0%}（每个专家分到的词元太少）："
+                   "提高 EP 或增大微批" if zh else
+                   f"expert GEMMs run at {st.expert_gemm_fraction:.0%} of peak (few tokens per "
+                   "expert): raise EP or the micro-batch")
     if rec == "full":
         out.append("完全重计算多跑一遍前向（约 33%）；显存允许时，选择性重计算"
                    "（Korthikanti et al. 2022）只多 2–7%" if zh else
