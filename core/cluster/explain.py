@@ -259,8 +259,8 @@ def _advice(lay: Layout, rec: str, st: StepTime, language: str) -> list[str]:
                    f"GEMMs run at {st.gemm_fraction:.0%} of peak (small per-device matrices): "
                    "lower TP or raise the micro-batch")
     if 0 < st.expert_gemm_fraction < 0.6:
-        out.append(f"专家矩阵乘只跑到峰值的 {st.expert_gemm_fraction:.0%}（每个专家分到的词元太少）："
-                   "提高 EP 或增大微批" if zh else
+        out.append(f"专家矩阵乘只跑到峰值的 {st.expert_gemm_fraction:.0%}"
+                   "（每个专家分到的词元太少）：提高 EP 或增大微批" if zh else
                    f"expert GEMMs run at {st.expert_gemm_fraction:.0%} of peak (few tokens per "
                    "expert): raise EP or the micro-batch")
     if rec == "full":
