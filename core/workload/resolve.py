@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flopcast.catalog.hf_config import is_config_reference
-from flopcast.catalog.models import ModelPreset, resolve_model
+from flopcast.catalog.models import ModelPreset, name_assumptions, resolve_model
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
     ContextArg,
@@ -190,7 +190,7 @@ def _cached_workload(key: tuple[object, ...]) -> Workload:
 
 def _resolve(args: WorkloadArgs) -> Workload:
     preset = resolve_model(args.model) if args.model is not None else None
-    assumptions: list[Assumption] = []
+    assumptions: list[Assumption] = name_assumptions(args.model)
     steps: list[Step] = []
 
     n = parse_quantity(args.params, argument="params") if args.params is not None else None
