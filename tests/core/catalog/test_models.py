@@ -163,6 +163,23 @@ def test_llama_3_1_params_are_the_released_weights(preset_id: str, layers: int, 
     assert exact == pytest.approx(printed[preset_id], rel=0.002)
 
 
+@pytest.mark.parametrize(("preset_id", "layers", "d", "kv_heads", "d_ff"), [
+    ("llama-2-7b", 32, 4096, 32, 11008),
+    ("llama-2-13b", 40, 5120, 40, 13824),
+    ("llama-2-70b", 80, 8192, 8, 28672),
+])
+def test_llama_2_params_are_the_released_weights(preset_id: str, layers: int, d: int,
+                                                 kv_heads: int, d_ff: int) -> None:
+    # Heads of 128, SwiGLU, vocabulary 32,000, untied embeddings, two RMSNorm vectors per
+    # layer plus the final one. Table 1 of the paper prints the nominal 7B, 13B and 70B;
+    # the released checkpoints (Hugging Face model pages) hold 6.74B, 13.0B and 69.0B.
+    per_layer = 2 * d * d + 2 * d * kv_heads * 128 + 3 * d * d_ff + 2 * d
+    exact = layers * per_layer + d + 2 * 32000 * d
+    assert resolve_model(preset_id).params == exact
+    printed = {"llama-2-7b": 6.74e9, "llama-2-13b": 13.0e9, "llama-2-70b": 69.0e9}
+    assert exact == pytest.approx(printed[preset_id], rel=0.002)
+
+
 def test_mixtral_total_and_active_params_from_table_1() -> None:
     # Jiang et al. 2024 Table 1: 32 layers, dim 4096, 32 heads / 8 KV heads of 128,
     # SwiGLU experts of width 14336, 8 experts, top-2, vocab 32000 (untied).
