@@ -5,6 +5,11 @@ figure with the paper, table and date it was read). It is validated strictly at
 load: unknown keys, duplicate ids or aliases, and sources naming unknown fields
 all fail. Look a preset up with `resolve_model("GPT-3")`; list them with
 `list_models()`.
+
+A few names mean different models depending on how they are written (a preset's
+`spellings`: "gpt2", Hugging Face's id, is the 124M model; "GPT-2", the paper's name, the
+1.5B one). They are matched before the aliases, and `name_assumptions` gives the note a
+result shows for them, so the user sees which model was chosen.
 """
 
 from __future__ import annotations
