@@ -57,11 +57,11 @@ def check_claim(
         UnknownHardwareError / UnknownModelError: ids not in the catalogs.
 
     Arguments (the fields of `CheckClaimInput`, the same on every front end):
-        model (default None): Preset the claim is about, e.g. 'gpt-3-175b'.
+        model (default None): Preset, e.g. 'gpt-3-175b'.
         params (default None): Claimed params.
         tokens (default None): Claimed tokens.
         flops (default None): Claimed flops.
-        method (default '6nd'): 6nd = 6·N·D; the others add attention (need the shape).
+        method (default '6nd'): 6nd: 6·N·D; others add attention.
         recompute (default None): Recomputation, if stated (default: try none and full).
         hardware (default None): Claimed device, e.g. 'a100'.
         count (default None): Claimed count.
@@ -71,7 +71,7 @@ def check_claim(
         device_hours (default None): Claimed device-hours.
         cost_usd (default None): Claimed cost USD.
         energy_kwh (default None): Claimed energy kwh.
-        co2_kg (default None): Claimed CO2 in kg, or text like '552 tCO2e'.
+        co2_kg (default None): kg, or text like '552 tCO2e'.
         peak_tflops (default None): Claimed peak tflops.
         achieved_tflops (default None): Claimed achieved tflops.
         mfu (default None): Claimed MFU.
@@ -126,40 +126,36 @@ def compare_gpus(
         InvalidInputError, UnknownHardwareError, UnknownModelError.
 
     Arguments (the fields of `CompareGpusInput`, the same on every front end):
-        model (default None): Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face
-            config.json path or text.
-        params (default None): Parameters N, e.g. '175B' (MoE: active); overrides the preset.
-        tokens (default None): Training tokens D, e.g. '300B'. Overrides the preset.
-        flops (default None): Total training FLOPs, e.g. 3.14e23 or '3640 PF-days'; used as is.
-        method (default '6nd'): 6nd = 6·N·D; the others add attention (need the shape).
-        recompute (default 'none'): Recomputation: full = 8·N·D hardware FLOPs.
+        model (default None): Preset id (list_models) or a config.json path or text.
+        params (default None): Parameters, e.g. '175B' (MoE: active).
+        tokens (default None): Training tokens, e.g. '300B'.
+        flops (default None): Total FLOPs, used as is, e.g. '3640 PF-days'.
+        method (default '6nd'): 6nd: 6·N·D; others add attention.
+        recompute (default 'none'): full: 8·N·D executed.
         layers (default None): Layers.
         d_model (default None): Hidden size.
         heads (default None): Attention heads.
         seq_len (default None): Sequence length.
         vocab (default None): Vocabulary size.
         d_ff (default None): Feed-forward width (default 4·d_model).
-        hardware (default None): Device ids to compare (default: every training accelerator).
-        count (default None): Devices of each type (default 1, or what target_days needs).
-        target_days (default None): Deadline in days: each type gets the devices it needs.
+        hardware (default None): Device ids (default: all training accelerators).
+        count (default None): Per type (default 1).
+        target_days (default None): Deadline: each type gets the devices it needs.
         sort_by (default 'days'): Ranking.
-        precision (default None): Peak precision, e.g. bf16 (default), fp8, fp32.
+        precision (default None): bf16 (default), fp8, fp32...
         sparsity (default False): Use the 2:4-sparse peak.
-        mfu (default None): Model FLOPs utilization in (0, 1], default 0.40.
-        achieved_tflops (default None): Achieved TFLOP/s per device as logged; overrides mfu.
-        price_per_device_hour (default None): USD per device-hour (default: catalog reference
-            price).
-        power_watts (default None): Watts per device (default TDP).
+        mfu (default None): In (0, 1], default 0.40.
+        achieved_tflops (default None): Logged TFLOP/s per device.
+        price_per_device_hour (default None): USD per device-hour.
+        power_watts (default None): Per device (default TDP).
         pue (default None): PUE (default 1.1).
         carbon_kg_per_kwh (default None): kg CO2 per kWh (default 0.385).
         language (default 'en'): Answer language.
-        utilization (default 'default'): predicted: the MFU plan_cluster_training predicts
-            (needs count, the model's shape and global_batch).
-        system (default None): Cluster preset, e.g. dgx-a100, dgx-h100, gb200-nvl72,
-            tpu-v5p-pod.
+        utilization (default 'default'): predicted: MFU from the cluster model.
+        system (default None): Cluster, e.g. dgx-h100.
         global_batch (default None): Sequences per step.
-        tensor_parallel (default None): TP degree; searched when not given.
-        pipeline_parallel (default None): PP degree; searched when not given.
+        tensor_parallel (default None): Searched if absent.
+        pipeline_parallel (default None): Searched if absent.
     """
     ...
 
@@ -214,10 +210,10 @@ def count_tokens(
         path (default None): File or folder (only below granted folders).
         encoding (default 'o200k_base'): o200k_base: GPT-4o.
         bpe_file (default None): Own .tiktoken ranks file instead of the packaged data.
-        include (default None): Globs of files to count in a folder, e.g. ['*.md'].
+        include (default None): Globs to count, e.g. ['*.md'].
         exclude (default None): Globs of files or folders to skip.
         mode (default 'exact'): sample: seeded estimate for huge corpora.
-        sample_fraction (default None): Sample: fraction of 8 KiB blocks, e.g. 0.1 or '10%'.
+        sample_fraction (default None): Sample: share of 8 KiB blocks, e.g. '10%'.
         sample_chunks (default None): Sample: number of 8 KiB blocks (default 600).
         seed (default 0): Sample: random seed, an integer id.
         workers (default None): Processes for exact counting.
@@ -256,7 +252,7 @@ def estimate_inference(
         UnknownHardwareError / UnknownModelError: unknown device or preset.
 
     Arguments (the fields of `EstimateInferenceInput`, the same on every front end):
-        model (default None): Preset id, e.g. 'llama-2-70b', or a config.json.
+        model (default None): Preset id (list_models) or a config.json path or text.
         params (default None): Parameters, e.g. '70B' (MoE: all experts).
         active_params (default None): Parameters per token (MoE).
         layers (default None): Layers.
@@ -266,14 +262,12 @@ def estimate_inference(
         hardware (required): Device id, e.g. 'h100'.
         count (default 1): Devices per replica.
         precision (default 'bf16'): Weight format.
-        compute_precision (default None): Peak for the math (default: weight format; bf16 for
-            int8/int4).
+        compute_precision (default None): Math peak (default: the weights'; bf16 for int8/int4).
         kv_precision (default 'bf16'): KV-cache format.
         context (default None): Tokens per sequence (prompt + output).
         batch (default 1): Sequences decoded together.
         mfu (default None): Fraction of peak for prefill (default 0.76).
-        price_per_device_hour (default None): USD per device-hour (default: catalog reference
-            price).
+        price_per_device_hour (default None): USD per device-hour.
         language (default 'en'): Answer language.
     """
     ...
@@ -315,10 +309,9 @@ def estimate_memory(
         UnknownModelError / UnknownHardwareError: unknown preset or device.
 
     Arguments (the fields of `EstimateMemoryInput`, the same on every front end):
-        mode (default 'training'): training (with grads, optimizer, activations) or inference
-            (with KV cache).
-        model (default None): Preset id, e.g. 'llama-2-70b', or a config.json.
-        params (default None): Parameters, e.g. '7B' (MoE: all experts).
+        mode (default 'training'): training, or inference (KV cache).
+        model (default None): Preset id (list_models) or a config.json path or text.
+        params (default None): Parameters, e.g. '70B' (MoE: all experts).
         layers (default None): Layers.
         d_model (default None): Hidden size.
         heads (default None): Attention heads.
@@ -392,43 +385,36 @@ def estimate_training(
         UnknownHardwareError / UnknownModelError: an id not in the catalog.
 
     Arguments (the fields of `EstimateTrainingInput`, the same on every front end):
-        model (default None): Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face
-            config.json path or text.
-        params (default None): Parameters N, e.g. '175B' (MoE: active); overrides the preset.
-        tokens (default None): Training tokens D, e.g. '300B'. Overrides the preset.
-        flops (default None): Total training FLOPs, e.g. 3.14e23 or '3640 PF-days'; used as is.
-        method (default '6nd'): 6nd = 6·N·D; the others add attention (need the shape).
-        recompute (default 'none'): Recomputation: full = 8·N·D hardware FLOPs.
+        model (default None): Preset id (list_models) or a config.json path or text.
+        params (default None): Parameters, e.g. '175B' (MoE: active).
+        tokens (default None): Training tokens, e.g. '300B'.
+        flops (default None): Total FLOPs, used as is, e.g. '3640 PF-days'.
+        method (default '6nd'): 6nd: 6·N·D; others add attention.
+        recompute (default 'none'): full: 8·N·D executed.
         layers (default None): Layers.
         d_model (default None): Hidden size.
         heads (default None): Attention heads.
         seq_len (default None): Sequence length.
         vocab (default None): Vocabulary size.
         d_ff (default None): Feed-forward width (default 4·d_model).
-        hardware (default None): Device id or alias (list_hardware), e.g. 'h100'; without it,
-            FLOPs only.
-        count (default None): Devices (default 1, or as many as target_days needs).
-        device_hours (default None): Published device-hours, e.g. '30.84M': time = that ÷ count,
-            MFU implied.
-        target_days (default None): Deadline in days: gives the devices (or, with count, the
-            MFU) needed.
-        precision (default None): Peak precision, e.g. bf16 (default), fp8, fp32.
+        hardware (default None): Device, e.g. 'h100' (list_hardware).
+        count (default None): Devices (default 1).
+        device_hours (default None): Published device-hours, e.g. '30.84M'.
+        target_days (default None): Deadline: the devices (or MFU) it needs.
+        precision (default None): bf16 (default), fp8, fp32...
         sparsity (default False): Use the 2:4-sparse peak.
-        mfu (default None): Model FLOPs utilization in (0, 1], default 0.40.
-        achieved_tflops (default None): Achieved TFLOP/s per device as logged; overrides mfu.
-        price_per_device_hour (default None): USD per device-hour (default: catalog reference
-            price).
-        power_watts (default None): Watts per device (default TDP).
+        mfu (default None): In (0, 1], default 0.40.
+        achieved_tflops (default None): Logged TFLOP/s per device.
+        price_per_device_hour (default None): USD per device-hour.
+        power_watts (default None): Per device (default TDP).
         pue (default None): PUE (default 1.1).
         carbon_kg_per_kwh (default None): kg CO2 per kWh (default 0.385).
         language (default 'en'): Answer language.
-        utilization (default 'default'): predicted: the MFU plan_cluster_training predicts
-            (needs count, the model's shape and global_batch).
-        system (default None): Cluster preset, e.g. dgx-a100, dgx-h100, gb200-nvl72,
-            tpu-v5p-pod.
+        utilization (default 'default'): predicted: MFU from the cluster model.
+        system (default None): Cluster, e.g. dgx-h100.
         global_batch (default None): Sequences per step.
-        tensor_parallel (default None): TP degree; searched when not given.
-        pipeline_parallel (default None): PP degree; searched when not given.
+        tensor_parallel (default None): Searched if absent.
+        pipeline_parallel (default None): Searched if absent.
     """
     ...
 
@@ -453,7 +439,7 @@ def explain_flops(
     Arguments (the fields of `ExplainFlopsInput`, the same on every front end):
         topic (required): peak_derivation: instruction sets, tensor cores; training_flops:
             6·N·D.
-        hardware (default None): Device for the worked example, e.g. 'a100', 'i9-14900k'.
+        hardware (default None): Device for the worked example.
         language (default 'en'): Answer language.
     """
     ...
@@ -547,10 +533,9 @@ def plan_cluster_training(
             that fits no layout (naming the smallest device count that fits).
 
     Arguments (the fields of `PlanClusterTrainingInput`, the same on every front end):
-        model (default None): Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face
-            config.json path or text.
-        params (default None): Parameters N, e.g. '175B' (MoE: active); overrides the preset.
-        tokens (default None): Training tokens D, e.g. '300B'. Overrides the preset.
+        model (default None): Preset id (list_models) or a config.json path or text.
+        params (default None): Parameters, e.g. '175B' (MoE: active).
+        tokens (default None): Training tokens, e.g. '300B'.
         layers (default None): Layers.
         d_model (default None): Hidden size.
         heads (default None): Attention heads.
@@ -561,17 +546,16 @@ def plan_cluster_training(
         vocab (default None): Vocabulary size.
         seq_len (default None): Sequence length.
         count (required): Devices.
-        system (default None): Cluster preset, e.g. dgx-a100, dgx-h100, gb200-nvl72,
-            tpu-v5p-pod.
+        system (default None): Cluster, e.g. dgx-h100.
         hardware (default None): Device id (default: the system's).
         devices_per_node (default None): Devices per scale-up domain.
         scale_up_gb_s (default None): Scale-up GB/s per device, each way.
         scale_out_gb_s (default None): Scale-out GB/s per device, each way.
-        precision (default 'bf16'): Peak precision, e.g. bf16 (default), fp8, fp32.
+        precision (default 'bf16'): bf16 (default), fp8, fp32...
         global_batch (default None): Sequences per step.
         global_batch_tokens (default None): Tokens per step, e.g. '4M'.
-        tensor_parallel (default None): TP degree; searched when not given.
-        pipeline_parallel (default None): PP degree; searched when not given.
+        tensor_parallel (default None): Searched if absent.
+        pipeline_parallel (default None): Searched if absent.
         data_parallel (default None): Data-parallel degree (ZeRO shards over it).
         context_parallel (default None): CP degree; searched.
         virtual_stages (default None): Interleaved stages per device; searched.
@@ -582,8 +566,7 @@ def plan_cluster_training(
         flash_attention (default True): Attention scores not stored.
         dp_overlap (default None): Share of DP reduction hidden (0.75).
         tp_overlap (default None): Share of TP traffic hidden (0).
-        price_per_device_hour (default None): USD per device-hour (default: catalog reference
-            price).
+        price_per_device_hour (default None): USD per device-hour.
         top (default 3): Layouts to list.
         language (default 'en'): Answer language.
     """
@@ -625,13 +608,12 @@ def plan_compute_optimal(
         count (default None): Devices (with hardware and days).
         days (default None): Days of the budget.
         budget_usd (default None): Dollar budget (with hardware).
-        price_per_device_hour (default None): USD per device-hour (default: catalog reference
-            price).
-        precision (default None): Peak precision, e.g. bf16 (default), fp8, fp32.
+        price_per_device_hour (default None): USD per device-hour.
+        precision (default None): bf16 (default), fp8, fp32...
         sparsity (default False): Use the 2:4-sparse peak.
-        mfu (default None): Model FLOPs utilization in (0, 1], default 0.40.
-        params (default None): Parameters N, e.g. '70B': alone gives optimal tokens; with tokens
-            or budget, how far off.
+        mfu (default None): In (0, 1], default 0.40.
+        params (default None): Parameters: alone, the optimal tokens; with tokens or a budget,
+            how far off.
         tokens (default None): Training tokens D: alone gives the optimal size.
         fit (default 'hoffmann_approach1'): Allocation fit.
         loss_fit (default None): Loss fit (default: fit or besiroglu_2024).
@@ -663,13 +645,12 @@ def resolve_workload(
         UnknownModelError: `model` is not a preset.
 
     Arguments (the fields of `WorkloadArgs`, the same on every front end):
-        model (default None): Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face
-            config.json path or text.
-        params (default None): Parameters N, e.g. '175B' (MoE: active); overrides the preset.
-        tokens (default None): Training tokens D, e.g. '300B'. Overrides the preset.
-        flops (default None): Total training FLOPs, e.g. 3.14e23 or '3640 PF-days'; used as is.
-        method (default '6nd'): 6nd = 6·N·D; the others add attention (need the shape).
-        recompute (default 'none'): Recomputation: full = 8·N·D hardware FLOPs.
+        model (default None): Preset id (list_models) or a config.json path or text.
+        params (default None): Parameters, e.g. '175B' (MoE: active).
+        tokens (default None): Training tokens, e.g. '300B'.
+        flops (default None): Total FLOPs, used as is, e.g. '3640 PF-days'.
+        method (default '6nd'): 6nd: 6·N·D; others add attention.
+        recompute (default 'none'): full: 8·N·D executed.
         layers (default None): Layers.
         d_model (default None): Hidden size.
         heads (default None): Attention heads.

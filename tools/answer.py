@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flopcast.numbers.results import Result
+from flopcast.numbers.results import FULL_ONLY_BEGIN, FULL_ONLY_END, Result
 
 __all__ = ["CONCISE_TABLE_ROWS", "render_text"]
 
@@ -47,7 +47,27 @@ _LABELS = {
 }
 
 
+def _without_markers(text: str) -> str:
+    return "\n".join(line for line in text.splitlines()
+                     if line.strip() not in (FULL_ONLY_BEGIN, FULL_ONLY_END))
+
+
+def _without_full_only(text: str) -> str:
+    """`text` without its parts marked for the full level only (`FULL_ONLY_BEGIN` ...)."""
+    out: list[str] = []
+    skipping = False
+    for line in text.splitlines():
+        if line.strip() == FULL_ONLY_BEGIN:
+            skipping = True
+        elif line.strip() == FULL_ONLY_END:
+            skipping = False
+        elif not skipping:
+            out.append(line)
+    return "\n".join(out)
+
+
 def _full(result: Result, answer: str, labels: dict[str, str]) -> str:
+    answer = _without_markers(answer)
     parts = [answer] if answer else []
     if result.steps:
         lines = [f"- {step.name}: {step.text}" for step in result.steps]
@@ -119,7 +139,7 @@ def _figure(step_text: str) -> str:
 
 def _concise(result: Result, answer: str, labels: dict[str, str],
              rows: int | None = CONCISE_TABLE_ROWS) -> str:
-    whole, answer = answer, _short_answer(answer, rows, labels["more"])
+    whole, answer = answer, _short_answer(_without_full_only(answer), rows, labels["more"])
     parts = [answer] if answer else []
     if result.assumptions:
         assumed = "; ".join(f"{a.name} = {a.value}" for a in result.assumptions)

@@ -107,6 +107,8 @@ class ToolSpecLike(Protocol):
     @property
     def description(self) -> str: ...
     @property
+    def example(self) -> str: ...
+    @property
     def input_model(self) -> type[BaseModel]: ...
     @property
     def output_model(self) -> type[BaseModel]: ...
@@ -258,6 +260,7 @@ def build_parser(specs: Iterable[ToolSpecLike]) -> argparse.ArgumentParser:
             aliases=aliases,
             help=spec.title,
             description=spec.description,
+            epilog=f"Python: flopcast.{spec.example}" if spec.example else None,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         child.set_defaults(_spec=spec)

@@ -66,8 +66,8 @@ Detail = Literal["concise", "full"]
 FRONT_ARGUMENTS: dict[str, tuple[Any, Any]] = {
     "detail": (Detail, Field(
         default="concise",
-        description="'full' adds every step and source to the text.")),
-    "chart": (bool, Field(default=False, description="Also return a PNG chart.")),
+        description="full: every step and source.")),
+    "chart": (bool, Field(default=False, description="Add a PNG chart.")),
 }
 
 
@@ -105,6 +105,10 @@ class ToolSpec:
         concise_rows: rows of each table a concise answer keeps (the best first; a count of
             the rest follows); None keeps every row (a catalog listing is the answer).
         chart: the tool draws a chart (`flopcast.tools.charts`): its schema gets `chart`.
+        example: one call in Python syntax (`name(arg=value, ...)`), for help texts and the
+            docs. Not in the definitions an assistant receives: every conversation would pay
+            for it, and the argument descriptions already show each value's form (tested to
+            run).
         arguments_model: the input model plus the front-end arguments (`FRONT_ARGUMENTS`),
             built here: what every front end offers and validates.
     """
@@ -124,6 +128,7 @@ class ToolSpec:
     text_field: str = "summary"
     chart: bool = False
     concise_rows: int | None = 5
+    example: str = ""
     arguments_model: type[BaseModel] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -310,11 +315,12 @@ def _build() -> tuple[ToolSpec, ...]:
             training.estimate_training,
             title="Estimate a training run (FLOPs, time, cost, energy)",
             description=(
-                "FLOPs, days, device-hours, cost, energy and CO2 of one training run on "
-                "`count` devices, or the devices needed for `target_days`. E.g. \"how long "
-                "does 7B on 2T tokens take on 256 H100s?\", \"how many GPUs to train in 90 "
-                "days?\", \"1024 块 A100 训练 GPT-3 要多少天？\". "
-                'Example: estimate_training(model="gpt-3-175b", hardware="a100", '
+                "Days, device-hours, cost, energy and CO2 of one training run on `count` "
+                "devices, or the devices a `target_days` deadline needs. E.g. \"how long does "
+                "7B on 2T tokens take on 256 H100s?\", \"1024 块 A100 训练 GPT-3 要多少天？\""
+            ),
+            example=(
+                'estimate_training(model="gpt-3-175b", hardware="a100", '
                 "count=1024, achieved_tflops=140)"
             ),
         ),
@@ -322,25 +328,25 @@ def _build() -> tuple[ToolSpec, ...]:
             compare.compare_gpus,
             title="Compare accelerators for one training run",
             description=(
-                "One training run on many device types (default: the whole catalog), ranked "
-                "by days, cost or energy, with memory fit. For \"which GPU is cheapest / "
-                "fastest\", e.g. \"哪种 GPU 最便宜？\". Arguments as estimate_training. "
-                'Example: compare_gpus(params="13B", tokens="1T", target_days=30, '
-                'sort_by="cost")'
+                "Ranks device types (default: all) for one training run by days, cost or "
+                "energy, with memory fit: \"which GPU trains it cheapest / fastest within 30 "
+                "days?\", \"哪种 GPU 最便宜？\". Arguments as estimate_training."
             ),
+            example='compare_gpus(params="13B", tokens="1T", target_days=30, sort_by="cost")',
             chart=True,
         ),
         ToolSpec.of(
             cluster.plan_cluster_training,
             title="Plan parallelism on a cluster (TP/PP/DP layout, step time, predicted MFU)",
             description=(
-                "Predicts MFU and step time from the model, devices, network and parallel "
-                "layout (TP/PP/DP/CP, micro-batch, ZeRO, recompute): where a step's time goes "
-                "(compute, communication, pipeline bubble), and the layouts that fit in "
-                "memory, ranked. E.g. \"best TP/PP layout for Llama 3 70B on 512 GPUs?\", "
-                "\"why is my MFU only 30%?\", \"用什么并行策略最快？TP 8、PP 8 每步多久？\". "
-                'Example: plan_cluster_training(model="gpt-3-175b", count=1024, '
-                'system="dgx-a100", tensor_parallel=8, pipeline_parallel=8, global_batch=1536)'
+                "Predicts TFLOP/s per GPU, MFU and step time from the model, devices, network "
+                "(DGX, InfiniBand) and TP/PP/DP/CP layout, where the time goes (compute, "
+                "communication, bubble), and the best layouts that fit. E.g. \"why is my MFU "
+                "only 30%?\", \"用什么并行策略最快？\""
+            ),
+            example=(
+                'plan_cluster_training(model="gpt-3-175b", count=1024, system="dgx-a100", '
+                "tensor_parallel=8, pipeline_parallel=8, global_batch=1536)"
             ),
         ),
         ToolSpec.of(
@@ -348,21 +354,23 @@ def _build() -> tuple[ToolSpec, ...]:
             title="Plan a compute-optimal (Chinchilla) model",
             description=(
                 "Chinchilla-optimal params and tokens, with predicted loss, for a budget "
-                "(`flops`; `hardware` + `count` + `days`; or `hardware` + `budget_usd`), or "
-                "how far a `params` / `tokens` run is from optimal. E.g. \"largest model for "
-                "$2M?\", \"这个模型是不是算力最优？\". "
-                'Example: plan_compute_optimal(flops="1e24")'
+                "(`flops`; `hardware` + `count` + `days`; or `budget_usd`), or how far a "
+                "`params` / `tokens` run is from optimal. E.g. \"largest model for $2M?\", "
+                "\"这个模型是不是算力最优？\""
             ),
+            example='plan_compute_optimal(flops="1e24")',
             chart=True,
         ),
         ToolSpec.of(
             memory.estimate_memory,
             title="Estimate memory per device (training or inference)",
             description=(
-                "Memory per device and minimum devices, for training (weights, gradients, "
-                "optimizer, activations; ZeRO, parallelism) or inference (weights, KV cache). "
-                "E.g. \"fine-tune 7B on one A100?\", \"KV cache at 32k?\", \"显存够不够？\". "
-                'Example: estimate_memory(model="llama-2-70b", mode="inference", '
+                "Memory per device and minimum devices: training (weights, gradients, "
+                "optimizer, activations; ZeRO) or inference (weights, KV cache). E.g. "
+                "\"fine-tune 7B on one A100?\", \"显存够不够？\""
+            ),
+            example=(
+                'estimate_memory(model="llama-2-70b", mode="inference", '
                 "context=32768, batch=8)"
             ),
             chart=True,
@@ -373,33 +381,35 @@ def _build() -> tuple[ToolSpec, ...]:
             description=(
                 "Serving: FLOPs per token, decode and prefill tokens/s, USD per million "
                 "tokens, memory fit. E.g. \"70B tokens/s on one H100 in int4?\", "
-                "\"推理一百万 token 要多少钱？\". "
-                'Example: estimate_inference(model="llama-2-70b", hardware="h200", '
-                "count=1, precision=\"int4\", price_per_device_hour=3.5)"
+                "\"推理一百万 token 要多少钱？\""
+            ),
+            example=(
+                'estimate_inference(model="llama-2-70b", hardware="h200", '
+                'count=1, precision="int4", price_per_device_hour=3.5)'
             ),
         ),
         ToolSpec.of(
             tokens.count_tokens,
             title="Count tokens of a text, file or folder",
             description=(
-                "Tokens of a `text`, file or folder (`path`) with a tiktoken encoding: exact, "
-                "or sampled with a 95% interval for huge corpora; by file type. E.g. \"how "
-                "many tokens in this folder?\", \"这段文字有多少 token？\". "
-                'Example: count_tokens(path="docs", include=["*.md", "*.py"])'
+                "Tokens of a `text`, file or folder (`path`) with a tiktoken encoding, by file "
+                "type: exact, or sampled with a 95% interval. E.g. \"这段文字有多少 token？\""
             ),
+            example='count_tokens(path="docs", include=["*.md", "*.py"])',
             blocking=True,
         ),
         ToolSpec.of(
             claims.check_claim,
             title="Check a published or quoted compute claim",
             description=(
-                "Checks quoted figures of a training run (FLOPs, time, device-hours, cost, "
-                "energy, peak, TFLOP/s, MFU) against each other: a verdict per figure "
-                "(consistent, off by N×, impossible) and the MFU, price or power implied. "
-                "For figures from an article or person, or the MFU a run got, e.g. \"文中说 "
-                "3.114E23 FLOPs，对吗？\". Pass each figure as claimed (cost_usd=\"4.6M\"). "
-                'Example: check_claim(model="gpt-3-175b", hardware="a100", count=1024, '
-                "days=34, device_hours=835584)"
+                "Checks the figures someone claims for a run (FLOPs, time, device-hours, cost, "
+                "energy, peak, MFU) against each other: consistent, off by N× or impossible, "
+                'and the MFU or price implied. Pass each as claimed (cost_usd="4.6M"). '
+                "E.g. \"took 11 days on 64 A100s: what MFU?\", \"文中说 3.114E23 FLOPs，对吗？\""
+            ),
+            example=(
+                'check_claim(model="gpt-3-175b", hardware="a100", '
+                "count=1024, days=34, device_hours=835584)"
             ),
         ),
         ToolSpec.of(
@@ -407,24 +417,25 @@ def _build() -> tuple[ToolSpec, ...]:
             title="Explain FLOPs, peaks, 6ND, MFU and precision",
             description=(
                 "Explains with worked figures: FLOPs vs FLOP/s, how a peak is derived "
-                "(instruction sets), HPL, why 6·N·D, MFU vs HFU, precision (FP8, FP4) and "
-                "sparsity. For \"why\" and \"what is\" questions, e.g. \"峰值是怎么算出来的？"
-                "FLOPs 和 FLOPS 有什么区别？\". "
-                'Example: explain_flops(topic="peak_derivation", hardware="i9-14900k", '
-                'language="zh")'
+                "(instruction sets), HPL, why 6·N·D, MFU vs HFU, FP8/FP4 and sparsity. For "
+                "\"why\" and \"what is\" questions, e.g. \"峰值是怎么算出来的？\", "
+                "\"FLOPs 和 FLOPS 有什么区别？\""
+            ),
+            example=(
+                'explain_flops(topic="peak_derivation", '
+                "hardware=\"i9-14900k\", language=\"zh\")"
             ),
             text_field="markdown",
-            concise_rows=4,
+            concise_rows=3,
         ),
         ToolSpec.of(
             hardware.list_hardware,
             title="List accelerators in the catalog",
             description=(
                 "The device catalog: ids, dense peaks per precision, memory, bandwidth, TDP, "
-                "price, sources. To find a `hardware` id or a spec, e.g. \"A100 峰值是多少？"
-                "\". "
-                'Example: list_hardware(vendor="NVIDIA")'
+                "price, sources. E.g. \"A100 峰值是多少？\""
             ),
+            example='list_hardware(vendor="NVIDIA")',
             concise_rows=None,
         ),
         ToolSpec.of(
@@ -432,11 +443,12 @@ def _build() -> tuple[ToolSpec, ...]:
             title="List model presets",
             description=(
                 "The model presets: ids, parameters, tokens, shape, published FLOPs, sources. "
-                "To find a `model` id or its figures, e.g. \"GPT-3 有多少层？\". "
-                'Example: list_models(family="llama-2")'
+                "E.g. \"GPT-3 有多少层？\""
             ),
+            example='list_models(family="llama-2")',
             concise_rows=None,
         ),
     )
+
 
 TOOLS: tuple[ToolSpec, ...] = _build()

@@ -91,7 +91,7 @@ class CheckClaimInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = Field(default=None, description=(
-        "Preset the claim is about, e.g. 'gpt-3-175b'."))
+        "Preset, e.g. 'gpt-3-175b'."))
     params: ParamsArg | None = Field(default=None, description=(
         "Claimed params."))
     tokens: TokensArg | None = Field(default=None, description=(
@@ -99,7 +99,7 @@ class CheckClaimInput(BaseModel):
     flops: FlopsArg | None = Field(default=None, description=(
         "Claimed flops."))
     method: Literal["6nd", "kaplan", "chinchilla", "megatron", "palm"] = Field(
-        default="6nd", description="6nd = 6·N·D; the others add attention (need the shape).")
+        default="6nd", description="6nd: 6·N·D; others add attention.")
     recompute: Literal["none", "selective", "full"] | None = Field(default=None, description=(
         "Recomputation, if stated (default: try none and full)."))
     hardware: str | None = Field(default=None, description=(
@@ -116,7 +116,7 @@ class CheckClaimInput(BaseModel):
     energy_kwh: EnergyArg | None = Field(default=None, description=(
         "Claimed energy kwh."))
     co2_kg: Co2Arg | None = Field(default=None, description=(
-        "Claimed CO2 in kg, or text like '552 tCO2e'."))
+        "kg, or text like '552 tCO2e'."))
     peak_tflops: float | None = Field(default=None, ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
         "Claimed peak tflops."))
     achieved_tflops: float | None = Field(default=None, ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(

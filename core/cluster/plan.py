@@ -60,11 +60,11 @@ class PlanClusterTrainingInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = Field(default=None, description=(
-        "Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face config.json path or text."))
+        "Preset id (list_models) or a config.json path or text."))
     params: ParamsArg | None = Field(default=None, description=(
-        "Parameters N, e.g. '175B' (MoE: active); overrides the preset."))
+        "Parameters, e.g. '175B' (MoE: active)."))
     tokens: TokensArg | None = Field(default=None, description=(
-        "Training tokens D, e.g. '300B'. Overrides the preset."))
+        "Training tokens, e.g. '300B'."))
     layers: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description="Layers.")
     d_model: int | None = Field(default=None, ge=1, le=MAX_WIDTH, description="Hidden size.")
     heads: int | None = Field(default=None, ge=1, le=MAX_HEADS, description="Attention heads.")
@@ -81,7 +81,7 @@ class PlanClusterTrainingInput(BaseModel):
                                 description="Sequence length.")
     count: int = Field(ge=1, le=MAX_COUNT, description="Devices.")
     system: str | None = Field(default=None, description=(
-        "Cluster preset, e.g. dgx-a100, dgx-h100, gb200-nvl72, tpu-v5p-pod."))
+        "Cluster, e.g. dgx-h100."))
     hardware: str | None = Field(default=None, description=(
         "Device id (default: the system's)."))
     devices_per_node: int | None = Field(default=None, ge=1, le=MAX_COUNT, description=(
@@ -91,15 +91,15 @@ class PlanClusterTrainingInput(BaseModel):
     scale_out_gb_s: float | None = Field(default=None, gt=0, le=MAX_LINK_GB_S, description=(
         "Scale-out GB/s per device, each way."))
     precision: Literal["bf16", "fp16", "fp8"] = Field(
-        default="bf16", description="Peak precision, e.g. bf16 (default), fp8, fp32.")
+        default="bf16", description="bf16 (default), fp8, fp32...")
     global_batch: int | None = Field(default=None, ge=1, le=MAX_BATCH, description=(
         "Sequences per step."))
     global_batch_tokens: BatchTokensArg | None = Field(default=None, description=(
         "Tokens per step, e.g. '4M'."))
     tensor_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE,
-                                        description="TP degree; searched when not given.")
+                                        description="Searched if absent.")
     pipeline_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE,
-                                          description="PP degree; searched when not given.")
+                                          description="Searched if absent.")
     data_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE,
                                       description="Data-parallel degree (ZeRO shards over it).")
     context_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE, description=(
@@ -122,7 +122,7 @@ class PlanClusterTrainingInput(BaseModel):
         "Share of TP traffic hidden (0)."))
     price_per_device_hour: float | None = Field(
         default=None, ge=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour (default: catalog reference price).")
+        description="USD per device-hour.")
     top: int = Field(default=3, ge=1, le=20, description="Layouts to list.")
     language: Language = Field(default="en", description="Answer language.")
 

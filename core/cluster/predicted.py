@@ -28,16 +28,15 @@ class ClusterArgs(BaseModel):
 
     utilization: Literal["default", "predicted"] = Field(
         default="default", description=(
-            "predicted: the MFU plan_cluster_training predicts (needs count, the model's shape "
-            "and global_batch)."))
+            "predicted: MFU from the cluster model."))
     system: str | None = Field(default=None, description=(
-        "Cluster preset, e.g. dgx-a100, dgx-h100, gb200-nvl72, tpu-v5p-pod."))
+        "Cluster, e.g. dgx-h100."))
     global_batch: int | None = Field(default=None, ge=1, le=MAX_BATCH, description=(
         "Sequences per step."))
     tensor_parallel: int | None = Field(default=None, ge=1, le=1_000_000, description=(
-        "TP degree; searched when not given."))
+        "Searched if absent."))
     pipeline_parallel: int | None = Field(default=None, ge=1, le=1_000_000, description=(
-        "PP degree; searched when not given."))
+        "Searched if absent."))
 
 
 def predicted_mfu(args: ClusterArgs, hw: Hardware, count: int | None, precision: str,

@@ -86,7 +86,7 @@ class ExplainFlopsInput(BaseModel):
     topic: Topic = Field(description=(
         "peak_derivation: instruction sets, tensor cores; training_flops: 6·N·D."))
     hardware: str | None = Field(default=None, description=(
-        "Device for the worked example, e.g. 'a100', 'i9-14900k'."))
+        "Device for the worked example."))
     language: Language = Field(default="en", description="Answer language.")
 
 

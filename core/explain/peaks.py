@@ -25,7 +25,7 @@ from flopcast.explain.context import fmt_num as _n
 from flopcast.explain.context import fmt_tflops as _tf
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.quantities import format_number
-from flopcast.numbers.results import Source, make_step
+from flopcast.numbers.results import FULL_ONLY_BEGIN, FULL_ONLY_END, Source, make_step
 
 __all__ = ["write_peak_derivation", "write_precision_sparsity"]
 
@@ -69,16 +69,21 @@ def _cpu_section(c: ExplainContext, hw: Hardware) -> None:
     groups = ", ".join(f"{g.cores} × {g.name} ({_n(g.base_ghz)}–{_n(g.turbo_ghz)} GHz)"
                        for g in hw.cpu.core_groups)
     c.add(f"**{hw.name}** — {groups}:", f"**{hw.name}** —— {groups}：")
-    for prec in [p for p in ("fp32", "fp64", "bf16") if p in hw.precisions()]:
+    precisions = [p for p in ("fp32", "fp64", "bf16") if p in hw.precisions()]
+    for i, prec in enumerate(precisions):
         base = hw.peak(prec, clock="base")
         turbo = hw.peak(prec, clock="turbo")
         c.steps += [base.step, turbo.step]
         for s in (base.source, *base.more_sources):
             c.sources.append(s)
+        if i == 1:  # the first precision shows the method; the others, the full answer
+            c.add(FULL_ONLY_BEGIN)
         c.add(f"- {prec.upper()} at base clock: {base.step.text}",
               f"- {prec.upper()}，基频：{base.step.text}")
         c.add(f"- {prec.upper()} at max turbo: {turbo.step.text}",
               f"- {prec.upper()}，最大睿频：{turbo.step.text}")
+    if len(precisions) > 1:
+        c.add(FULL_ONLY_END)
     c.add(c.t("  The turbo figure assumes every core at its maximum turbo at once, an upper bound "
               "no chip sustains under an all-core vector load.",
               "  睿频数字假设所有核心同时跑在最高睿频，这是上限，全核满载向量运算时做不到。"))
@@ -189,9 +194,16 @@ def write_peak_derivation(c: ExplainContext, devices: list[Hardware]) -> tuple[s
         c.add(c.t("### GPUs: SMs × Tensor Cores × FLOPs per clock × clock",
                   "### GPU：SM 数 × Tensor Core 数 × 每周期运算数 × 频率"))
         c.add("")
-    for hw in gpus:
+    for i, hw in enumerate(gpus):
+        # Without a device asked for, the worked GPUs after the first two are for the full
+        # answer only (the concise text stays within its budget, README "Context budget").
+        extra = not devices and i >= 2
+        if extra:
+            c.add(FULL_ONLY_BEGIN)
         _gpu_section(c, hw)
         c.add("")
+        if extra:
+            c.add(FULL_ONLY_END)
     c.add(c.t("Which instruction set \"measures\" FLOPS? None by itself: a peak is quoted per "
               "instruction set and precision (AVX2 FP32, AVX-512 FP64, AMX BF16, Tensor Core "
               "BF16...). HPC rankings measure FP64 with HPL (LINPACK); AI accelerators are quoted "

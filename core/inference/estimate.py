@@ -79,7 +79,7 @@ class EstimateInferenceInput(BaseModel):
 
     model: str | None = Field(
         default=None,
-        description="Preset id, e.g. 'llama-2-70b', or a config.json.",
+        description="Preset id (list_models) or a config.json path or text.",
     )
     params: ParamsArg | None = Field(
         default=None, description="Parameters, e.g. '70B' (MoE: all experts)."
@@ -104,7 +104,7 @@ class EstimateInferenceInput(BaseModel):
     )
     compute_precision: str | None = Field(
         default=None,
-        description="Peak for the math (default: weight format; bf16 for int8/int4).",
+        description="Math peak (default: the weights'; bf16 for int8/int4).",
     )
     kv_precision: ValuePrecision = Field(default="bf16", description="KV-cache format.")
     context: ContextArg | None = Field(
@@ -116,7 +116,7 @@ class EstimateInferenceInput(BaseModel):
     )
     price_per_device_hour: float | None = Field(
         default=None, gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour (default: catalog reference price)."
+        description="USD per device-hour."
     )
     language: Language = Field(default="en", description="Answer language.")
 

@@ -60,14 +60,14 @@ class EstimateMemoryInput(BaseModel):
 
     mode: Literal["training", "inference"] = Field(
         default="training",
-        description="training (with grads, optimizer, activations) or inference (with KV cache).",
+        description="training, or inference (KV cache).",
     )
     model: str | None = Field(
         default=None,
-        description="Preset id, e.g. 'llama-2-70b', or a config.json.",
+        description="Preset id (list_models) or a config.json path or text.",
     )
     params: ParamsArg | None = Field(
-        default=None, description="Parameters, e.g. '7B' (MoE: all experts)."
+        default=None, description="Parameters, e.g. '70B' (MoE: all experts)."
     )
     layers: LayersArg | None = Field(
         default=None, description="Layers.",

@@ -18,6 +18,8 @@ from flopcast.numbers.errors import NonFiniteResultError
 from flopcast.numbers.quantities import Language, format_number
 
 __all__ = [
+    "FULL_ONLY_BEGIN",
+    "FULL_ONLY_END",
     "Assumption",
     "Result",
     "Source",
@@ -84,6 +86,12 @@ class Result(BaseModel):
     summary: str = Field(default="", description="A short Markdown answer in `language`.")
     language: Language = "en"
 
+
+#: Markers (Markdown comments, invisible when rendered) around a part of a Markdown answer
+#: that only the full detail level shows, e.g. a further worked example: the concise text an
+#: assistant reads leaves it out (`flopcast.tools.answer`); the full text drops the markers.
+FULL_ONLY_BEGIN = "<!-- full -->"
+FULL_ONLY_END = "<!-- /full -->"
 
 _DIGITS = 4
 

@@ -112,20 +112,20 @@ class PlanComputeOptimalInput(BaseModel):
     price_per_device_hour: float | None = Field(
         default=None,
         gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour (default: catalog reference price).",
+        description="USD per device-hour.",
     )
     precision: str | None = Field(
         default=None,
-        description="Peak precision, e.g. bf16 (default), fp8, fp32.",
+        description="bf16 (default), fp8, fp32...",
     )
     sparsity: bool = Field(default=False, description="Use the 2:4-sparse peak.")
     mfu: FractionArg | None = Field(
-        default=None, description="Model FLOPs utilization in (0, 1], default 0.40."
+        default=None, description="In (0, 1], default 0.40."
     )
     params: ParamsArg | None = Field(
         default=None,
         description=(
-            "Parameters N, e.g. '70B': alone gives optimal tokens; with tokens or budget, "
+            "Parameters: alone, the optimal tokens; with tokens or a budget, "
             "how far off."),
     )
     tokens: TokensArg | None = Field(

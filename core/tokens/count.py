@@ -96,14 +96,14 @@ class CountTokensInput(BaseModel):
     bpe_file: str | None = Field(None, description=(
         "Own .tiktoken ranks file instead of the packaged data."))
     include: list[str] | None = Field(None, description=(
-        "Globs of files to count in a folder, e.g. ['*.md']."))
+        "Globs to count, e.g. ['*.md']."))
     exclude: list[str] | None = Field(None, description=(
         "Globs of files or folders to skip."))
     mode: Literal["exact", "sample"] = Field("exact", description=(
         "sample: seeded estimate for huge corpora."))
     sample_fraction: Annotated[float, Field(gt=0, le=1), BeforeValidator(fraction_text),
                                OrText()] | None = Field(None, description=(
-        "Sample: fraction of 8 KiB blocks, e.g. 0.1 or '10%'."))
+        "Sample: share of 8 KiB blocks, e.g. '10%'."))
     sample_chunks: Annotated[int, Field(ge=2, le=MAX_SAMPLE_CHUNKS), BeforeValidator(
         whole_text), OrText()] | None = Field(None, description=(
         "Sample: number of 8 KiB blocks (default 600)."))

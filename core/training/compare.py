@@ -43,19 +43,19 @@ class _CompareDevices(BaseModel):
     hardware: list[str] | None = Field(
         default=None,
         description=(
-            "Device ids to compare (default: every training accelerator)."
+            "Device ids (default: all training accelerators)."
         ),
     )
     count: CountArg | None = Field(
         default=None,
         description=(
-            "Devices of each type (default 1, or what target_days needs)."
+            "Per type (default 1)."
         ),
     )
     target_days: DaysArg | None = Field(
         default=None,
         description=(
-            "Deadline in days: each type gets the devices it needs."
+            "Deadline: each type gets the devices it needs."
         ),
     )
     sort_by: SortKey = Field(

@@ -82,7 +82,7 @@ class HardwareArgs(BaseModel):
     precision: str | None = Field(
         default=None,
         description=(
-            "Peak precision, e.g. bf16 (default), fp8, fp32."
+            "bf16 (default), fp8, fp32..."
         ),
     )
     sparsity: bool = Field(
@@ -92,23 +92,23 @@ class HardwareArgs(BaseModel):
     mfu: FractionArg | None = Field(
         default=None,
         description=(
-            "Model FLOPs utilization in (0, 1], default 0.40."
+            "In (0, 1], default 0.40."
         ),
     )
     achieved_tflops: float | None = Field(
         default=None,
         ge=MIN_TFLOPS, le=MAX_TFLOPS, description=(
-            "Achieved TFLOP/s per device as logged; overrides mfu."
+            "Logged TFLOP/s per device."
         ),
     )
     price_per_device_hour: float | None = Field(
         default=None,
         ge=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour (default: catalog reference price).",
+        description="USD per device-hour.",
     )
     power_watts: float | None = Field(
         default=None, gt=0, le=MAX_POWER_WATTS,
-        description="Watts per device (default TDP)."
+        description="Per device (default TDP)."
     )
     pue: float | None = Field(
         default=None, ge=1, le=3, description="PUE (default 1.1)."
@@ -128,23 +128,23 @@ class _DeviceArgs(BaseModel):
     hardware: str | None = Field(
         default=None,
         description=(
-            "Device id or alias (list_hardware), e.g. 'h100'; without it, FLOPs only."
+            "Device, e.g. 'h100' (list_hardware)."
         ),
     )
     count: CountArg | None = Field(
         default=None,
-        description="Devices (default 1, or as many as target_days needs).",
+        description="Devices (default 1).",
     )
     device_hours: DeviceHoursArg | None = Field(
         default=None,
         description=(
-            "Published device-hours, e.g. '30.84M': time = that ÷ count, MFU implied."
+            "Published device-hours, e.g. '30.84M'."
         ),
     )
     target_days: DaysArg | None = Field(
         default=None,
         description=(
-            "Deadline in days: gives the devices (or, with count, the MFU) needed."
+            "Deadline: the devices (or MFU) it needs."
         ),
     )
 

@@ -38,6 +38,10 @@ class Architecture(BaseModel):
     kv_heads: int | None = Field(default=None, gt=0, description="Key/value heads; default heads.")
     head_dim: int | None = Field(default=None, gt=0, description="Head width; d_model/heads.")
     gated_ffn: bool = Field(default=False, description="SwiGLU-style FFN: 3 matrices, not 2.")
+    sliding_window: int | None = Field(
+        default=None, gt=0, description="Window (tokens) of the local-attention layers.")
+    local_layers: int = Field(
+        default=0, ge=0, description="Layers that attend within `sliding_window` only.")
 
     @model_validator(mode="after")
     def _head_dim_defined(self) -> Architecture:
@@ -45,7 +49,35 @@ class Architecture(BaseModel):
             raise ValueError(
                 f"d_model {self.d_model} is not a multiple of heads {self.heads}; give head_dim"
             )
+        if self.local_layers > self.layers:
+            raise ValueError(f"local_layers {self.local_layers} exceeds layers {self.layers}")
+        if self.local_layers and self.sliding_window is None:
+            raise ValueError("local_layers needs sliding_window")
         return self
+
+    @property
+    def windowed(self) -> bool:
+        """Some layers attend within a window shorter than the sequence."""
+        return bool(self.local_layers and self.sliding_window
+                    and self.sliding_window < self.seq_len)
+
+    def attended_context(self, causal: bool) -> float:
+        """Keys one query attends to, averaged over positions and layers: the n_ctx of the
+        papers' attention terms.
+
+        A global layer: n_ctx = s as the papers count it (the whole s × s score matrix), s/2
+        when causal. A local layer with window w < s (Beltagy et al. 2020, Longformer, §3.1:
+        each token attends to w tokens; Gemma 2 and Mistral use it causally): w, and when
+        causal the mean over positions i = 1..s of min(i, w), w − w²/(2s) in the continuous
+        form that gives s/2 at w = s. Layers mix by count (Gemma 2: every other layer local).
+        """
+        s = self.seq_len
+        full = s / 2 if causal else float(s)
+        if not self.windowed:
+            return full
+        w = float(self.sliding_window or s)
+        local = w - w * w / (2 * s) if causal else w
+        return ((self.layers - self.local_layers) * full + self.local_layers * local) / self.layers
 
     @property
     def q(self) -> int:

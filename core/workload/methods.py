@@ -10,6 +10,9 @@ show the count:
 - ``megatron``: Narayanan et al. 2021, arXiv:2104.04473, §5.1 Eq. (3).
 - ``palm``: Chowdhery et al. 2022, arXiv:2204.02311, Appendix B, 6N + 12·L·H·Q·T.
 
+Every attention term uses `Architecture.attended_context`: the sequence length as the papers
+count it (halved when causal), less where layers attend within a sliding window.
+
 Selective recomputation re-runs the attention core, QKᵀ and softmax·V (Korthikanti et al.
 2022, arXiv:2205.05198, §5), counted as that paper's Eq. (8) counts it. `per_token_flops`
 picks the method; `flopcast.workload.flops.training_flops` validates the options and totals over D.
@@ -53,8 +56,8 @@ def _attention_core_forward(arch: Architecture, causal: bool) -> float:
 
     Korthikanti et al. 2022 App. A counts these as 2Bs²h + 2Bs²h per layer.
     """
-    per_layer = 2 * _FLOPS_PER_MAC * arch.seq_len * arch.d_attn
-    return arch.layers * per_layer * (0.5 if causal else 1.0)
+    per_layer = 2 * _FLOPS_PER_MAC * arch.attended_context(causal) * arch.d_attn
+    return arch.layers * per_layer
 
 
 def _selective_extra(attention_core_forward: float) -> float:
@@ -96,7 +99,7 @@ def _kaplan(arch: Architecture, causal: bool) -> PerToken:
     as in Table 1's total. The context term uses the paper's coefficient 2.
     """
     n = arch.layers * arch.layer_params
-    ctx = arch.seq_len * (0.5 if causal else 1.0)
+    ctx = arch.attended_context(causal)
     attn = _FLOPS_PER_MAC * arch.layers * ctx * arch.d_attn
     fwd = 2 * n + attn
     steps = [
@@ -127,11 +130,11 @@ def _chinchilla(arch: Architecture, causal: bool, embeddings: bool) -> PerToken:
     dense) + logits; training = 3 × forward; per token = ÷ s.
     """
     s, d, v, h = arch.seq_len, arch.d_model, arch.vocab, arch.heads
-    half = 0.5 if causal else 1.0
+    ctx = arch.attended_context(causal)  # s, s/2 causal; less with windowed layers
     qkv = _FLOPS_PER_MAC * s * d * (arch.d_attn + 2 * arch.d_kv)
-    logits_kq = _FLOPS_PER_MAC * s * s * arch.d_attn * half
-    softmax = _SOFTMAX_FLOPS_PER_SCORE * h * s * s * half
-    reduce_v = _FLOPS_PER_MAC * s * s * arch.d_attn * half
+    logits_kq = _FLOPS_PER_MAC * s * ctx * arch.d_attn
+    softmax = _SOFTMAX_FLOPS_PER_SCORE * h * s * ctx
+    reduce_v = _FLOPS_PER_MAC * s * ctx * arch.d_attn
     project = _FLOPS_PER_MAC * s * arch.d_attn * d
     attention = qkv + logits_kq + softmax + reduce_v + project
     dense = _FLOPS_PER_MAC * s * arch.ffn_matrices * d * arch.ffw
@@ -169,8 +172,8 @@ def _megatron(arch: Architecture, causal: bool) -> PerToken:
     Eq. 7). Per token, divide by B·s. Assumes d_ff = 4h and multi-head
     attention, as the paper does; other shapes are approximated.
     """
-    h, s, l_, v = arch.d_model, arch.seq_len, arch.layers, arch.vocab
-    s_attn = s * (0.5 if causal else 1.0)
+    h, l_, v = arch.d_model, arch.layers, arch.vocab
+    s_attn = arch.attended_context(causal)
     model = 72 * l_ * h * h * (1 + s_attn / (6 * h) + v / (12 * l_ * h))
     eq3 = 96 * l_ * h * h * (1 + s_attn / (6 * h) + v / (16 * l_ * h))
     steps = [make_step("training (model) FLOPs per token",
@@ -197,7 +200,7 @@ def _palm(n: float, arch: Architecture, causal: bool) -> PerToken:
     tests check the attention term against PaLM §4.1's MFU with and without
     self-attention (46.2 vs 45.7 % for PaLM, 30.2 vs 29.7 % for MT-NLG).
     """
-    t = arch.seq_len * (0.5 if causal else 1.0)
+    t = arch.attended_context(causal)
     attn = 12 * arch.layers * arch.heads * arch.q * t
     model = 6 * n + attn
     step = make_step("training FLOPs per token", "C_token = 6·N + 12·L·H·Q·T",
@@ -229,4 +232,13 @@ def per_token_flops(
     else:
         assert arch is not None
         per = _palm(n, arch, causal)
+    if arch is not None and arch.windowed and method != "6nd":
+        w = float(arch.sliding_window or arch.seq_len)
+        per.steps.insert(0, make_step(
+            "attended context per query (local layers within the window)",
+            "n_ctx = ((L − L_loc)·s + L_loc·w) / L" if not causal else
+            "n_ctx = ((L − L_loc)·s/2 + L_loc·(w − w²/(2s))) / L",
+            [("L", arch.layers, "layers"), ("L_loc", arch.local_layers, "layers"),
+             ("s", arch.seq_len, "tokens"), ("w", w, "tokens")],
+            arch.attended_context(causal), "tokens"))
     return per

@@ -60,36 +60,35 @@ class WorkloadArgs(BaseModel):
     model: str | None = Field(
         default=None,
         description=(
-            "Preset id (list_models), e.g. 'gpt-3-175b', or a Hugging Face config.json path "
-            "or text."
+            "Preset id (list_models) or a config.json path or text."
         ),
     )
     params: ParamsArg | None = Field(
         default=None,
         description=(
-            "Parameters N, e.g. '175B' (MoE: active); overrides the preset."
+            "Parameters, e.g. '175B' (MoE: active)."
         ),
     )
     tokens: TokensArg | None = Field(
         default=None,
-        description="Training tokens D, e.g. '300B'. Overrides the preset.",
+        description="Training tokens, e.g. '300B'.",
     )
     flops: FlopsArg | None = Field(
         default=None,
         description=(
-            "Total training FLOPs, e.g. 3.14e23 or '3640 PF-days'; used as is."
+            "Total FLOPs, used as is, e.g. '3640 PF-days'."
         ),
     )
     method: Method = Field(
         default="6nd",
         description=(
-            "6nd = 6·N·D; the others add attention (need the shape)."
+            "6nd: 6·N·D; others add attention."
         ),
     )
     recompute: Recompute = Field(
         default="none",
         description=(
-            "Recomputation: full = 8·N·D hardware FLOPs."
+            "full: 8·N·D executed."
         ),
     )
     layers: LayersArg | None = Field(
@@ -141,7 +140,8 @@ def _architecture(args: WorkloadArgs, preset: ModelPreset | None) -> Architectur
     if preset is not None:
         base = {"layers": preset.layers, "d_model": preset.d_model, "heads": preset.heads,
                 "seq_len": preset.context, "vocab": preset.vocab, "d_ff": preset.d_ff,
-                "gated_ffn": preset.gated_ffn, "kv_heads": preset.kv_heads}
+                "gated_ffn": preset.gated_ffn, "kv_heads": preset.kv_heads,
+                "sliding_window": preset.sliding_window, "local_layers": preset.local_layers}
         if "d_model" not in given and "heads" not in given:
             base["head_dim"] = preset.head_dim
     shape = {**base, **given}
@@ -218,13 +218,11 @@ def _resolve(args: WorkloadArgs) -> Workload:
             assumptions.append(Assumption(name="tokens", value=f"{format_count(d)} (given; "
                                           f"preset has {had})", source="argument overrides preset"))
     arch = _architecture(args, preset)
-    if preset is not None and arch is not None and args.method != "6nd" \
-            and preset.sliding_window is not None and arch.seq_len > preset.sliding_window:
+    if preset is not None and arch is not None and arch.windowed \
+            and (args.method != "6nd" or args.recompute == "selective"):
         assumptions.append(Assumption(
-            name="attention", value=f"every layer over seq_len = {arch.seq_len}",
-            source=f"{preset.local_layers} of {preset.layers} layers attend within "
-            f"{preset.sliding_window} tokens; the per-layer methods count full attention, an "
-            "overestimate of the attention term"))
+            name="sliding window", value=f"{arch.local_layers} of {arch.layers} layers within "
+            f"{arch.sliding_window} tokens", source=_source_for(preset, "sliding_window")))
 
     if args.flops is not None:
         c = parse_quantity(args.flops, argument="flops")

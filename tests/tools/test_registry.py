@@ -136,10 +136,12 @@ def test_spec_follows_the_convention(spec: ToolSpec):
 @pytest.mark.parametrize("spec", TOOLS, ids=lambda s: s.name)
 def test_description_is_written_for_a_language_model(spec: ToolSpec):
     text = spec.description
-    # When to use it, what it returns, a question, an example call: a few sentences. Every
-    # conversation pays for these (benchmarks/bench_context.py), so they stay short.
-    assert 150 < len(text) < 600
-    assert f"Example: {spec.name}(" in text
+    # When to use it, what it returns, a question: a few sentences. Every conversation pays
+    # for these (benchmarks/bench_context.py), so they stay short; the example call is kept
+    # beside them (`spec.example`), for help texts, not sent.
+    assert 80 < len(text) < 400
+    assert "Example:" not in text
+    assert spec.example.startswith(f"{spec.name}(")
     assert CJK.search(text), "quote at least one Chinese question the tool answers"
     assert spec.title and spec.title[0].isupper()
     assert (spec.read_only, spec.idempotent, spec.open_world, spec.destructive) == (
@@ -147,11 +149,10 @@ def test_description_is_written_for_a_language_model(spec: ToolSpec):
 
 
 def _example_call(spec: ToolSpec) -> dict:
-    """The keyword arguments of the description's `Example: name(...)` call."""
+    """The keyword arguments of the spec's example call `name(...)`."""
     import ast
 
-    text = spec.description.split("Example: ", 1)[1]
-    call = ast.parse(text.strip(), mode="eval").body
+    call = ast.parse(spec.example.strip(), mode="eval").body
     assert isinstance(call, ast.Call) and call.func.id == spec.name and not call.args
     return {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
 

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flopcast.numbers.errors import InvalidInputError
+from flopcast.training.estimate import estimate_training
 from flopcast.workload.flops import METHODS, Architecture, training_flops
 
 PF_DAY = 1e15 * 86400  # GPT-3 Table D.1 caption: 8.64e19 FLOPs per petaflop/s-day
@@ -274,3 +275,61 @@ def test_hardware_flops_never_below_model_flops(n: float, d: float) -> None:
     for recompute in ("none", "selective", "full"):
         est = training_flops(params=n, tokens=d, recompute=recompute, arch=GPT3_175B)  # type: ignore[arg-type]
         assert est.hardware_flops >= est.flops
+
+
+# ---------------------------------------------------------------- sliding-window attention
+
+#: Gemma 2 9B (Gemma Team 2024, arXiv:2408.00118, Table 1 and §2): 42 layers, d_model 3584,
+#: 16 heads of 256 (d_attn 4096), 8 KV heads, d_ff 14336 gated, every other layer local with
+#: a 4096-token window, 8192-token sequences.
+GEMMA2_9B = dict(layers=42, d_model=3584, heads=16, kv_heads=8, head_dim=256, seq_len=8192,
+                 vocab=256_128, d_ff=14336, gated_ffn=True)
+
+
+def test_attended_context_by_hand():
+    arch = Architecture(**GEMMA2_9B, sliding_window=4096, local_layers=21)
+    # Papers' count: global layers 8192 keys per query, local layers 4096: (21·8192 + 21·4096)/42.
+    assert arch.attended_context(causal=False) == 6144
+    # Causal: global 8192/2 = 4096; local 4096 − 4096²/(2·8192) = 3072; (21·4096 + 21·3072)/42.
+    assert arch.attended_context(causal=True) == 3584
+    # A window as long as the sequence changes nothing.
+    same = Architecture(**GEMMA2_9B, sliding_window=8192, local_layers=21)
+    assert not same.windowed and same.attended_context(causal=True) == 4096
+
+
+def test_window_shortens_every_methods_attention_term_by_hand():
+    windowed = Architecture(**GEMMA2_9B, sliding_window=4096, local_layers=21)
+    dense = Architecture(**GEMMA2_9B)
+    d_ctx = 6144 - 8192  # attended keys per query, windowed minus full
+    L, s, d_attn, H = 42, 8192, 4096, 16
+
+    def per_token(method: str, arch: Architecture) -> float:
+        return training_flops(params=9.24e9, tokens=1.0, method=method, arch=arch).flops
+
+    # Kaplan Table 1: context term 2·n_layer·n_ctx·d_attn per forward, 3 passes.
+    assert per_token("kaplan", windowed) - per_token("kaplan", dense) == pytest.approx(
+        3 * 2 * L * d_ctx * d_attn)
+    # Chinchilla App. F: logits 2·s·n_ctx·d_attn, softmax 3·H·s·n_ctx, values 2·s·n_ctx·d_attn
+    # per layer and sequence; per token ÷ s; 3 passes.
+    assert per_token("chinchilla", windowed) - per_token("chinchilla", dense) == pytest.approx(
+        3 * L * (2 * s * d_ctx * d_attn + 3 * H * s * d_ctx + 2 * s * d_ctx * d_attn) / s)
+    # PaLM App. B: 12·L·H·Q·T with T the attended context.
+    assert per_token("palm", windowed) - per_token("palm", dense) == pytest.approx(
+        12 * L * H * 256 * d_ctx)
+    # Megatron Eq. 3 (model FLOPs, Korthikanti Eq. 7): 72·l·h²·s/(6h) = 12·l·h·s.
+    assert per_token("megatron", windowed) - per_token("megatron", dense) == pytest.approx(
+        12 * L * 3584 * d_ctx)
+
+
+def test_window_step_and_assumption_from_the_preset():
+    r = estimate_training(model="gemma-2-9b", method="kaplan")
+    step = next(s for s in r.steps if s.name.startswith("attended context"))
+    assert step.value == 6144
+    assert any(a.name == "sliding window" and "21 of 42" in a.value for a in r.assumptions)
+
+
+def test_window_arguments_are_checked():
+    with pytest.raises(ValueError, match="local_layers 43 exceeds layers 42"):
+        Architecture(**GEMMA2_9B, sliding_window=4096, local_layers=43)
+    with pytest.raises(ValueError, match="local_layers needs sliding_window"):
+        Architecture(**GEMMA2_9B, local_layers=2)
