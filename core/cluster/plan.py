@@ -192,9 +192,10 @@ def _shape(args: PlanClusterTrainingInput, assumptions: list[Assumption]
            ) -> tuple[ModelShape, float | None, str | None]:
     preset = None
     if args.model is not None:
-        from flopcast.catalog.models import resolve_model
+        from flopcast.catalog.models import name_assumptions, resolve_model
 
         preset = resolve_model(args.model, argument="model")
+        assumptions.extend(name_assumptions(args.model))
 
     def pick(name: str, given: int | None, attr: str) -> int:
         if given is not None:

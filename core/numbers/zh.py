@@ -252,6 +252,17 @@ _SOURCE_WORDS: dict[str, str] = {
     "k fitted through Table 3's 175 B row": "k 按 Table 3 的 175 B 行拟合",
     ": refit of approach 3 on data reconstructed from Hoffmann Fig. 4":
         "：用从 Hoffmann Fig. 4 重建的数据重新拟合方法 3",
+    "(given; preset has none published)": "(给定；预设未公布)",
+    "(given; preset has ": "(给定；预设为 ",
+    # model names whose meaning depends on how they are written (models.toml `spellings`)
+    " is the 124M model on Hugging Face (openai-community/gpt2); the 1.5B model is gpt2-xl "
+    "(preset gpt-2-1.5b)":
+        " 在 Hugging Face 上是 1.24 亿参数的模型（openai-community/gpt2）；15 亿参数的模型是 "
+        "gpt2-xl（预设 gpt-2-1.5b）",
+    " written with a separator is read as the largest model of the paper, 1.5B parameters "
+    "(Radford et al. 2019, Table 2); gpt2 on Hugging Face is the 124M model (preset gpt-2-124m)":
+        "（带分隔符）按论文中最大的模型理解，即 15 亿参数（Radford et al. 2019, Table 2）；"
+        "Hugging Face 上的 gpt2 是 1.24 亿参数的模型（预设 gpt-2-124m）",
     # count_tokens
     "BPE ranks from package": "BPE 词表取自包",
     "digest checked against tiktoken_ext/openai_public.py":

@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from flopcast.catalog.models import resolve_model
+from flopcast.catalog.models import name_assumptions, resolve_model
 from flopcast.numbers.limits import (
     MAX_PRICE_PER_DEVICE_HOUR,
     CountArg,
@@ -221,6 +221,7 @@ def plan_compute_optimal(args: PlanComputeOptimalInput) -> ComputeOptimalPlan:
     d_given = parse_quantity(args.tokens, argument="tokens") if args.tokens is not None else None
     if args.model is not None:
         preset = resolve_model(args.model)
+        assumptions.extend(name_assumptions(args.model))
         if n_given is None:
             n_given = preset.params
             assumptions.append(Assumption(name="params", value=format_count(preset.params),
