@@ -207,6 +207,7 @@ def explain_plan(args: PlanClusterTrainingInput, shape: ModelShape, tokens: floa
                                [("D", tokens, "tokens"), ("tokens_per_s", tps, "tokens/s")],
                                seconds, "s"))
         money = run_cost(hw, dev_hours, price_per_device_hour=args.price_per_device_hour,
+                         provider=args.provider,
                          power_watts=None, pue=None, carbon_kg_per_kwh=None)
         cost = money.cost_usd
     ranked = [layout_row(c.layout, c.recompute, c.time, c.memory_bytes, peak)

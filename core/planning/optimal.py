@@ -114,6 +114,8 @@ class PlanComputeOptimalInput(BaseModel):
         gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,
         description="USD per device-hour (default: catalog reference price).",
     )
+    provider: str | None = Field(default=None, max_length=40, description=(
+        "Price provider or 'lowest' (default: Lambda, else lowest)."))
     precision: str | None = Field(
         default=None,
         description="Peak precision, e.g. bf16 (default), fp8, fp32.",
