@@ -92,18 +92,23 @@ def test_a_single_hardware_name_is_accepted():
 
 
 def test_each_row_says_where_its_price_comes_from():
-    # H100 SXM's catalog quote: Lambda's 1x H100 SXM at $3.78 per GPU-hour, read 2026-05-07 in a
-    # copy of the page (so unverified); Gaudi 3 has no public on-demand price.
+    # H100 SXM is quoted by Lambda, AWS and CoreWeave (one device each: the tie goes to the
+    # reference provider, Lambda); Lambda's newest quotes (2026-09-20, read in a copy of the
+    # page, so unverified) are 8x $3.99 and 1x $4.29 per GPU-hour: the lower, 8-GPU one.
+    # Gaudi 3 has no public on-demand price.
     r = compare_gpus(params="7B", tokens="1T", count=8, sort_by="cost",
                      hardware=["h100-sxm5-80gb", "gaudi3"])
     by_id = {row.hardware: row for row in r.rows}
     h100 = by_id["nvidia-h100-sxm5-80gb"]
-    assert h100.price_usd_per_device_hour == pytest.approx(3.78)
-    assert h100.price_source == "Lambda, 2026-05-07, unverified"
-    assert h100.cost_usd == pytest.approx(h100.device_hours * 3.78)
+    assert h100.price_usd_per_device_hour == pytest.approx(3.99)
+    assert h100.price_source == "Lambda, 2026-09-20, unverified"
+    assert h100.cost_usd == pytest.approx(h100.device_hours * 3.99)
     gaudi = by_id["intel-gaudi3"]
     assert gaudi.price_source is None and gaudi.cost_usd is None
-    assert "$3.78 (Lambda, 2026-05-07, unverified)" in r.summary
+    assert "$3.99 (Lambda, 2026-09-20, unverified)" in r.summary
+    assert r.price_basis == "Lambda"
+    assert [(x.hardware, x.price_provider) for x in r.off_basis] == [("intel-gaudi3", None)]
+    assert "No Lambda quote, no cost: intel-gaudi3." in r.summary
     given = compare_gpus(params="7B", tokens="1T", count=8, hardware=["gaudi3"],
                          price_per_device_hour=5.0)
     assert given.rows[0].price_source == "given" and given.rows[0].cost_usd is not None
