@@ -210,6 +210,9 @@ def explain_plan(args: PlanClusterTrainingInput, shape: ModelShape, tokens: floa
                          provider=args.provider,
                          power_watts=None, pue=None, carbon_kg_per_kwh=None)
         cost = money.cost_usd
+        # the quote the cost uses (provider, instance, date, source), as estimate_training says
+        assumptions = assumptions + [a for a in money.assumptions
+                                     if a.name == "price_per_device_hour"]
     ranked = [layout_row(c.layout, c.recompute, c.time, c.memory_bytes, peak)
               for c in found.ranked]
     breakdown = {"compute": st.compute, "tp_comm": st.tp_comm, "cp_comm": st.cp_comm,

@@ -412,3 +412,26 @@ def test_a_family_power_is_checked_against_every_variant() -> None:
     assert "V100 PCIe 16 GB (250 W), a variant of 'v100'" in e.explanation
     named = check_claim(hardware="nvidia-v100-sxm2-32gb", device_hours=1000, energy_kwh=150)
     assert fig(named, "energy_kwh").verdict == "off"
+
+
+def test_seed_4_6m_matches_lambdas_2020_v100_quote() -> None:
+    # Lambda 2020: 355 V100-years at $1.50 per GPU-hour = 355 × 8,766 h × 1.50 = $4.67M; the
+    # seed's $4.6M implies 4.6e6 / (355 × 8,766) = $1.478, within 5% of $1.50: that quote.
+    r = check_claim(model="gpt-3-175b", hardware="v100", count=1, years=355, cost_usd="4.6M",
+                    year=2020)
+    f = fig(r, "cost_usd")
+    assert f.verdict == "consistent"
+    assert f.computed == pytest.approx(1.50)
+    assert r.price_quote_range == pytest.approx([1.50, 1.50])  # the 2020 quotes only
+    assert r.matched_price_quote is not None
+    assert r.matched_price_quote.startswith("Lambda") and "2020-06-03" in r.matched_price_quote
+    assert "demystifying-gpt-3" not in f.explanation  # the title is cited, not the url
+    assert "OpenAI's GPT-3 Language Model: A Technical Overview" in f.explanation
+
+
+def test_without_a_year_the_seed_cost_is_inside_every_v100_quote() -> None:
+    # The V100 family's quotes span Lambda's $0.79 (2026) to AWS p3dn's $31.212/8 = $3.90.
+    r = check_claim(model="gpt-3-175b", hardware="v100", count=1, years=355, cost_usd="4.6M")
+    assert r.price_quote_range == pytest.approx([0.79, 31.212 / 8])
+    assert fig(r, "cost_usd").verdict == "consistent"
+    assert r.matched_price_quote is not None and "2020-06-03" in r.matched_price_quote
