@@ -33,6 +33,7 @@ from flopcast.catalog.lookup import (
     resolve_hardware,
     unverified_figures,
 )
+from flopcast.catalog.prices import Quote, select_quote
 from flopcast.catalog.spec import (
     KINDS,
     PEAK_KEYS,
@@ -44,7 +45,6 @@ from flopcast.catalog.spec import (
     Precision,
     SourceRef,
 )
-from flopcast.catalog.prices import Quote, select_quote
 from flopcast.numbers.errors import InvalidInputError, quote
 from flopcast.numbers.quantities import Language
 from flopcast.numbers.results import Result, Source, Step

@@ -126,7 +126,7 @@ class CheckClaimInput(BaseModel):
     precision: str | None = Field(default=None, description=(
         "Precision the peak refers to (default bf16)."))
     year: int | None = Field(default=None, ge=1990, le=2100, description=(
-        "Year the claimed cost was priced in."))
+        "Year of the cost."))
     language: Language = Field(default="en", description="Answer language.")
 
 

@@ -14,7 +14,7 @@ run's measured energy where one is known (`MEASURED_ENERGY_KWH`: GPT-3, Patterso
 
 from __future__ import annotations
 
-from flopcast.catalog.hardware import Hardware, get_hardware
+from flopcast.catalog.hardware import get_hardware
 from flopcast.catalog.prices import Quote, quote_range
 from flopcast.claims.base import TOLERANCE, ClaimState, Verdict, close, ratio_factor
 from flopcast.numbers.errors import InvalidInputError

@@ -124,7 +124,7 @@ class PlanClusterTrainingInput(BaseModel):
         default=None, ge=0, le=MAX_PRICE_PER_DEVICE_HOUR,
         description="USD per device-hour (default: catalog reference price).")
     provider: str | None = Field(default=None, max_length=40, description=(
-        "Price provider or 'lowest' (default: Lambda, else lowest)."))
+        "Price provider, or 'lowest'."))
     top: int = Field(default=3, ge=1, le=20, description="Layouts to list.")
     language: Language = Field(default="en", description="Answer language.")
 

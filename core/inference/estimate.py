@@ -119,7 +119,7 @@ class EstimateInferenceInput(BaseModel):
         description="USD per device-hour (default: catalog reference price)."
     )
     provider: str | None = Field(default=None, max_length=40, description=(
-        "Price provider or 'lowest' (default: Lambda, else lowest)."))
+        "Price provider, or 'lowest'."))
     language: Language = Field(default="en", description="Answer language.")
 
 

@@ -115,7 +115,7 @@ class PlanComputeOptimalInput(BaseModel):
         description="USD per device-hour (default: catalog reference price).",
     )
     provider: str | None = Field(default=None, max_length=40, description=(
-        "Price provider or 'lowest' (default: Lambda, else lowest)."))
+        "Price provider, or 'lowest'."))
     precision: str | None = Field(
         default=None,
         description="Peak precision, e.g. bf16 (default), fp8, fp32.",

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from flopcast.catalog.hardware import Hardware, hardware_catalog, resolve_hardware
+from flopcast.catalog.prices import LOWEST, PriceChoice, check_provider, common_basis
 from flopcast.cluster.predicted import ClusterArgs, predicted_mfu
 from flopcast.memory.estimate import training_state_bytes
 from flopcast.numbers.errors import FlopcastError, InvalidInputError
@@ -27,7 +28,6 @@ from flopcast.numbers.quantities import (
 )
 from flopcast.numbers.results import Assumption, Result, Step, make_step
 from flopcast.numbers.validation import tool_function
-from flopcast.catalog.prices import LOWEST, PriceChoice, check_provider, common_basis
 from flopcast.training.cost import DEFAULT_PUE, energy_kwh, price_quote
 from flopcast.training.estimate import HardwareArgs, device_hours, devices_needed, training_seconds
 from flopcast.training.utilization import DEFAULT_MFU, achieved_flops_per_s, pick_peak

@@ -107,7 +107,7 @@ class HardwareArgs(BaseModel):
         description="USD per device-hour (default: catalog reference price).",
     )
     provider: str | None = Field(default=None, max_length=40, description=(
-        "Price provider or 'lowest' (default: Lambda, else lowest)."))
+        "Price provider, or 'lowest'."))
     power_watts: float | None = Field(
         default=None, gt=0, le=MAX_POWER_WATTS,
         description="Watts per device (default TDP)."
