@@ -152,9 +152,8 @@ def compare_gpus(
         sparsity (default False): Use the 2:4-sparse peak.
         mfu (default None): Model FLOPs utilization in (0, 1], default 0.40.
         achieved_tflops (default None): Achieved TFLOP/s per device as logged; overrides mfu.
-        price_per_device_hour (default None): USD per device-hour (default: catalog reference
-            price).
-        provider (default None): Price provider, or 'lowest'.
+        price_per_device_hour (default None): USD per device-hour (wins over provider).
+        provider (default None): Price provider or 'lowest'.
         power_watts (default None): Watts per device (default TDP).
         pue (default None): PUE (default 1.1).
         carbon_kg_per_kwh (default None): kg CO2 per kWh (default 0.385).
@@ -279,9 +278,8 @@ def estimate_inference(
         context (default None): Tokens per sequence (prompt + output).
         batch (default 1): Sequences decoded together.
         mfu (default None): Fraction of peak for prefill (default 0.76).
-        price_per_device_hour (default None): USD per device-hour (default: catalog reference
-            price).
-        provider (default None): Price provider, or 'lowest'.
+        price_per_device_hour (default None): USD per device-hour (wins over provider).
+        provider (default None): Price provider or 'lowest'.
         language (default 'en'): Answer language.
     """
     ...
@@ -425,9 +423,8 @@ def estimate_training(
         sparsity (default False): Use the 2:4-sparse peak.
         mfu (default None): Model FLOPs utilization in (0, 1], default 0.40.
         achieved_tflops (default None): Achieved TFLOP/s per device as logged; overrides mfu.
-        price_per_device_hour (default None): USD per device-hour (default: catalog reference
-            price).
-        provider (default None): Price provider, or 'lowest'.
+        price_per_device_hour (default None): USD per device-hour (wins over provider).
+        provider (default None): Price provider or 'lowest'.
         power_watts (default None): Watts per device (default TDP).
         pue (default None): PUE (default 1.1).
         carbon_kg_per_kwh (default None): kg CO2 per kWh (default 0.385).
@@ -593,9 +590,8 @@ def plan_cluster_training(
         flash_attention (default True): Attention scores not stored.
         dp_overlap (default None): Share of DP reduction hidden (0.75).
         tp_overlap (default None): Share of TP traffic hidden (0).
-        price_per_device_hour (default None): USD per device-hour (default: catalog reference
-            price).
-        provider (default None): Price provider, or 'lowest'.
+        price_per_device_hour (default None): USD per device-hour (wins over provider).
+        provider (default None): Price provider or 'lowest'.
         top (default 3): Layouts to list.
         language (default 'en'): Answer language.
     """
@@ -638,9 +634,8 @@ def plan_compute_optimal(
         count (default None): Devices (with hardware and days).
         days (default None): Days of the budget.
         budget_usd (default None): Dollar budget (with hardware).
-        price_per_device_hour (default None): USD per device-hour (default: catalog reference
-            price).
-        provider (default None): Price provider, or 'lowest'.
+        price_per_device_hour (default None): USD per device-hour (wins over provider).
+        provider (default None): Price provider or 'lowest'.
         precision (default None): Peak precision, e.g. bf16 (default), fp8, fp32.
         sparsity (default False): Use the 2:4-sparse peak.
         mfu (default None): Model FLOPs utilization in (0, 1], default 0.40.
