@@ -198,7 +198,8 @@ def check_provider(provider: str | None) -> str | None:
     if found is not None:
         return found
     accepted = [LOWEST, *providers()]
-    near = closest_matches(key, list(_provider_keys()), n=1, cutoff=0.4)
+    # a name is short: no suggestion for a long text (difflib is quadratic in its length)
+    near = closest_matches(key, list(_provider_keys()), n=1, cutoff=0.4) if len(key) < 64 else []
     hint = f"; did you mean {_provider_keys()[near[0]]!r}?" if near else ""
     raise InvalidInputError("provider", f"unknown provider {quote(provider)}{hint} "
                             f"(accepted: {', '.join(accepted)})")

@@ -205,3 +205,9 @@ def test_quote_range_by_year() -> None:
         0.79, 1.5, 24.48 / 8]
     # No quote dated 2019: every quote.
     assert len(quote_range("nvidia-v100-sxm2-16gb", 2019)) == 3
+
+
+def test_a_huge_provider_text_fails_fast_and_short() -> None:
+    with pytest.raises(InvalidInputError) as e:
+        check_provider("x" * 1_000_000)
+    assert len(str(e.value)) < 400
