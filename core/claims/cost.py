@@ -26,6 +26,7 @@ from flopcast.numbers.quantities import (
     parse_quantity,
 )
 from flopcast.numbers.results import Source, make_step
+from flopcast.numbers.zh import source_text
 from flopcast.training.cost import DEFAULT_PUE, energy_kwh
 
 __all__ = [
@@ -211,7 +212,7 @@ class CostEnergyChecks(ClaimState):
                 f"${format_number(lo)}–${format_number(hi)}")
         matched_en = (f" It matches {self._quote_text(match)} "
                       f"({match.derivation()}; {match.source.title})." if match else "")
-        matched_zh = (f"与报价 {self._quote_text(match)} 相符（{match.derivation()}；"
+        matched_zh = (f"与报价 {self._quote_text(match)} 相符（{source_text(match.derivation())}；"
                       f"{match.source.title}）。" if match else "")
         en = {
             "consistent": f"inside the range of the {n} quote(s){era} for "
