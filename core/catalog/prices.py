@@ -191,6 +191,9 @@ def check_provider(provider: str | None) -> str | None:
     """
     if provider is None:
         return None
+    found = _provider_keys().get(provider)  # already a key ("aws", "lambda"): one lookup
+    if found is not None:
+        return found
     key = str(provider).strip().lower().replace(" ", "")
     if key == LOWEST:
         return LOWEST

@@ -89,11 +89,20 @@ def choose_price(
     chosen = check_provider(provider)
     if given is not None:
         return given, None, []
-    choice = select_quote(hw.id, chosen)
+    price, found, assumption = _catalog_price(hw.id, hw.name, chosen)
+    return price, found, [assumption]
+
+
+@lru_cache(maxsize=1024)
+def _catalog_price(hw_id: str, name: str, provider: str | None
+                   ) -> tuple[float | None, Quote | None, Assumption]:
+    """The quote `provider` selects for a device and its Assumption: a pure function of the
+    catalog, so worked out once per (device, provider)."""
+    choice = select_quote(hw_id, provider)
     if choice.quote is None:
-        return None, None, [_no_price_assumption(hw.id, hw.name, chosen)]
-    return choice.quote.usd_per_device_hour, choice.quote, [
-        _price_assumption(choice.quote, choice.rule)]
+        return None, None, _no_price_assumption(hw_id, name, provider)
+    return choice.quote.usd_per_device_hour, choice.quote, _price_assumption(choice.quote,
+                                                                             choice.rule)
 
 
 def reference_price(
@@ -116,8 +125,6 @@ def rule_text(rule: str, provider: str) -> str:
     }[rule]
 
 
-# The assumptions below depend on catalog figures only: built once per quote.
-@lru_cache(maxsize=512)
 def _price_assumption(found: Quote, rule: str) -> Assumption:
     title = found.source.title.replace('"', "'")
     flag = ", unverified" if found.unverified else ""
@@ -128,7 +135,6 @@ def _price_assumption(found: Quote, rule: str) -> Assumption:
         f"({found.kind}{flag}), {found.derivation()}; \"{found.instance}: {title}\"")
 
 
-@lru_cache(maxsize=512)
 def _no_price_assumption(hw_id: str, name: str, provider: str | None) -> Assumption:
     if provider is None or provider == "lowest":
         why = f"the catalog has no dated reference price for {name}"
