@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
@@ -208,19 +209,22 @@ def check_provider(provider: str | None) -> str | None:
                             f"(accepted: {', '.join(accepted)})")
 
 
-class PriceChoice(StrictModel):
-    """The quote a device's price comes from, and the rule that chose it."""
+@dataclass(frozen=True)
+class PriceChoice:
+    """The quote a device's price comes from (None: no quote), and the rule that chose it:
+    'reference' (the reference provider, by default), 'fallback' (default, no reference
+    quote: the lowest), 'lowest' (asked for) or 'provider' (the one asked for)."""
 
     quote: Quote | None
-    rule: str = Field(description="'reference' (the reference provider, by default), "
-                      "'fallback' (default, no reference quote: the lowest), 'lowest' (asked "
-                      "for) or 'provider' (the one asked for).")
+    rule: str
 
 
+@functools.cache
 def select_quote(hw_id: str, provider: str | None = None) -> PriceChoice:
     """The quote to price `hw_id` with (see the module docstring for the rule).
 
     `provider` must already be checked (`check_provider`): None, "lowest" or a catalog name.
+    A pure function of the shipped catalog: worked out once per (device, provider).
     """
     current = price_book().current.get(hw_id, {})
     if provider is not None and provider != LOWEST:
