@@ -122,7 +122,8 @@ class PlanClusterTrainingInput(BaseModel):
         "Share of TP traffic hidden (0)."))
     price_per_device_hour: float | None = Field(
         default=None, ge=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour.")
+        description="USD per device-hour (wins over provider).")
+    provider: str | None = Field(default=None, description="Price provider or 'lowest'.")
     top: int = Field(default=3, ge=1, le=20, description="Layouts to list.")
     language: Language = Field(default="en", description="Answer language.")
 

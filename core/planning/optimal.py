@@ -112,8 +112,9 @@ class PlanComputeOptimalInput(BaseModel):
     price_per_device_hour: float | None = Field(
         default=None,
         gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour.",
+        description="USD per device-hour (wins over provider).",
     )
+    provider: str | None = Field(default=None, description="Price provider or 'lowest'.")
     precision: str | None = Field(
         default=None,
         description="bf16 (default), fp8, fp32...",
