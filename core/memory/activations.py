@@ -18,9 +18,10 @@ computes the whole s × s score matrix and masks it (Hugging Face transformers'
 `eager_attention_forward`: `matmul(query, key.T)` then `+ attention_mask`), so the window
 saves FLOPs and KV cache, not training activations. With pipeline parallelism under the
 1F1B schedule the first stage holds p micro-batches of L/p layers, so the activations per
-device are L layers' worth whatever p (Korthikanti et al. 2022, §4, on pipeline parallelism). Ignored: the embedding and output
-layers' activations (including the logits over the vocabulary), framework buffers,
-fragmentation and the CUDA context — a few GB per device in practice.
+device are L layers' worth whatever p (Korthikanti et al. 2022, §4, on pipeline
+parallelism). Ignored: the embedding and output layers' activations (including the logits
+over the vocabulary), framework buffers, fragmentation and the CUDA context — a few GB per
+device in practice.
 """
 
 from __future__ import annotations
