@@ -69,7 +69,7 @@ def check_claim(
         days (default None): Claimed days.
         years (default None): Claimed years.
         hours (default None): Claimed hours.
-        device_hours (default None): Claimed device-hours.
+        device_hours (default None): Claimed device hours.
         cost_usd (default None): Claimed cost USD.
         energy_kwh (default None): Claimed energy kwh.
         co2_kg (default None): kg, or text like '552 tCO2e'.

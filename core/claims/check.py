@@ -110,7 +110,7 @@ class CheckClaimInput(BaseModel):
     years: YearsArg | None = Field(default=None, description="Claimed years.")
     hours: HoursArg | None = Field(default=None, description="Claimed hours.")
     device_hours: DeviceHoursArg | None = Field(default=None, description=(
-        "Claimed device-hours."))
+        "Claimed device hours."))
     cost_usd: UsdArg | None = Field(default=None, description=(
         "Claimed cost USD."))
     energy_kwh: EnergyArg | None = Field(default=None, description=(
