@@ -43,6 +43,7 @@ def check_claim(
     achieved_tflops: float | None = None,
     mfu: float | str | None = None,
     precision: str | None = None,
+    year: int | None = None,
     language: Literal['en', 'zh'] = 'en',
 ) -> ClaimCheck:
     """Check a training claim's figures against each other and against flopcast.
@@ -68,7 +69,7 @@ def check_claim(
         days (default None): Claimed days.
         years (default None): Claimed years.
         hours (default None): Claimed hours.
-        device_hours (default None): Claimed device-hours.
+        device_hours (default None): Claimed device hours.
         cost_usd (default None): Claimed cost USD.
         energy_kwh (default None): Claimed energy kwh.
         co2_kg (default None): kg, or text like '552 tCO2e'.
@@ -76,6 +77,7 @@ def check_claim(
         achieved_tflops (default None): Claimed achieved tflops.
         mfu (default None): Claimed MFU.
         precision (default None): Precision the peak refers to (default bf16).
+        year (default None): Year of the cost.
         language (default 'en'): Answer language.
     """
     ...
@@ -104,6 +106,7 @@ def compare_gpus(
     mfu: float | str | None = None,
     achieved_tflops: float | None = None,
     price_per_device_hour: float | None = None,
+    provider: str | None = None,
     power_watts: float | None = None,
     pue: float | None = None,
     carbon_kg_per_kwh: float | None = None,
@@ -117,10 +120,12 @@ def compare_gpus(
     """Rank accelerators for one workload by days, cost or energy.
 
     Each row: devices (given, or needed for `target_days`), days, device-hours,
-    cost at the catalog's reference price (or `price_per_device_hour`), energy at
+    cost at one provider's quotes (`price_basis`; or `price_per_device_hour`), energy at
     TDP × PUE, and whether weights + gradients + optimizer state fit when fully
     sharded over the devices. Rows without a price or power sort last for cost
-    or energy.
+    or energy. Prices are on one basis: the `provider` asked for, else the provider that
+    quotes the most of the devices; rows it does not quote use the default rule's quote
+    (none when a provider was asked for) and are listed in `off_basis` and the summary.
 
     Raises:
         InvalidInputError, UnknownHardwareError, UnknownModelError.
@@ -146,7 +151,8 @@ def compare_gpus(
         sparsity (default False): Use the 2:4-sparse peak.
         mfu (default None): In (0, 1], default 0.40.
         achieved_tflops (default None): Logged TFLOP/s per device.
-        price_per_device_hour (default None): USD per device-hour.
+        price_per_device_hour (default None): USD per device-hour (wins over provider).
+        provider (default None): Price provider or 'lowest'.
         power_watts (default None): Per device (default TDP).
         pue (default None): PUE (default 1.1).
         carbon_kg_per_kwh (default None): kg CO2 per kWh (default 0.385).
@@ -241,6 +247,7 @@ def estimate_inference(
     batch: int = 1,
     mfu: float | str | None = None,
     price_per_device_hour: float | None = None,
+    provider: str | None = None,
     language: Literal['en', 'zh'] = 'en',
 ) -> InferenceEstimate:
     """Tokens per second for prefill and decode on `count` devices, and the cost per token.
@@ -267,7 +274,8 @@ def estimate_inference(
         context (default None): Tokens per sequence (prompt + output).
         batch (default 1): Sequences decoded together.
         mfu (default None): Fraction of peak for prefill (default 0.76).
-        price_per_device_hour (default None): USD per device-hour.
+        price_per_device_hour (default None): USD per device-hour (wins over provider).
+        provider (default None): Price provider or 'lowest'.
         language (default 'en'): Answer language.
     """
     ...
@@ -360,6 +368,7 @@ def estimate_training(
     mfu: float | str | None = None,
     achieved_tflops: float | None = None,
     price_per_device_hour: float | None = None,
+    provider: str | None = None,
     power_watts: float | None = None,
     pue: float | None = None,
     carbon_kg_per_kwh: float | None = None,
@@ -405,7 +414,8 @@ def estimate_training(
         sparsity (default False): Use the 2:4-sparse peak.
         mfu (default None): In (0, 1], default 0.40.
         achieved_tflops (default None): Logged TFLOP/s per device.
-        price_per_device_hour (default None): USD per device-hour.
+        price_per_device_hour (default None): USD per device-hour (wins over provider).
+        provider (default None): Price provider or 'lowest'.
         power_watts (default None): Per device (default TDP).
         pue (default None): PUE (default 1.1).
         carbon_kg_per_kwh (default None): kg CO2 per kWh (default 0.385).
@@ -520,6 +530,7 @@ def plan_cluster_training(
     dp_overlap: float | None = None,
     tp_overlap: float | None = None,
     price_per_device_hour: float | None = None,
+    provider: str | None = None,
     top: int = 3,
     language: Literal['en', 'zh'] = 'en',
 ) -> ClusterPlan:
@@ -568,7 +579,8 @@ def plan_cluster_training(
         flash_attention (default True): Attention scores not stored.
         dp_overlap (default None): Share of DP reduction hidden (0.75).
         tp_overlap (default None): Share of TP traffic hidden (0).
-        price_per_device_hour (default None): USD per device-hour.
+        price_per_device_hour (default None): USD per device-hour (wins over provider).
+        provider (default None): Price provider or 'lowest'.
         top (default 3): Layouts to list.
         language (default 'en'): Answer language.
     """
@@ -584,6 +596,7 @@ def plan_compute_optimal(
     days: float | str | None = None,
     budget_usd: float | str | None = None,
     price_per_device_hour: float | None = None,
+    provider: str | None = None,
     precision: str | None = None,
     sparsity: bool = False,
     mfu: float | str | None = None,
@@ -610,7 +623,8 @@ def plan_compute_optimal(
         count (default None): Devices (with hardware and days).
         days (default None): Days of the budget.
         budget_usd (default None): Dollar budget (with hardware).
-        price_per_device_hour (default None): USD per device-hour.
+        price_per_device_hour (default None): USD per device-hour (wins over provider).
+        provider (default None): Price provider or 'lowest'.
         precision (default None): bf16 (default), fp8, fp32...
         sparsity (default False): Use the 2:4-sparse peak.
         mfu (default None): In (0, 1], default 0.40.

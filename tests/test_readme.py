@@ -21,10 +21,11 @@ def _fmt(x: float | None, digits: int = 3) -> str:
 
 def hardware_table() -> str:
     from flopcast.catalog.hardware import hardware_catalog
+    from flopcast.catalog.prices import select_quote
 
     lines = [
         "| id | name | kind | BF16 dense TFLOP/s | FP32 TFLOP/s | memory GB | GB/s | TDP W | "
-        "reference $/h |",
+        "default $/h |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for hw in hardware_catalog():
@@ -34,14 +35,39 @@ def hardware_table() -> str:
         if "fp32" in hw.precisions():
             fp32 = hw.peak("fp32").flops_per_s / 1e12
         price = "—"
-        if hw.price_usd_per_device_hour is not None and hw.price is not None:
-            price = f"{_fmt(hw.price_usd_per_device_hour)} ({hw.price.date})"
+        found = select_quote(hw.id).quote
+        if found is not None:
+            price = f"{_fmt(found.usd_per_device_hour)} ({found.provider}, {found.date})"
         lines.append(
             f"| `{hw.id}` | {hw.name} | {hw.kind} | {_fmt(bf16)} | {_fmt(fp32)} | "
             f"{_fmt(hw.memory_gb)} | {_fmt(hw.memory_bandwidth_gb_s)} | {_fmt(hw.tdp_watts)} | "
             f"{price} |"
         )
     return "\n".join(lines)
+
+
+def prices_table() -> str:
+    from flopcast.catalog.device import exact_number
+    from flopcast.catalog.prices import quotes_for, select_quote
+
+    lines = ["| device | provider | instance | GPUs | printed $/h | kind | date | $/device-h |",
+             "|---|---|---|---:|---:|---|---|---:|"]
+    for hw_id in _priced_ids():
+        default = select_quote(hw_id).quote
+        for q in sorted(quotes_for(hw_id), key=lambda q: (q.date, q.provider)):
+            mark = " **(default)**" if q == default else ""
+            lines.append(
+                f"| `{hw_id}` | {q.provider} | {q.instance} | {q.devices_per_instance} | "
+                f"{exact_number(q.usd_per_hour)} per {q.per} | {q.kind} | {q.date} | "
+                f"{_fmt(q.usd_per_device_hour, 4)}{mark} |")
+    return "\n".join(lines)
+
+
+def _priced_ids() -> list[str]:
+    from flopcast.catalog.hardware import hardware_catalog
+    from flopcast.catalog.prices import quotes_for
+
+    return [hw.id for hw in hardware_catalog() if quotes_for(hw.id)]
 
 
 def unverified_list() -> str:
@@ -141,7 +167,7 @@ def seed_table() -> str:
          f"{format_number(a100_hw.peak('bf16').flops_per_s / 1e12)} TFLOP/s",
          check_claim(hardware="a100", peak_tflops=19.5)),
         ("$4.6M", f"${format_number(lam.cost_usd / 1e6)}M: 355 V100-years at $1.50/h (Lambda)",
-         check_claim(hardware="v100", count=1, years=355, cost_usd=4.6e6, **gpt3)),
+         check_claim(hardware="v100", count=1, years=355, cost_usd=4.6e6, year=2020, **gpt3)),
         ("284,000 kWh",
          f"{format_number(energy_kwh(835_584, 400, 1.0))} kWh at 400 W before PUE; "
          "Patterson et al. 2021 measured 1,287 MWh",
@@ -263,6 +289,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "unverified": unverified_list,
     "models": models_table,
     "configs": configs_table,
+    "prices": prices_table,
     "seed": seed_table,
     "cluster-calibration": cluster_calibration_table,
     "cluster-validation": cluster_validation_table,

@@ -340,9 +340,8 @@ def _build() -> tuple[ToolSpec, ...]:
             title="Plan parallelism on a cluster (TP/PP/DP layout, step time, predicted MFU)",
             description=(
                 "Predicts TFLOP/s per GPU, MFU and step time from the model, devices, network "
-                "(DGX, InfiniBand) and TP/PP/DP/CP layout, where the time goes (compute, "
-                "communication, bubble), and the best layouts that fit. E.g. \"why is my MFU "
-                "only 30%?\", \"用什么并行策略最快？\""
+                "(DGX, InfiniBand) and TP/PP/DP/CP layout, where the time goes, and the best "
+                "layouts that fit. E.g. \"why is my MFU only 30%?\", \"用什么并行策略最快？\""
             ),
             example=(
                 'plan_cluster_training(model="gpt-3-175b", count=1024, system="dgx-a100", '
@@ -403,9 +402,9 @@ def _build() -> tuple[ToolSpec, ...]:
             claims.check_claim,
             title="Check a published or quoted compute claim",
             description=(
-                "Checks the figures someone claims for a run (FLOPs, time, device-hours, cost, "
-                "energy, peak, MFU) against each other: consistent, off by N× or impossible, "
-                'and the MFU or price implied. Pass each as claimed (cost_usd="4.6M"). '
+                "Checks the figures claimed for a run (FLOPs, time, device-hours, cost, energy, "
+                "peak, MFU) against each other: consistent, off by N× or impossible, with the "
+                "MFU or price implied. Figures as claimed, e.g. cost_usd=\"4.6M\". "
                 "E.g. \"took 11 days on 64 A100s: what MFU?\", \"文中说 3.114E23 FLOPs，对吗？\""
             ),
             example=(

@@ -4,7 +4,8 @@
 fields filled in) and answers :meth:`Hardware.peak`: the dense or 2:4-sparse peak of a
 GPU/accelerator as the vendor printed it, or a CPU peak derived from its core groups,
 each with a step whose figures are exact for hand checking (`exact_number`). Its
-parts (`SourceRef`, `Price`, `CpuSpec`, `Peak`...) are in `flopcast.catalog.spec`;
+parts (`SourceRef`, `CpuSpec`, `Peak`...) are in `flopcast.catalog.spec`; its dated
+prices in `flopcast.catalog.prices`;
 loading and lookup in `flopcast.catalog.lookup`.
 
 Conventions, stated once:
@@ -39,7 +40,6 @@ from flopcast.catalog.spec import (
     CpuSpec,
     IsaRow,
     Peak,
-    Price,
     SourceRef,
 )
 from flopcast.numbers.errors import InvalidInputError, quote
@@ -50,7 +50,7 @@ __all__ = ["Hardware", "exact_number"]
 #: Field names a source may support or `unverified` may list ("peak_tflops.bf16" etc.).
 _FIELD_NAMES = frozenset({
     "name", "form_factor", "launch_year", "memory_gb", "memory_bandwidth_gb_s",
-    "tdp_watts", "peak_tflops", "sparsity_2to4", "cpu", "price",
+    "tdp_watts", "peak_tflops", "sparsity_2to4", "cpu",
 })
 _GIB = 2**30
 
@@ -89,8 +89,6 @@ class Hardware(BaseModel):
     sparse_precisions: list[str] | None = Field(
         default=None, description="Precisions 2:4 sparsity doubles, when not all tensor ones "
         "(AMD CDNA 3: bf16, fp16, fp8, int8; not tf32).")
-    price_usd_per_device_hour: float | None = None
-    price: Price | None = None
     sources: list[SourceRef] = Field(min_length=1)
     unverified: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
@@ -99,7 +97,7 @@ class Hardware(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _derive(cls, data: Any) -> Any:
-        """Fill the derived fields (dense from sparse-printed, GB from GiB, price)."""
+        """Fill the derived fields (dense from sparse-printed, GB from GiB)."""
         if not isinstance(data, dict):
             return data
         data = dict(data)
@@ -116,13 +114,9 @@ class Hardware(BaseModel):
             if data.get("memory_gb") not in (None, gb):
                 raise ValueError("give memory_gb or memory_gib, not both")
             data["memory_gb"] = gb
-        price = data.get("price")
-        if price is not None:
-            value = price.usd_per_device_hour if isinstance(price, Price) else price.get(
-                "usd_per_device_hour")
-            if data.get("price_usd_per_device_hour") not in (None, value):
-                raise ValueError("price_usd_per_device_hour disagrees with price")
-            data["price_usd_per_device_hour"] = value
+        if "price" in data or "price_usd_per_device_hour" in data:
+            raise ValueError(f"{data.get('id')}: prices live in data/prices.toml (dated quotes "
+                             "per device id), not in the hardware entry")
         return data
 
     @model_validator(mode="after")
@@ -148,8 +142,6 @@ class Hardware(BaseModel):
             raise ValueError("kind 'cpu' and a [cpu] table go together")
         if self.cpu is not None and self.peak_tflops:
             raise ValueError("CPU peaks are derived from [cpu]; do not type peak_tflops")
-        if self.price_usd_per_device_hour is not None and self.price is None:
-            raise ValueError("price_usd_per_device_hour needs a [price] table with its source")
         for field in [f for s in self.sources for f in s.fields] + self.unverified:
             if field.split(".", 1)[0] not in _FIELD_NAMES:
                 raise ValueError(f"unknown field name {field!r} in sources/unverified")

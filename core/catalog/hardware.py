@@ -12,7 +12,9 @@ is the catalog's public face; the parts live by concept:
   the conventions (SI decimal units; dense peaks, sparse vendor figures halved per
   the NVIDIA A100 whitepaper, "Fine-grained structured sparsity"; CPU peaks derived
   as in the HPL/TOP500 :math:`R_{peak}`);
-* `flopcast.catalog.lookup`: loading the catalog and resolving names.
+* `flopcast.catalog.lookup`: loading the catalog and resolving names;
+* `flopcast.catalog.prices`: dated price quotes per device (``data/prices.toml``) and
+  the rule that picks one.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from flopcast.catalog.lookup import (
     resolve_hardware,
     unverified_figures,
 )
+from flopcast.catalog.prices import Quote, select_quote
 from flopcast.catalog.spec import (
     KINDS,
     PEAK_KEYS,
@@ -40,7 +43,6 @@ from flopcast.catalog.spec import (
     CpuSpec,
     Peak,
     Precision,
-    Price,
     SourceRef,
 )
 from flopcast.numbers.errors import InvalidInputError, quote
@@ -62,7 +64,7 @@ __all__ = [
     "ListHardwareResult",
     "Peak",
     "Precision",
-    "Price",
+    "Quote",
     "SourceRef",
     "get_hardware",
     "hardware_catalog",
@@ -123,6 +125,7 @@ class ListHardwareResult(Result):
 
 def _entry(hw: Hardware) -> tuple[HardwareEntry, list[Step]]:
     steps: list[Step] = []
+    price = select_quote(hw.id).quote  # the default rule (flopcast.catalog.prices)
     if hw.cpu is not None:
         peaks = {}
         for p in hw.precisions():
@@ -136,9 +139,9 @@ def _entry(hw: Hardware) -> tuple[HardwareEntry, list[Step]]:
         launch_year=hw.launch_year, training=hw.training, memory_gb=hw.memory_gb,
         memory_bandwidth_gb_s=hw.memory_bandwidth_gb_s, tdp_watts=hw.tdp_watts,
         peak_tflops=peaks, sparsity_2to4=hw.sparsity_2to4,
-        price_usd_per_device_hour=hw.price_usd_per_device_hour,
-        price_provider=hw.price.provider if hw.price else None,
-        price_date=hw.price.date if hw.price else None, aliases=list(hw.aliases),
+        price_usd_per_device_hour=price.usd_per_device_hour if price else None,
+        price_provider=price.provider if price else None,
+        price_date=price.date if price else None, aliases=list(hw.aliases),
         sources=[s.as_source() for s in hw.sources], unverified=list(hw.unverified),
         notes=list(hw.notes),
     ), steps

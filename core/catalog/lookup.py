@@ -212,8 +212,13 @@ def get_hardware(name: str) -> Hardware:
 
 
 def unverified_figures() -> list[tuple[str, str]]:
-    """(hardware id or 'isa.<row>', field) for every figure not read in a primary source."""
+    """(hardware id or 'isa.<row>', field) for every figure not read in a primary source
+    ("price": a quote of `flopcast.catalog.prices` read only in a copy)."""
     cat = _catalog()
     out = [(hw.id, field) for hw in cat.entries for field in hw.unverified]
     out += [(f"isa.{k}", "flops_per_cycle") for k, row in cat.isa.items() if row.unverified]
+    from flopcast.catalog.prices import price_book  # prices need the hardware ids: load after
+
+    out += [(hw_id, "price") for hw_id, quotes in price_book().quotes.items()
+            if any(q.unverified for q in quotes)]
     return out

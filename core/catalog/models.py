@@ -5,6 +5,11 @@ figure with the paper, table and date it was read). It is validated strictly at
 load: unknown keys, duplicate ids or aliases, and sources naming unknown fields
 all fail. Look a preset up with `resolve_model("GPT-3")`; list them with
 `list_models()`.
+
+A few names mean different models depending on how they are written (a preset's
+`spellings`: "gpt2", Hugging Face's id, is the 124M model; "GPT-2", the paper's name, the
+1.5B one). They are matched before the aliases, and `name_assumptions` gives the note a
+result shows for them, so the user sees which model was chosen.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from flopcast.numbers.errors import InvalidInputError, UnknownModelError, closest_matches, quote
 from flopcast.numbers.quantities import Language, format_count, format_flops
-from flopcast.numbers.results import Result, Source
+from flopcast.numbers.results import Assumption, Result, Source
 from flopcast.numbers.validation import tool_function
 
 __all__ = [
@@ -29,12 +34,15 @@ __all__ = [
     "ModelEntry",
     "ModelPreset",
     "ModelSource",
+    "ModelSpelling",
     "get_model",
     "list_models",
     "load_catalog",
     "model_catalog",
+    "name_assumptions",
     "normalize_name",
     "resolve_model",
+    "spelled_key",
 ]
 
 _CATALOG_FILE = "models.toml"
@@ -58,6 +66,16 @@ class ModelSource(Source):
     )
 
 
+class ModelSpelling(BaseModel):
+    """A name whose meaning depends on how it is written ("gpt2" vs "GPT-2"), with the note
+    shown to the user when it is used."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    spelling: str = Field(min_length=1, description="The name as written, e.g. 'gpt2'.")
+    note: str = Field(min_length=1, description="Which model it means and how to name the other.")
+
+
 class ModelPreset(BaseModel):
     """One trained model with its published figures (see the header of models.toml)."""
 
@@ -67,6 +85,9 @@ class ModelPreset(BaseModel):
     name: str = Field(description="Display name, e.g. 'GPT-3 175B'.")
     family: str = Field(description="Model family, e.g. 'gpt-3', 'llama-2'.")
     aliases: list[str] = Field(default_factory=list, description="Other accepted spellings.")
+    spellings: list[ModelSpelling] = Field(
+        default_factory=list,
+        description="Names whose meaning depends on their separators, each with a note.")
     params: float = Field(gt=0, description="Total parameters, as published.")
     active_params: float | None = Field(
         default=None, gt=0, description="Parameters used per token (mixture of experts only)."
@@ -172,10 +193,26 @@ def normalize_name(name: str) -> str:
     return re.sub(r"[\s\-_]+", "", name.strip().lower())
 
 
+def spelled_key(name: str) -> str:
+    """Key of a separator-sensitive spelling: lower case, each run of spaces, '-' or '_' one '-'.
+
+    >>> spelled_key("GPT 2"), spelled_key("gpt2"), spelled_key(" GPT__2 ")
+    ('gpt-2', 'gpt2', 'gpt-2')
+    """
+    return re.sub(r"[\s\-_]+", "-", name.strip().lower())
+
+
 def _check_catalog(presets: list[ModelPreset]) -> None:
     seen_ids: set[str] = set()
     keys: dict[str, str] = {}
+    spelled: dict[str, str] = {}
     for p in presets:
+        for sp in p.spellings:
+            key = spelled_key(sp.spelling)
+            if key in spelled:
+                raise ValueError(f"{p.id}: spelling {sp.spelling!r} already belongs to "
+                                 f"{spelled[key]!r}")
+            spelled[key] = p.id
         if p.id in seen_ids:
             raise ValueError(f"duplicate model id {p.id!r}")
         seen_ids.add(p.id)
@@ -194,6 +231,10 @@ def _check_catalog(presets: list[ModelPreset]) -> None:
                              "(0 < local_layers ≤ layers)")
         if p.active_params is not None and p.active_params > p.params:
             raise ValueError(f"{p.id}: active_params exceeds params")
+    for key, owner in spelled.items():
+        if normalize_name(key) in keys:
+            raise ValueError(f"{owner}: spelling {key!r} is also the alias of "
+                             f"{keys[normalize_name(key)]!r}; a name is one or the other")
 
 
 def load_catalog(text: str) -> tuple[ModelPreset, ...]:
@@ -215,6 +256,11 @@ def model_catalog() -> tuple[ModelPreset, ...]:
     """All presets from the shipped catalog, validated (cached after the first call)."""
     text = resources.files("flopcast.catalog").joinpath("data", _CATALOG_FILE).read_text("utf-8")
     return load_catalog(text)
+
+
+@functools.cache
+def _spelled_index() -> dict[str, tuple[ModelPreset, str]]:
+    return {spelled_key(sp.spelling): (p, sp.note) for p in model_catalog() for sp in p.spellings}
 
 
 @functools.cache
@@ -247,6 +293,9 @@ def resolve_model(name: str | Mapping[str, Any], *, argument: str = "model") -> 
         return preset_from_config(name, argument=argument)
     if not isinstance(name, str) or not name.strip():
         raise InvalidInputError(argument, "expected a model id or alias such as 'gpt-3-175b'")
+    spelled = _spelled_index().get(spelled_key(name))
+    if spelled is not None:
+        return spelled[0]
     found = _index().get(normalize_name(name))
     if found is not None:
         return found
@@ -261,6 +310,24 @@ def resolve_model(name: str | Mapping[str, Any], *, argument: str = "model") -> 
         by_key = {normalize_name(p.id): p.id for p in model_catalog()}
         suggestions = [by_key[k] for k in closest_matches(normalize_name(name), list(by_key))]
     raise UnknownModelError(argument, name, suggestions)
+
+
+def name_assumptions(name: object, *, argument: str = "model") -> list[Assumption]:
+    """The assumption a separator-sensitive name brings ("gpt2" is the 124M model, "GPT-2" the
+    1.5B one), as `resolve_model` reads it; [] for any other name or a config.
+
+    >>> name_assumptions("gpt2")[0].value
+    'gpt-2-124m (GPT-2 small (124M))'
+    >>> name_assumptions("gpt-3")
+    []
+    """
+    if not isinstance(name, str):
+        return []
+    spelled = _spelled_index().get(spelled_key(name))
+    if spelled is None:
+        return []
+    preset, note = spelled
+    return [Assumption(name=argument, value=f"{preset.id} ({preset.name})", source=note)]
 
 
 def get_model(name: str) -> ModelPreset:
@@ -321,7 +388,7 @@ class ListModelsResult(Result):
 
 def _entry(p: ModelPreset) -> ModelEntry:
     data = p.model_dump(exclude={"gated_ffn", "kv_lora_rank", "qk_rope_head_dim",
-                                 "sliding_window", "local_layers", "experts",
+                                 "sliding_window", "local_layers", "spellings", "experts",
                                  "experts_per_token", "shared_d_ff", "moe_layers",
                                  "dense_d_ff"})
     return ModelEntry.model_validate(data)

@@ -1,9 +1,9 @@
-"""The hardware catalog's record types: precisions, sources, prices, CPU core groups, peaks.
+"""The hardware catalog's record types: precisions, sources, CPU core groups, peaks.
 
 What one catalog entry is built from, validated strictly (``extra="forbid"``) when
 ``data/hardware.toml`` loads: the precision names (`PRECISIONS`, with the FP64
 tensor/matrix key in `PEAK_KEYS` and the 2:4-sparse ones in `SPARSE_PRECISIONS`), a
-cited document (`SourceRef`), a dated list price (`Price`), the CPU ISA table
+cited document (`SourceRef`), the CPU ISA table
 (`IsaRow`: FLOPs per cycle per core) and core groups (`CoreGroup`, `CpuSpec`), and a
 derived peak with its step and source (`Peak`). The entry itself, with its peak
 derivation, is `flopcast.catalog.device.Hardware`; the conventions (SI decimal
@@ -29,7 +29,6 @@ __all__ = [
     "IsaRow",
     "Peak",
     "Precision",
-    "Price",
     "SourceRef",
     "StrictModel",
 ]
@@ -66,18 +65,6 @@ class SourceRef(StrictModel):
 
     def supports(self, field: str) -> bool:
         return field in self.fields or field.split(".", 1)[0] in self.fields
-
-
-class Price(StrictModel):
-    """A dated public on-demand list price for one device-hour."""
-
-    usd_per_device_hour: float = Field(gt=0)
-    provider: str
-    offering: str = Field(description="Instance or SKU, e.g. 'p4de.24xlarge (8 GPUs) ÷ 8'.")
-    region: str = ""
-    date: str = Field(pattern=_ISO_DATE.pattern, description="Date the price was read.")
-    source: Source
-    note: str = ""
 
 
 class IsaRow(StrictModel):

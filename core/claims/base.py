@@ -113,6 +113,8 @@ class ClaimState(ABC):
         self.peak: float | None = None
         self.precision: str | None = None
         self.out: dict[str, float | None] = {}
+        self.matched_quote: str | None = None  # the price quote a claimed cost reproduces
+        self.quote_range: list[float] | None = None  # [lowest, highest] quote compared with
         self.assumptions_from_family = False
 
     def _siblings(self) -> list[Hardware]:

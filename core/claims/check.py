@@ -110,7 +110,7 @@ class CheckClaimInput(BaseModel):
     years: YearsArg | None = Field(default=None, description="Claimed years.")
     hours: HoursArg | None = Field(default=None, description="Claimed hours.")
     device_hours: DeviceHoursArg | None = Field(default=None, description=(
-        "Claimed device-hours."))
+        "Claimed device hours."))
     cost_usd: UsdArg | None = Field(default=None, description=(
         "Claimed cost USD."))
     energy_kwh: EnergyArg | None = Field(default=None, description=(
@@ -125,6 +125,8 @@ class CheckClaimInput(BaseModel):
         "Claimed MFU."))
     precision: str | None = Field(default=None, description=(
         "Precision the peak refers to (default bf16)."))
+    year: int | None = Field(default=None, ge=1990, le=2100, description=(
+        "Year of the cost."))
     language: Language = Field(default="en", description="Answer language.")
 
 
@@ -166,6 +168,10 @@ class ClaimCheck(Result):
         default=None, description="With recompute (8·N·D) when recompute is full or unstated.")
     implied_mfu: float | None = None
     implied_price_per_device_hour: float | None = None
+    price_quote_range: list[float] | None = Field(
+        default=None, description="[lowest, highest] USD per device-hour of the quotes compared.")
+    matched_price_quote: str | None = Field(
+        default=None, description="The dated quote the claimed cost reproduces (within 5%).")
     implied_power_watts: float | None = None
     implied_tokens: float | None = None
     implied_carbon_kg_per_kwh: float | None = Field(
@@ -231,6 +237,7 @@ class _Checker(FlopsChecks, UtilizationChecks, CostEnergyChecks):
             implied_achieved_tflops=self.out.get("achieved"),
             implied_hardware_tflops=self.out.get("hw_achieved"),
             implied_mfu=self.out.get("mfu"), implied_price_per_device_hour=self.out.get("price"),
+            price_quote_range=self.quote_range, matched_price_quote=self.matched_quote,
             implied_power_watts=self.out.get("power"), implied_tokens=self.out.get("tokens"),
             implied_carbon_kg_per_kwh=self.out.get("carbon"),
             steps=self.steps, assumptions=self.assumptions, language=a.language)

@@ -1,8 +1,11 @@
 """check_claim's money and energy figures: price per device-hour and average power.
 
-A claimed cost divided by the device-hours gives a price per device-hour, compared with
-the catalog's dated on-demand list price: consistent within `PRICE_FACTOR`, off beyond
-`PRICE_OFF_FACTOR`, unchecked between (list prices vary that much by provider and date).
+A claimed cost divided by the device-hours gives a price per device-hour, compared with the
+range of the device's dated quotes (every provider, date and kind in ``data/prices.toml``;
+with a family name, its variants' too; with `year`, the quotes of that year when there are
+any): consistent inside the range (within `TOLERANCE`), off beyond `PRICE_OFF_FACTOR` of its
+nearest end, unchecked between (list prices move that much by provider and date). A quote
+within `TOLERANCE` of the implied price is named as the one the claim matches.
 A claimed energy divided by the device-hours gives an average power per device, compared
 with TDP × PUE (`flopcast.training.cost`; the band is `POWER_FLOOR`–1 of it), and with a published
 run's measured energy where one is known (`MEASURED_ENERGY_KWH`: GPT-3, Patterson et al.
@@ -11,7 +14,8 @@ run's measured energy where one is known (`MEASURED_ENERGY_KWH`: GPT-3, Patterso
 
 from __future__ import annotations
 
-from flopcast.catalog.hardware import Hardware
+from flopcast.catalog.hardware import get_hardware
+from flopcast.catalog.prices import Quote, quote_range
 from flopcast.claims.base import TOLERANCE, ClaimState, Verdict, close, ratio_factor
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.quantities import (
@@ -22,21 +26,21 @@ from flopcast.numbers.quantities import (
     parse_quantity,
 )
 from flopcast.numbers.results import Source, make_step
-from flopcast.training.cost import DEFAULT_PUE, energy_kwh, price_quote
+from flopcast.numbers.zh import source_text
+from flopcast.training.cost import DEFAULT_PUE, energy_kwh
 
 __all__ = [
-    "CARBON_BAND", "MEASURED_CO2_KG", "MEASURED_ENERGY_KWH", "POWER_FLOOR", "PRICE_FACTOR",
-    "PRICE_OFF_FACTOR", "CostEnergyChecks",
+    "CARBON_BAND", "MEASURED_CO2_KG", "MEASURED_ENERGY_KWH", "POWER_FLOOR", "PRICE_OFF_FACTOR",
+    "CostEnergyChecks",
 ]
 
-#: A claimed price is "consistent" within this factor of the catalog's dated on-demand
-#: list price: reserved, spot and negotiated prices differ from it by up to ~2×.
-PRICE_FACTOR = 2.0
-#: Beyond this factor a claimed price is "off"; between PRICE_FACTOR and it, "unchecked".
-#: List prices for one device differ ~5× between providers at one date (this catalog's
-#: V100: Lambda $0.79 and AWS p3dn $3.90 per GPU-hour, 2026) and move with time, so a
-#: price outside 2× of one quote is not by itself an error; 5 × PRICE_FACTOR is.
-PRICE_OFF_FACTOR = 5 * PRICE_FACTOR
+#: Beyond this factor of the nearest end of the quotes' range a claimed price is "off"; outside
+#: the range but within it, "unchecked". List prices for one device differ ~5× between
+#: providers at one date (this catalog's V100 16 GB: Lambda $0.79 and AWS p3.16xlarge
+#: $24.48 ÷ 8 = $3.06 per GPU-hour) and move with time, and reserved, spot and negotiated
+#: prices differ from on-demand by ~2× more: a price outside a few quotes is not by itself
+#: an error; 10× outside all of them is.
+PRICE_OFF_FACTOR = 10.0
 #: Average power per device "consistent" with a TDP-based estimate: between this
 #: fraction of TDP × PUE and TDP × PUE (+ tolerance). GPUs in training draw less than
 #: their TDP on average; Patterson et al. 2021 (Table 4) measured 330 W on 300 W-TDP
@@ -88,17 +92,17 @@ class CostEnergyChecks(ClaimState):
                                         "p = cost / device-hours",
                                         [("cost", cost, "USD"), ("device-hours", dh, "h")],
                                         price, "USD/h"))
-            catalog = self.hw.price_usd_per_device_hour if self.hw is not None else None
-            if catalog is None:
+            quotes = self._quotes()
+            if not quotes:
                 self.add("cost_usd", price, None, "USD/device-hour", "cost / device-hours",
                          "unchecked", self.t(
                              f"The claim implies ${format_number(price)} per device-hour "
-                             f"({format_number(dh)} device-hours); the catalog has no reference "
-                             "price for this device.",
+                             f"({format_number(dh)} device-hours); the catalog has no price "
+                             "quote for this device.",
                              f"相当于每卡时 {format_number(price)} 美元（共 {format_number(dh)} "
-                             "卡时）；目录里没有这款设备的参考价格。"))
+                             "卡时）；目录里没有这款设备的报价。"))
             else:
-                self._check_price(price, *self._nearest_price(price, catalog))
+                self._check_price(price, quotes)
         energy = None
         if a.energy_kwh is not None:
             energy = parse_quantity(a.energy_kwh, argument="energy_kwh")
@@ -169,56 +173,71 @@ class CostEnergyChecks(ClaimState):
                 "Give energy_kwh, or hardware with a duration (or device_hours), to check CO2.",
                 "要核对碳排放，请给出 energy_kwh，或硬件和时长（或卡时）。"))
 
-    def _nearest_price(self, price: float, catalog: float) -> tuple[float, Hardware]:
-        """The catalog price closest to `price` among the device and, when it was named by
-        its family ("v100"), the family's other variants; with the variant it belongs to."""
-        assert self.hw is not None
-        best, best_hw = catalog, self.hw
-        for other in self._siblings():
-            p = other.price_usd_per_device_hour
-            if p is not None and max(price / p, p / price) < max(price / best, best / price):
-                best, best_hw = p, other
-        return best, best_hw
+    def _quotes(self) -> tuple[Quote, ...]:
+        """The quotes to compare with: the device's, and its family's other variants' when it
+        was named by family ("v100"); those dated `year` when it is given and any are."""
+        if self.hw is None:
+            return ()
+        ids = [self.hw.id, *(h.id for h in self._siblings())]
+        found = [q for i in ids for q in quote_range(i)]
+        year = self.a.year
+        if year is not None and any(q.year == year for q in found):
+            found = [q for q in found if q.year == year]
+        return tuple(sorted(found, key=lambda q: (q.usd_per_device_hour, q.date, q.provider)))
 
-    def _check_price(self, price: float, catalog: float, hw: Hardware | None = None) -> None:
-        """Implied price vs the catalog's dated quote: consistent within PRICE_FACTOR, off
-        beyond PRICE_OFF_FACTOR, unchecked between (prices vary by provider and date)."""
-        assert self.hw is not None
-        hw = hw or self.hw
-        quote = price_quote(hw)
-        if hw is not self.hw:
-            quote = self.t(f"{hw.name}, a variant of '{self.a.hardware}': {quote}",
-                           f"{hw.name}，'{self.a.hardware}' 系列的另一型号：{quote}")
-        spread = max(price / catalog, catalog / price)
-        verdict: Verdict = "consistent"
-        if spread > PRICE_OFF_FACTOR:
-            verdict = "off"
-        elif spread > PRICE_FACTOR:
-            verdict = "unchecked"
+    def _quote_text(self, q: Quote) -> str:
+        """The quote, with the variant it belongs to when that is not the claim's device."""
+        name = "" if q.device == (self.hw.id if self.hw else "") else self.t(
+            f" ({get_hardware(q.device).name})", f"（{get_hardware(q.device).name}）")
+        return f"{q.label()}{name}: ${format_number(q.usd_per_device_hour)}"
+
+    def _check_price(self, price: float, quotes: tuple[Quote, ...]) -> None:
+        """Implied price vs the range of quotes: consistent inside it (± TOLERANCE), off beyond
+        PRICE_OFF_FACTOR of its nearest end, unchecked between; names the quote it matches."""
+        lo, hi = quotes[0].usd_per_device_hour, quotes[-1].usd_per_device_hour
+        self.quote_range = [lo, hi]
+        nearest = min(quotes, key=lambda q: ratio_factor(price, q.usd_per_device_hour)[1])
+        match = nearest if close(price, nearest.usd_per_device_hour) else None
+        if match is not None:
+            self.matched_quote = self._quote_text(match)
+        inside = lo * (1 - TOLERANCE) <= price <= hi * (1 + TOLERANCE)
+        spread = max(lo / price, price / hi, 1.0)
+        verdict: Verdict = ("consistent" if inside else
+                            "off" if spread > PRICE_OFF_FACTOR else "unchecked")
+        n = len(quotes)
+        era = f" dated {self.a.year}" if self.a.year and all(
+            q.year == self.a.year for q in quotes) else ""
+        era_zh = f"（{self.a.year} 年）" if era else ""
+        span = (f"${format_number(lo)}" if lo == hi else
+                f"${format_number(lo)}–${format_number(hi)}")
+        matched_en = (f" It matches {self._quote_text(match)} "
+                      f"({match.derivation()}; {match.source.title})." if match else "")
+        matched_zh = (f"与报价 {self._quote_text(match)} 相符（{source_text(match.derivation())}；"
+                      f"{match.source.title}）。" if match else "")
         en = {
-            "consistent": f" (within {format_number(PRICE_FACTOR)}×).",
-            "unchecked": f": {format_number(spread)}× apart, beyond {format_number(PRICE_FACTOR)}× "
-            "but list prices for one device differ that much between providers and over time, "
-            "so one quote cannot confirm or refute it; the cost follows from device-hours × "
-            "that price.",
-            "off": f": {format_number(spread)}× apart, more than the "
-            f"{format_number(PRICE_OFF_FACTOR)}× that providers and dates explain.",
+            "consistent": f"inside the range of the {n} quote(s){era} for "
+            f"'{self.a.hardware}', {span}.",
+            "unchecked": f"{format_number(spread)}× outside the range of the {n} quote(s){era}, "
+            f"{span}, but within the {format_number(PRICE_OFF_FACTOR)}× that providers, dates "
+            "and reserved or negotiated prices explain.",
+            "off": f"{format_number(spread)}× outside the range of the {n} quote(s){era}, "
+            f"{span}: more than the {format_number(PRICE_OFF_FACTOR)}× that providers and "
+            "dates explain.",
         }[verdict]
         zh = {
-            "consistent": "，在合理范围内。",
-            "unchecked": f"：相差 {format_number(spread)} 倍，超过 "
-            f"{format_number(PRICE_FACTOR)} 倍，但同一设备的标价因云厂商和时间而差这么多，"
-            "单个报价无法证实或否定；费用即卡时 × 该价格。",
-            "off": f"：相差 {format_number(spread)} 倍，超过云厂商和时间差异能解释的 "
-            f"{format_number(PRICE_OFF_FACTOR)} 倍。",
+            "consistent": f"在 '{self.a.hardware}' 的 {n} 个报价{era_zh}区间 {span} 之内。",
+            "unchecked": f"超出 {n} 个报价{era_zh}的区间 {span} {format_number(spread)} 倍，"
+            f"但在云厂商、时间和预留/协议价能解释的 {format_number(PRICE_OFF_FACTOR)} 倍之内。",
+            "off": f"超出 {n} 个报价{era_zh}的区间 {span} {format_number(spread)} 倍，超过"
+            f"云厂商和时间差异能解释的 {format_number(PRICE_OFF_FACTOR)} 倍。",
         }[verdict]
-        self.add("cost_usd", price, catalog, "USD/device-hour",
-                 self.t(f"catalog on-demand price ({quote})", f"目录中的按需价格（{quote}）"),
-                 verdict, self.t(
-                     f"${format_number(price)} per device-hour vs the catalog's "
-                     f"${format_number(catalog)} ({quote}){en}",
-                     f"每卡时 {format_number(price)} 美元，目录价 {format_number(catalog)} 美元"
-                     f"（{quote}）{zh}"),
+        computed = (match or nearest).usd_per_device_hour
+        self.add("cost_usd", price, computed, "USD/device-hour",
+                 self.t(f"quote {self._quote_text(match or nearest)}; range of {n} quote(s) "
+                        f"{span}", f"报价 {self._quote_text(match or nearest)}；{n} 个报价区间 "
+                        f"{span}"),
+                 verdict, self.t(f"${format_number(price)} per device-hour is {en}{matched_en}",
+                                 f"每卡时 {format_number(price)} 美元，{zh}{matched_zh}"),
                  None if verdict == "consistent" else "price_vs_catalog")
 
     def _check_energy(self, energy: float, dh: float | None) -> None:

@@ -11,7 +11,7 @@ tokens D = C / (6·N) a claimed total implies are compared with a known training
 
 from __future__ import annotations
 
-from flopcast.catalog.models import resolve_model
+from flopcast.catalog.models import name_assumptions, resolve_model
 from flopcast.claims.base import RECOMPUTE_FACTOR, ClaimState, Verdict, close, ratio_factor
 from flopcast.claims.typos import is_digit_typo
 from flopcast.numbers.errors import InvalidInputError
@@ -50,6 +50,7 @@ class FlopsChecks(ClaimState):
             except InvalidInputError as e:
                 if e.argument != "tokens" or claimed is None:
                     raise
+                self.assumptions += name_assumptions(a.model)
                 self._implied_tokens(claimed)
             else:
                 computed = work.flops

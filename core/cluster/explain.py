@@ -49,13 +49,14 @@ class _Run:
 
 
 def _run(st: StepTime, tokens: float | None, hw: Hardware, count: int,
-         price: float | None) -> _Run:
+         price: float | None, provider: str | None = None) -> _Run:
     tps = st.tokens / st.seconds
     if tokens is None:
         return _Run(tps, None, None, None, None)
     seconds = tokens / tps
     dev_hours = seconds * count / 3600
-    money = run_cost(hw, dev_hours, price_per_device_hour=price, power_watts=None, pue=None,
+    money = run_cost(hw, dev_hours, price_per_device_hour=price, provider=provider,
+                     power_watts=None, pue=None,
                      carbon_kg_per_kwh=None)
     return _Run(tps, seconds, seconds / SECONDS_PER_DAY, dev_hours, money)
 
@@ -312,7 +313,7 @@ def explain_plan(args: PlanClusterTrainingInput, shape: ModelShape, tokens: floa
                    "in 54 days)"),
     ]
     price = args.price_per_device_hour
-    run = _run(st, tokens, hw, args.count, price)
+    run = _run(st, tokens, hw, args.count, price, args.provider)
     tps = run.tokens_per_s
     if tokens is not None and run.seconds is not None and run.money is not None:
         steps.append(make_step("training time", "t = D / tokens_per_s",
@@ -322,7 +323,8 @@ def explain_plan(args: PlanClusterTrainingInput, shape: ModelShape, tokens: floa
         steps += [s for s in run.money.steps if s.name != "CO2"]
         assumptions += [a for a in run.money.assumptions if "carbon" not in a.name]
     ranked = [layout_row(c.layout, c.recompute, c.time, c.memory_bytes, peak,
-                         _run(c.time, tokens, hw, args.count, price)) for c in found.ranked]
+                         _run(c.time, tokens, hw, args.count, price, args.provider))
+              for c in found.ranked]
     breakdown = step_parts(st)
     advice = _advice(lay, best.recompute, st, args.language)
     if searched and len(found.ranked) > 1:

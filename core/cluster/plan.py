@@ -124,7 +124,8 @@ class PlanClusterTrainingInput(BaseModel):
         "Share of TP traffic hidden (0)."))
     price_per_device_hour: float | None = Field(
         default=None, ge=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour.")
+        description="USD per device-hour (wins over provider).")
+    provider: str | None = Field(default=None, description="Price provider or 'lowest'.")
     top: int = Field(default=3, ge=1, le=20, description="Layouts to list.")
     language: Language = Field(default="en", description="Answer language.")
 
@@ -195,9 +196,10 @@ def _shape(args: PlanClusterTrainingInput, assumptions: list[Assumption]
            ) -> tuple[ModelShape, float | None, str | None]:
     preset = None
     if args.model is not None:
-        from flopcast.catalog.models import resolve_model
+        from flopcast.catalog.models import name_assumptions, resolve_model
 
         preset = resolve_model(args.model, argument="model")
+        assumptions.extend(name_assumptions(args.model))
 
     def pick(name: str, given: int | None, attr: str) -> int:
         if given is not None:

@@ -116,8 +116,9 @@ class EstimateInferenceInput(BaseModel):
     )
     price_per_device_hour: float | None = Field(
         default=None, gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour."
+        description="USD per device-hour (wins over provider)."
     )
+    provider: str | None = Field(default=None, description="Price provider or 'lowest'.")
     language: Language = Field(default="en", description="Answer language.")
 
 
@@ -245,7 +246,7 @@ def _cost_per_million_tokens(
     from flopcast.training.cost import reference_price
 
     n = args.count
-    price, price_assumptions = reference_price(hw, args.price_per_device_hour)
+    price, price_assumptions = reference_price(hw, args.price_per_device_hour, args.provider)
     assumptions += price_assumptions
     cost = prefill_cost = None
     if price is not None:

@@ -40,9 +40,10 @@ def serving_shape(
     """
     preset = None
     if args.model is not None:
-        from flopcast.catalog.models import resolve_model
+        from flopcast.catalog.models import name_assumptions, resolve_model
 
         preset = resolve_model(args.model, argument="model")
+        assumptions.extend(name_assumptions(args.model))
     if args.params is not None:
         n = parse_quantity(args.params, argument="params")
     elif preset is not None:

@@ -12,11 +12,16 @@ s = sequence length, b = micro-batch, h = d_model, a = heads, t = tensor-paralle
 
 FlashAttention (Dao et al. 2022, arXiv:2205.14135) never stores the a·s² scores, so with
 ``flash_attention=True`` (the default) the 5·a·s/h term is dropped as under selective
-recomputation. With pipeline parallelism under the 1F1B schedule the first stage holds p
-micro-batches of L/p layers, so the activations per device are L layers' worth whatever p
-(Korthikanti et al. 2022, §4, on pipeline parallelism). Ignored: the embedding and output
-layers' activations (including the logits over the vocabulary), framework buffers,
-fragmentation and the CUDA context — a few GB per device in practice.
+recomputation. Sliding-window (local) layers keep the same activations as global ones: with
+FlashAttention no scores are stored at all, and without it the usual eager implementation
+computes the whole s × s score matrix and masks it (Hugging Face transformers'
+`eager_attention_forward`: `matmul(query, key.T)` then `+ attention_mask`), so the window
+saves FLOPs and KV cache, not training activations. With pipeline parallelism under the
+1F1B schedule the first stage holds p micro-batches of L/p layers, so the activations per
+device are L layers' worth whatever p (Korthikanti et al. 2022, §4, on pipeline
+parallelism). Ignored: the embedding and output layers' activations (including the logits
+over the vocabulary), framework buffers, fragmentation and the CUDA context — a few GB per
+device in practice.
 """
 
 from __future__ import annotations

@@ -36,9 +36,10 @@ def model_shape(
     """Parameters and architecture from the arguments, else the preset."""
     preset = None
     if args.model is not None:
-        from flopcast.catalog.models import resolve_model
+        from flopcast.catalog.models import name_assumptions, resolve_model
 
         preset = resolve_model(args.model, argument="model")
+        assumptions.extend(name_assumptions(args.model))
     shape: dict[str, float | None] = {}
     for name in ("layers", "d_model", "heads", "kv_heads", "head_dim"):
         given = getattr(args, name)

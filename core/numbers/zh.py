@@ -190,6 +190,25 @@ _SOURCE_WORDS: dict[str, str] = {
     "not given: one device": "未给出：按一台设备",
     "argument overrides preset": "参数覆盖了预设值",
     "catalog reference on-demand price": "目录中的参考按需价格",
+    "default rule: no ": "默认规则：无 ",
+    " quote, so the lowest on-demand quote": " 报价，取最低的按需报价",
+    "default rule: ": "默认规则：",
+    " when it quotes the device": " 有该设备报价时用它",
+    "lowest on-demand quote": "最低的按需报价",
+    "provider asked for": "指定的云厂商",
+    "provider ": "云厂商 ",
+    " per device-hour as printed": " 每卡时（原文价格）",
+    " devices = ": " 台设备 = ",
+    ", unverified": "，未核实",
+    " (on-demand": "（按需",
+    " (reserved": "（预留",
+    " (spot": "（竞价",
+    " newest on-demand quotes": " 的最新按需报价",
+    "each device's lowest newest on-demand quote": "各设备最新按需报价中的最低价",
+    "the provider that quotes the most of these devices": "为这些设备报价最多的云厂商",
+    " (dated quotes in the catalog)": "（目录中注明日期的报价）",
+    " has no on-demand quote for ": " 没有按需报价：",
+    "; quoted by: ": "；有报价的云厂商：",
     "computed from the architecture (one embedding matrix, no biases or norms)":
         "按架构计算（一个嵌入矩阵，不计偏置和归一化层）",
     "the usual mixed-precision training format": "常用的混合精度训练格式",
@@ -263,6 +282,17 @@ _SOURCE_WORDS: dict[str, str] = {
     "k fitted through Table 3's 175 B row": "k 按 Table 3 的 175 B 行拟合",
     ": refit of approach 3 on data reconstructed from Hoffmann Fig. 4":
         "：用从 Hoffmann Fig. 4 重建的数据重新拟合方法 3",
+    "(given; preset has none published)": "(给定；预设未公布)",
+    "(given; preset has ": "(给定；预设为 ",
+    # model names whose meaning depends on how they are written (models.toml `spellings`)
+    " is the 124M model on Hugging Face (openai-community/gpt2); the 1.5B model is gpt2-xl "
+    "(preset gpt-2-1.5b)":
+        " 在 Hugging Face 上是 1.24 亿参数的模型（openai-community/gpt2）；15 亿参数的模型是 "
+        "gpt2-xl（预设 gpt-2-1.5b）",
+    " written with a separator is read as the largest model of the paper, 1.5B parameters "
+    "(Radford et al. 2019, Table 2); gpt2 on Hugging Face is the 124M model (preset gpt-2-124m)":
+        "（带分隔符）按论文中最大的模型理解，即 15 亿参数（Radford et al. 2019, Table 2）；"
+        "Hugging Face 上的 gpt2 是 1.24 亿参数的模型（预设 gpt-2-124m）",
     # count_tokens
     "BPE ranks from package": "BPE 词表取自包",
     "digest checked against tiktoken_ext/openai_public.py":
@@ -624,6 +654,10 @@ FIELD_MEANINGS: dict[str, str] = {
     "peak_tflops": "稠密峰值（TFLOP/s）",
     "sparsity_2to4": "2:4 稀疏峰值",
     "price_provider": "价格来源",
+    "price_basis": "价格基准（云厂商）",
+    "off_basis": "不在价格基准上的行",
+    "matched_price_quote": "原文费用对应的报价",
+    "price_quote_range": "报价区间（美元/卡时）",
     "price_date": "价格日期",
     "aliases": "别名",
     "notes": "备注",

@@ -8,7 +8,7 @@ plan_compute_optimal takes its budget either in FLOPs or as hardware time::
 The peak is the catalog's at the chosen precision, dense unless `sparsity`
 (`flopcast.training.utilization.pick_peak`); MFU defaults to
 `flopcast.training.utilization.DEFAULT_MFU` and the price to the catalog's dated reference
-price (`flopcast.training.cost.reference_price`).
+price of `provider` (`flopcast.training.cost.reference_price`).
 """
 
 from __future__ import annotations
@@ -75,12 +75,12 @@ def budget_flops(
         if args.days is not None:
             raise InvalidInputError("days", "give days (with count) or budget_usd, not both")
         usd = parse_quantity(args.budget_usd, argument="budget_usd")
-        price, price_assumptions = reference_price(hw, args.price_per_device_hour)
+        price, price_assumptions = reference_price(hw, args.price_per_device_hour, args.provider)
         if price is None:
+            who = f"provider {args.provider} has" if args.provider else "the catalog has"
             raise InvalidInputError(
-                "price_per_device_hour",
-                f"the catalog has no reference price for {args.hardware}; "
-                "give price_per_device_hour in USD",
+                "provider" if args.provider else "price_per_device_hour",
+                f"{who} no price for {args.hardware}; give price_per_device_hour in USD",
             )
         assumptions += price_assumptions
         device_hours = usd / price

@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from flopcast.catalog.models import resolve_model
+from flopcast.catalog.models import name_assumptions, resolve_model
 from flopcast.numbers.limits import (
     MAX_PRICE_PER_DEVICE_HOUR,
     CountArg,
@@ -112,8 +112,9 @@ class PlanComputeOptimalInput(BaseModel):
     price_per_device_hour: float | None = Field(
         default=None,
         gt=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour.",
+        description="USD per device-hour (wins over provider).",
     )
+    provider: str | None = Field(default=None, description="Price provider or 'lowest'.")
     precision: str | None = Field(
         default=None,
         description="bf16 (default), fp8, fp32...",
@@ -221,6 +222,7 @@ def plan_compute_optimal(args: PlanComputeOptimalInput) -> ComputeOptimalPlan:
     d_given = parse_quantity(args.tokens, argument="tokens") if args.tokens is not None else None
     if args.model is not None:
         preset = resolve_model(args.model)
+        assumptions.extend(name_assumptions(args.model))
         if n_given is None:
             n_given = preset.params
             assumptions.append(Assumption(name="params", value=format_count(preset.params),

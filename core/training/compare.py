@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from flopcast.catalog.hardware import Hardware, hardware_catalog, resolve_hardware
+from flopcast.catalog.prices import LOWEST, PriceChoice, check_provider, common_basis
 from flopcast.cluster.predicted import ClusterArgs, predicted_mfu
 from flopcast.memory.estimate import training_state_bytes
 from flopcast.numbers.errors import FlopcastError, InvalidInputError
@@ -92,6 +93,7 @@ class ComparisonRow(BaseModel):
         description="Where the price comes from: 'given', or the catalog quote's provider and "
         "date ('unverified' when it was read in a copy of the provider's page).",
     )
+    price_provider: str | None = Field(default=None, description="Provider of the quote used.")
     cost_usd: float | None
     energy_kwh: float | None
     memory_gb: float | None
@@ -111,6 +113,13 @@ class SkippedRow(BaseModel):
     reason: str
 
 
+class OffBasisRow(BaseModel):
+    """A row whose price is not on the comparison's basis."""
+
+    hardware: str
+    price_provider: str | None = Field(description="The provider used instead; None: no quote.")
+
+
 class GpuComparison(Result):
     """Result of `compare_gpus`."""
 
@@ -119,6 +128,11 @@ class GpuComparison(Result):
     sort_by: str
     rows: list[ComparisonRow]
     skipped: list[SkippedRow] = Field(default_factory=list)
+    price_basis: str | None = Field(default=None, description=(
+        "Provider whose quotes price the rows ('lowest': each row's own lowest quote; "
+        "'given': price_per_device_hour)."))
+    off_basis: list[OffBasisRow] = Field(default_factory=list, description=(
+        "Rows priced by another provider than the basis, or without a quote."))
 
 
 @tool_function(CompareGpusInput)
@@ -126,10 +140,12 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
     """Rank accelerators for one workload by days, cost or energy.
 
     Each row: devices (given, or needed for `target_days`), days, device-hours,
-    cost at the catalog's reference price (or `price_per_device_hour`), energy at
+    cost at one provider's quotes (`price_basis`; or `price_per_device_hour`), energy at
     TDP × PUE, and whether weights + gradients + optimizer state fit when fully
     sharded over the devices. Rows without a price or power sort last for cost
-    or energy.
+    or energy. Prices are on one basis: the `provider` asked for, else the provider that
+    quotes the most of the devices; rows it does not quote use the default rule's quote
+    (none when a provider was asked for) and are listed in `off_basis` and the summary.
 
     Raises:
         InvalidInputError, UnknownHardwareError, UnknownModelError.
@@ -174,10 +190,17 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
     if args.power_watts is None:
         assumptions.append(Assumption(name="power_watts", value="each device's TDP",
                                       source="catalog TDP (board power at full load)"))
+    provider = check_provider(args.provider)
+    basis, choices = "given", dict[str, PriceChoice]()
     if args.price_per_device_hour is None:
-        assumptions.append(Assumption(name="price_per_device_hour",
-                                      value="each device's catalog reference price",
-                                      source="catalog (dated on-demand list prices)"))
+        basis, choices = common_basis([hw.id for hw in devices], provider)
+        assumptions.append(Assumption(
+            name="price_per_device_hour",
+            value="each device's lowest newest on-demand quote" if basis == LOWEST else
+            f"{basis} newest on-demand quotes",
+            source=("provider asked for" if provider is not None else
+                    "the provider that quotes the most of these devices")
+            + " (dated quotes in the catalog)"))
     ratio = work.hardware_flops / work.flops
     n_total = work.total_params or work.params
     state_total = training_state_bytes(n_total) if n_total else None
@@ -214,7 +237,8 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
             n = 1
         seconds = training_seconds(work.hardware_flops, n, achieved)
         hours = device_hours(n, seconds)
-        price, price_source = _price_for(hw, args.price_per_device_hour)
+        price, price_source, price_provider = _price_for(args.price_per_device_hour,
+                                                         choices.get(hw.id))
         power = args.power_watts if args.power_watts is not None else hw.tdp_watts
         per_device = state_total / n if state_total is not None else 0.0
         fits = None
@@ -232,6 +256,7 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
                 device_hours=hours,
                 price_usd_per_device_hour=price,
                 price_source=price_source,
+                price_provider=price_provider,
                 cost_usd=None if price is None else hours * price,
                 energy_kwh=None if power is None else energy_kwh(hours, power, pue),
                 memory_gb=hw.memory_gb,
@@ -274,6 +299,10 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
         sort_by=args.sort_by,
         rows=rows,
         skipped=skipped,
+        price_basis=basis,
+        off_basis=[OffBasisRow(hardware=r.hardware, price_provider=r.price_provider)
+                   for r in rows if basis not in ("given", LOWEST)
+                   and r.price_provider != basis],
         steps=steps,
         assumptions=assumptions,
         language=args.language,
@@ -282,15 +311,15 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
     return result
 
 
-def _price_for(hw: Hardware, given: float | None) -> tuple[float | None, str | None]:
-    """The price per device-hour for one row and where it comes from."""
+def _price_for(given: float | None, choice: PriceChoice | None
+               ) -> tuple[float | None, str | None, str | None]:
+    """One row's price per device-hour, where it comes from, and its provider."""
     if given is not None:
-        return given, "given"
-    quote = price_quote(hw)
-    if hw.price_usd_per_device_hour is None or quote is None:
-        return None, None
-    unverified = ", unverified" if "price" in hw.unverified else ""
-    return hw.price_usd_per_device_hour, f"{quote}{unverified}"
+        return given, "given", None
+    if choice is None or choice.quote is None:
+        return None, None, None
+    found = choice.quote
+    return found.usd_per_device_hour, price_quote(found), found.provider
 
 
 def _summary(r: GpuComparison) -> str:
@@ -322,6 +351,7 @@ def _summary(r: GpuComparison) -> str:
             f"| {row.name} | {row.count} | {format_number(row.days)} | "
             f"{format_number(row.device_hours)} | {price} | {cost} | {energy} | {fits} |"
         )
+    lines += _basis_lines(r, zh)
     if r.rows and r.rows[0].state_bytes_per_device:
         lines.append("")
         lines.append(
@@ -331,3 +361,25 @@ def _summary(r: GpuComparison) -> str:
             "fully sharded), not activations."
         )
     return "\n".join(lines)
+
+
+def _basis_lines(r: GpuComparison, zh: bool) -> list[str]:
+    """The price basis under the table, and every row off it (never ranked silently)."""
+    if r.price_basis in (None, "given"):
+        return []
+    if r.price_basis == LOWEST:
+        mixed = sorted({row.price_provider for row in r.rows if row.price_provider})
+        return ["", f"价格：各行取自身最低的按需报价（{'、'.join(mixed)}），不是同一市场。" if zh
+                else f"Prices: each row's own lowest on-demand quote ({', '.join(mixed)}), "
+                "not one market."]
+    out = ["", f"价格统一取 {r.price_basis} 的最新按需报价。" if zh
+           else f"Prices on one basis: {r.price_basis}'s newest on-demand quotes."]
+    other = [f"{x.hardware} ({x.price_provider})" for x in r.off_basis if x.price_provider]
+    none = [x.hardware for x in r.off_basis if not x.price_provider]
+    if other:
+        out.append(f"其他云厂商报价（费用不可直接比较）：{'、'.join(other)}。" if zh
+                   else f"Other provider (cost not on the same basis): {', '.join(other)}.")
+    if none:
+        out.append(f"无 {r.price_basis} 报价、无费用：{'、'.join(none)}。" if zh
+                   else f"No {r.price_basis} quote, no cost: {', '.join(none)}.")
+    return out

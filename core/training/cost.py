@@ -4,8 +4,10 @@
     energy = device-hours × power per device × PUE / 1000      (kWh)
     CO2    = energy × grid carbon intensity                     (kg CO2eq)
 
-Defaults, each reported in `assumptions` when used: the catalog's dated reference
-on-demand price, the device's TDP, PUE 1.1 and 0.385 kg CO2eq/kWh (both as Touvron et
+Defaults, each reported in `assumptions` when used: a dated on-demand quote from
+``data/prices.toml`` chosen by `provider` (default: the reference provider where it quotes
+the device, else the lowest; `flopcast.catalog.prices`), named with its provider, instance,
+date and source; the device's TDP, PUE 1.1 and 0.385 kg CO2eq/kWh (both as Touvron et
 al. 2023, LLaMA §6, assume).
 """
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flopcast.catalog.hardware import Hardware
+from flopcast.catalog.prices import Quote, check_provider, price_book, select_quote
 from flopcast.numbers.quantities import format_number
 from flopcast.numbers.results import Assumption, Step, make_step
 
@@ -24,8 +27,10 @@ __all__ = [
     "RunCost",
     "co2_kg",
     "energy_kwh",
+    "choose_price",
     "price_quote",
     "reference_price",
+    "rule_text",
     "run_cost",
 ]
 
@@ -62,31 +67,83 @@ def co2_kg(energy_kwh_: float, carbon_kg_per_kwh: float) -> float:
     return energy_kwh_ * carbon_kg_per_kwh
 
 
-def price_quote(hw: Hardware) -> str | None:
-    """Whose catalog price this is and when it was read: "Lambda, 2026-05-07"; None if none."""
-    ref = hw.price
-    return None if ref is None else f"{ref.provider}, {ref.date}"
+def price_quote(found: Quote | None) -> str | None:
+    """Whose quote and when, short: "Lambda, 2026-09-20" ("…, reserved" / "…, spot" for
+    those kinds, "…, unverified" when read in a copy); None for no quote."""
+    if found is None:
+        return None
+    kind = "" if found.kind == "on-demand" else f", {found.kind}"
+    return f"{found.provider}, {found.date}{kind}" + (", unverified" if found.unverified else "")
+
+
+def choose_price(
+    hw: Hardware, given: float | None, provider: str | None = None
+) -> tuple[float | None, Quote | None, list[Assumption]]:
+    """The price to use, the quote it comes from and the Assumption that says so: `given`
+    (explicit, wins over `provider`), else the quote `provider` selects (None: the default
+    rule of `flopcast.catalog.prices`), else None with an Assumption saying why.
+
+    Raises:
+        InvalidInputError: an unknown `provider` (the message lists the accepted ones).
+    """
+    chosen = check_provider(provider)
+    if given is not None:
+        return given, None, []
+    price, found, assumption = _catalog_price(hw.id, hw.name, chosen)
+    return price, found, [assumption]
+
+
+@lru_cache(maxsize=1024)
+def _catalog_price(hw_id: str, name: str, provider: str | None
+                   ) -> tuple[float | None, Quote | None, Assumption]:
+    """The quote `provider` selects for a device and its Assumption: a pure function of the
+    catalog, so worked out once per (device, provider)."""
+    choice = select_quote(hw_id, provider)
+    if choice.quote is None:
+        return None, None, _no_price_assumption(hw_id, name, provider)
+    return choice.quote.usd_per_device_hour, choice.quote, _price_assumption(choice.quote,
+                                                                             choice.rule)
 
 
 def reference_price(
-    hw: Hardware, given: float | None
+    hw: Hardware, given: float | None, provider: str | None = None
 ) -> tuple[float | None, list[Assumption]]:
-    """The price to use: `given`, else the catalog's dated reference price (said in an
-    Assumption), else None.
-    """
-    if given is not None or hw.price_usd_per_device_hour is None:
-        return given, []
-    price = hw.price_usd_per_device_hour
-    quote = price_quote(hw)
-    where = "catalog" if hw.price is None else f"{quote}: {hw.price.source.title}"
-    return price, [_price_assumption(price, where)]
+    """The price to use (`choose_price`) and the Assumption naming its quote; the Assumption
+    is empty when `given` is used and when no quote exists."""
+    price, found, assumptions = choose_price(hw, given, provider)
+    return price, assumptions if found is not None else []
 
 
-# The two assumptions below depend on catalog figures only: built once per entry.
-@lru_cache(maxsize=256)
-def _price_assumption(price: float, where: str) -> Assumption:
-    return Assumption(name="price_per_device_hour", value=f"${format_number(price)} per "
-                      "device-hour", source=f"catalog reference on-demand price ({where})")
+def rule_text(rule: str, provider: str) -> str:
+    """How the quote was chosen, in words (shown in assumptions and compare_gpus notes)."""
+    ref = price_book().reference_provider
+    return {
+        "reference": f"default rule: {ref} when it quotes the device",
+        "lowest": "lowest on-demand quote",
+        "fallback": f"default rule: no {ref} quote, so the lowest on-demand quote",
+        "provider": f"provider {provider}",
+    }[rule]
+
+
+def _price_assumption(found: Quote, rule: str) -> Assumption:
+    title = found.source.title.replace('"', "'")
+    flag = ", unverified" if found.unverified else ""
+    return Assumption(
+        name="price_per_device_hour",
+        value=f"${format_number(found.usd_per_device_hour)} per device-hour",
+        source=f"{rule_text(rule, found.provider)}: {found.provider} {found.date} "
+        f"({found.kind}{flag}), {found.derivation()}; \"{found.instance}: {title}\"")
+
+
+def _no_price_assumption(hw_id: str, name: str, provider: str | None) -> Assumption:
+    if provider is None or provider == "lowest":
+        why = f"the catalog has no dated reference price for {name}"
+    else:
+        others = sorted(price_book().current.get(hw_id, {}))
+        why = (f"{provider} has no on-demand quote for {name}"
+               + (f"; quoted by: {', '.join(others)}" if others else ""))
+    return Assumption(name="price_per_device_hour", value="none",
+                      source=f"{why}; give price_per_device_hour (USD) for a cost")
 
 
 @lru_cache(maxsize=256)
@@ -117,11 +174,13 @@ def run_cost(
     dev_hours: float,
     *,
     price_per_device_hour: float | None = None,
+    provider: str | None = None,
     power_watts: float | None = None,
     pue: float | None = None,
     carbon_kg_per_kwh: float | None = None,
 ) -> RunCost:
-    """Cost, energy and CO2 of `dev_hours` on `hw`; each `None` argument takes its default.
+    """Cost, energy and CO2 of `dev_hours` on `hw`; each `None` argument takes its default
+    (`provider` picks the quote when no price is given: `choose_price`).
 
     >>> from flopcast.catalog.hardware import get_hardware
     >>> c = run_cost(get_hardware("a100-sxm4-80gb"), 1000.0, price_per_device_hour=2.0)
@@ -129,13 +188,7 @@ def run_cost(
     (2000.0, 440.0)
     """
     steps: list[Step] = []
-    price, assumptions = reference_price(hw, price_per_device_hour)
-    if price is None:
-        assumptions.append(
-            Assumption(name="price_per_device_hour", value="none",
-                       source=f"the catalog has no dated reference price for {hw.name}; "
-                       "give price_per_device_hour (USD) for a cost")
-        )
+    price, _, assumptions = choose_price(hw, price_per_device_hour, provider)
     cost = None
     if price is not None:
         cost = dev_hours * price

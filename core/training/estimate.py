@@ -104,8 +104,9 @@ class HardwareArgs(BaseModel):
     price_per_device_hour: float | None = Field(
         default=None,
         ge=0, le=MAX_PRICE_PER_DEVICE_HOUR,
-        description="USD per device-hour.",
+        description="USD per device-hour (wins over provider).",
     )
+    provider: str | None = Field(default=None, description="Price provider or 'lowest'.")
     power_watts: float | None = Field(
         default=None, gt=0, le=MAX_POWER_WATTS,
         description="Per device (default TDP)."
@@ -288,6 +289,7 @@ def _estimate(args: EstimateTrainingInput) -> TrainingEstimate:
                   [("n", count, ""), ("t", seconds, "s")], dev_hours, "h")
     )
     money = run_cost(hw, dev_hours, price_per_device_hour=args.price_per_device_hour,
+                     provider=args.provider,
                      power_watts=args.power_watts, pue=args.pue,
                      carbon_kg_per_kwh=args.carbon_kg_per_kwh)
     steps += money.steps

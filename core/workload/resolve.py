@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flopcast.catalog.hf_config import is_config_reference
-from flopcast.catalog.models import ModelPreset, resolve_model
+from flopcast.catalog.models import ModelPreset, name_assumptions, resolve_model
 from flopcast.numbers.errors import InvalidInputError
 from flopcast.numbers.limits import (
     ContextArg,
@@ -190,7 +190,7 @@ def _cached_workload(key: tuple[object, ...]) -> Workload:
 
 def _resolve(args: WorkloadArgs) -> Workload:
     preset = resolve_model(args.model) if args.model is not None else None
-    assumptions: list[Assumption] = []
+    assumptions: list[Assumption] = name_assumptions(args.model)
     steps: list[Step] = []
 
     n = parse_quantity(args.params, argument="params") if args.params is not None else None
@@ -202,7 +202,8 @@ def _resolve(args: WorkloadArgs) -> Workload:
             field = "active_params" if preset.is_moe else "params"
             what = "active parameters" if preset.is_moe else "parameters"
             assumptions.append(Assumption(name="params", value=f"{format_sci(n, 4)} {what} "
-                                          f"({preset.name}){_rounded_name_note(preset.name, n)}",
+                                          f"({preset.name})"
+                                          f"{_rounded_name_note(preset.name, n, preset.is_moe)}",
                                           source=_source_for(preset, field)))
         else:
             assumptions.append(Assumption(
@@ -294,9 +295,10 @@ def _resolve(args: WorkloadArgs) -> Workload:
 
 
 _NAME_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([MBT])\b")
+_NAME_ACTIVE = re.compile(r"(\d+(?:\.\d+)?)\s*([MBT])\s+active\b")
 
 
-def _rounded_name_note(name: str, params: float) -> str:
+def _rounded_name_note(name: str, params: float, active: bool = False) -> str:
     """When a preset's name rounds its size ("GPT-3 175B" for 174.6B counted), say so: "175B"
     typed as params gives slightly different figures, and that is why (e.g. 355 vs 356 years).
 
@@ -306,8 +308,14 @@ def _rounded_name_note(name: str, params: float) -> str:
     '; the name rounds it: params="7B" gives '
     >>> _rounded_name_note("Chinchilla 70B", 70e9)
     ''
+    >>> _rounded_name_note("DeepSeek-V3 (671B total, 37B active)", 37e9, active=True)
+    ''
+    >>> _rounded_name_note("Mixtral 8x7B", 12.9e9, active=True)
+    ''
     """
-    m = _NAME_SIZE.search(name)
+    # A mixture of experts' name gives its total first ("DeepSeek-V3 (671B total, 37B
+    # active)"): compare the active count with the size written before "active" only.
+    m = _NAME_ACTIVE.search(name) if active else _NAME_SIZE.search(name)
     if not m:
         return ""
     named = float(m.group(1)) * {"M": 1e6, "B": 1e9, "T": 1e12}[m.group(2)]

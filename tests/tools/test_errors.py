@@ -99,6 +99,8 @@ def test_langchain_names_a_missing_argument():
     [
         ("estimate_training", {"params": 1e308, "tokens": "1T", "hardware": "a100"},
          "params: Input should be less than or equal to 1000000000000000, got 1e+308"),
+        ("compare_gpus", {"params": "7B", "tokens": "1T", "provider": "lamda"},
+         "provider: unknown provider 'lamda'; did you mean 'Lambda'? (accepted: lowest, AWS,"),
         ("estimate_training", {"params": 10**400, "tokens": "1T", "hardware": "a100"},
          "params: Input should be a valid number, got an integer of 401 digits"),
         ("estimate_training", {"params": "9×10^999", "tokens": "1T", "hardware": "a100"},

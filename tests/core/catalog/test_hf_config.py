@@ -76,6 +76,30 @@ PUBLISHED = [
      "active"),
     ("gpt-oss-20b", 20.91e9, 0.01e9, 3.61e9, 0.01e9, False,
      "OpenAI 2025, gpt-oss model card Table 1: 20.91B total, 3.61B active"),
+    # Presets added 2026-12.
+    ("falcon-180b", 180e9, 1e9, None, 0, False,
+     "tiiuae/falcon-180B model card: 'a 180B parameters causal decoder-only model'"),
+    ("mixtral-8x22b", 141e9, 1e9, 39e9, 1e9, True,
+     "Mistral AI, Mixtral 8x22B announcement: 39B active parameters out of 141B"),
+    ("llama-3.2-3b", 3.21e9, 0.01e9, None, 0, False,
+     "Llama 3.2 model card, table 'Llama 3.2 3B': 3B (3.21B) parameters"),
+    ("qwen2.5-14b", 14.7e9, 0.1e9, None, 0, False,
+     "Qwen2.5-14B model card: 14.7B parameters (13.1B non-embedding)"),
+    ("qwen2.5-72b", 72.7e9, 0.1e9, None, 0, False,
+     "Qwen2.5-72B model card: 72.7B parameters (70.0B non-embedding)"),
+    ("qwen3-32b", 32.8e9, 0.1e9, None, 0, False,
+     "Qwen3-32B model card: 32.8B parameters (31.2B non-embedding)"),
+    ("qwen3-235b-a22b", 235e9, 1e9, 22e9, 1e9, True,
+     "Qwen3-235B-A22B model card: 235B in total and 22B activated (234B non-embedding)"),
+    ("phi-4", 14.7e9, 0.1e9, None, 0, False,
+     "microsoft/phi-4 model page: 14.7B parameters (the card's text says 14B)"),
+    ("gemma-2-27b", 27.227e9, 0.001e9, None, 0, False,
+     "Gemma Team 2024, 'Gemma 2', arXiv:2408.00118 Table 1: 1,180M embedding + 26,047M "
+     "non-embedding parameters"),
+    ("olmo-2-13b", 13.7e9, 0.1e9, None, 0, False,
+     "OLMo Team 2024, '2 OLMo 2 Furious', arXiv:2501.00656 Table 1: OLMo 2 13B, 13.7B"),
+    ("olmo-2-32b", 32.2e9, 0.1e9, None, 0, False,
+     "allenai/OLMo-2-0325-32B model page: 32.2B parameters"),
 ]
 
 
@@ -106,6 +130,32 @@ def test_llama_4_maverick_alternates_dense_and_moe_layers():
     assert (arch.moe_layers, arch.d_ff) == (24, 16384)
     assert arch.total_params == pytest.approx(400e9, rel=_tolerance(400e9, 1e9))
     assert arch.active_params + arch.vocab * arch.d_model == pytest.approx(17e9, rel=0.5 / 17)
+
+
+def test_qwen2_5_32b_card_figure_is_below_its_own_shape():
+    # Qwen2.5-32B model card: 32.5B parameters, 31.0B non-embedding. Its config's shape gives
+    # 64 · (2·5120² + 2·5120·1024 + 3·5120·27648) + 2 · 152,064 · 5120 = 32.76B (norms and
+    # biases add 0.002 %), 0.8 % more (and 31.21B non-embedding): the preset keeps the card's
+    # figure and says so.
+    arch, _ = read_config(str(CONFIGS / "qwen2.5-32b.json"))
+    per_layer = 2 * 5120 * 5120 + 2 * 5120 * 1024 + 3 * 5120 * 27648
+    assert arch.total_params == pytest.approx(64 * per_layer + 2 * 152064 * 5120, rel=1e-4)
+    assert arch.total_params / 32.5e9 == pytest.approx(1.008, abs=0.001)
+    assert "32.76B" in " ".join(resolve_model("qwen2.5-32b").notes)
+
+
+def test_kimi_k2_is_deepseek_v3_with_384_experts():
+    # Kimi Team 2025, 'Kimi K2', arXiv:2507.20534: 1.04 trillion total parameters, 32 billion
+    # activated, 384 experts with 8 activated. The config's shape gives 1.026T (1.3 % under the
+    # report's figure, unexplained here) and 31.7B active without the input embedding table.
+    arch, _ = read_config(str(CONFIGS / "kimi-k2.json"))
+    assert (arch.experts, arch.experts_per_token, arch.moe_layers) == (384, 8, 60)
+    assert arch.active_params == pytest.approx(32e9, rel=_tolerance(32e9, 1e9))
+    assert arch.total_params == pytest.approx(1.04e12, rel=0.015)
+    preset = resolve_model("kimi k2")
+    assert preset.kv_values_per_token_layer == 512 + 64
+    c = preset_from_config(str(CONFIGS / "kimi-k2.json"))
+    assert c.kv_values_per_token_layer == preset.kv_values_per_token_layer
 
 
 def test_mixture_of_experts_layout_is_read_from_each_model_types_fields():
@@ -264,6 +314,12 @@ def test_absurd_sizes_are_refused_at_once(field):
     ("deepseek-v2", "deepseek-v2"), ("deepseek-v3", "deepseek-v3"), ("gemma-2-9b", "gemma-2-9b"),
     ("mistral-7b", "mistral-7b-v0.1"), ("qwen2.5-7b", "qwen2.5-7b"),
     ("llama-3.3-70b", "llama-3.3-70b"), ("gpt-oss-120b", "gpt-oss-120b"),
+    ("llama-3.1-8b", "llama-3.1-8b"), ("gpt-2-124m", "gpt2"), ("gpt-neox-20b", "gpt-neox-20b"),
+    ("falcon-180b", "falcon-180b"), ("mixtral-8x22b", "mixtral-8x22b"),
+    ("llama-3.2-3b", "llama-3.2-3b"), ("qwen2.5-14b", "qwen2.5-14b"),
+    ("qwen2.5-72b", "qwen2.5-72b"), ("qwen3-32b", "qwen3-32b"),
+    ("qwen3-235b-a22b", "qwen3-235b-a22b"), ("phi-4", "phi-4"), ("gpt-oss-20b", "gpt-oss-20b"),
+    ("gemma-2-27b", "gemma-2-27b"), ("olmo-2-13b", "olmo-2-13b"), ("olmo-2-32b", "olmo-2-32b"),
 ])
 def test_presets_and_their_configs_agree(preset, config):
     """The published counts of a preset, the computed ones of its config, and the KV cache

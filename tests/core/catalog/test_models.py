@@ -48,6 +48,20 @@ def test_shipped_catalog_loads_and_has_the_required_models() -> None:
     assert any(p.active_params is not None for p in model_catalog())
 
 
+def test_the_presets_people_ask_about_are_there() -> None:
+    ids = {p.id for p in model_catalog()}
+    asked = {
+        "opt-175b", "gpt-neox-20b", "falcon-7b", "falcon-40b", "falcon-180b", "mistral-7b",
+        "mixtral-8x7b", "mixtral-8x22b", "llama-3.2-1b", "llama-3.2-3b", "llama-3.3-70b",
+        "llama-4-scout", "llama-4-maverick", "qwen2.5-7b", "qwen2.5-14b", "qwen2.5-32b",
+        "qwen2.5-72b", "qwen3-8b", "qwen3-32b", "qwen3-30b-a3b", "qwen3-235b-a22b",
+        "deepseek-v2", "deepseek-v3", "gemma-2-9b", "gemma-2-27b", "gemma-3-27b", "phi-3-mini",
+        "phi-4", "nemotron-4-340b", "olmo-2-7b", "olmo-2-13b", "olmo-2-32b", "kimi-k2",
+        "gpt-oss-20b", "gpt-oss-120b", "gpt-2-124m",
+    }
+    assert asked <= ids and len(ids) >= 55
+
+
 @pytest.mark.parametrize("preset", model_catalog(), ids=lambda p: p.id)
 def test_every_figure_has_a_source_or_is_marked_unverified(preset: ModelPreset) -> None:
     covered = {f for s in preset.sources for f in s.fields} | set(preset.unverified)
@@ -96,6 +110,74 @@ def test_params_of_known_architectures(preset_id: str, printed: float,
     count = arch.param_count(embedding_matrices) + (p.context * p.d_model
                                                     if p.family == "gpt-3" else 0)
     assert count == pytest.approx(printed, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("preset_id", "published", "embedding_matrices", "positions"),
+    [
+        # Zhang et al. 2022, 'OPT', arXiv:2205.01068: 175B (GPT-3's shape, learned positions,
+        # tied embeddings): 12·96·12288² + (50,272 + 2,048)·12288 = 174.6B.
+        ("opt-175b", 175e9, 1, True),
+        # NVIDIA 2024, 'Nemotron-4 340B Technical Report' Table 1: 9.4B embedding + 331.6B
+        # non-embedding = 341.0B (GQA with 8 KV heads of 192, squared ReLU 4·d, untied).
+        ("nemotron-4-340b", 341.0e9, 2, False),
+        # openai-community/gpt2 model card: 124M (12 layers of 768, learned positions, tied).
+        ("gpt-2-124m", 124e6, 1, True),
+        # Black et al. 2022, 'GPT-NeoX-20B', arXiv:2204.06745: 20,554,567,680 (untied).
+        ("gpt-neox-20b", 20.5546e9, 2, False),
+    ],
+)
+def test_params_of_added_architectures_within_half_a_percent(
+        preset_id: str, published: float, embedding_matrices: int, positions: bool) -> None:
+    p = resolve_model(preset_id)
+    arch = Architecture(layers=p.layers, d_model=p.d_model, heads=p.heads, seq_len=p.context,
+                        vocab=p.vocab, d_ff=p.d_ff, kv_heads=p.kv_heads, head_dim=p.head_dim,
+                        gated_ffn=p.gated_ffn)
+    count = arch.param_count(embedding_matrices) + (p.context * p.d_model if positions else 0)
+    assert count == pytest.approx(published, rel=0.005)
+    assert p.params == pytest.approx(published, rel=0.005)
+
+
+def test_nemotron_4_340b_by_hand() -> None:
+    # Per layer: Q and O 2·18432², K and V 2·18432·8·192, MLP 2·18432·73728 (not gated);
+    # 96 layers = 331.58B, Table 1's 331.6B non-embedding; embeddings 2·256,000·18432 = 9.44B.
+    per_layer = 2 * 18432**2 + 2 * 18432 * 8 * 192 + 2 * 18432 * 73728
+    assert 96 * per_layer == pytest.approx(331.6e9, rel=0.0005)
+    assert 2 * 256000 * 18432 == pytest.approx(9.4e9, rel=0.005)
+
+
+@pytest.mark.parametrize(("preset_id", "layers", "d", "d_ff"), [
+    ("llama-3.1-8b", 32, 4096, 14336),
+    ("llama-3.1-70b", 80, 8192, 28672),
+    ("llama-3.1-405b", 126, 16384, 53248),
+])
+def test_llama_3_1_params_are_the_released_weights(preset_id: str, layers: int, d: int,
+                                                   d_ff: int) -> None:
+    # Llama Team 2024 Table 3 shapes: 8 KV heads of 128, SwiGLU, vocabulary 128,256, untied
+    # embeddings, two RMSNorm vectors per layer plus the final one. The Hugging Face model
+    # pages print 8.03B, 70.6B and 406B.
+    per_layer = 2 * d * d + 2 * d * 8 * 128 + 3 * d * d_ff + 2 * d
+    exact = layers * per_layer + d + 2 * 128256 * d
+    assert resolve_model(preset_id).params == exact
+    printed = {"llama-3.1-8b": 8.03e9, "llama-3.1-70b": 70.6e9, "llama-3.1-405b": 406e9}
+    assert exact == pytest.approx(printed[preset_id], rel=0.002)
+
+
+@pytest.mark.parametrize(("preset_id", "layers", "d", "kv_heads", "d_ff"), [
+    ("llama-2-7b", 32, 4096, 32, 11008),
+    ("llama-2-13b", 40, 5120, 40, 13824),
+    ("llama-2-70b", 80, 8192, 8, 28672),
+])
+def test_llama_2_params_are_the_released_weights(preset_id: str, layers: int, d: int,
+                                                 kv_heads: int, d_ff: int) -> None:
+    # Heads of 128, SwiGLU, vocabulary 32,000, untied embeddings, two RMSNorm vectors per
+    # layer plus the final one. Table 1 of the paper prints the nominal 7B, 13B and 70B;
+    # the released checkpoints (Hugging Face model pages) hold 6.74B, 13.0B and 69.0B.
+    per_layer = 2 * d * d + 2 * d * kv_heads * 128 + 3 * d * d_ff + 2 * d
+    exact = layers * per_layer + d + 2 * 32000 * d
+    assert resolve_model(preset_id).params == exact
+    printed = {"llama-2-7b": 6.74e9, "llama-2-13b": 13.0e9, "llama-2-70b": 69.0e9}
+    assert exact == pytest.approx(printed[preset_id], rel=0.002)
 
 
 def test_mixtral_total_and_active_params_from_table_1() -> None:
@@ -155,6 +237,41 @@ def test_moe_effective_params_are_active_params() -> None:
     assert moe.effective_params == moe.active_params < moe.params
     dense = resolve_model("gpt-3-175b")
     assert dense.effective_params == dense.params
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("gpt2", "gpt-2-124m"),            # Hugging Face's openai-community/gpt2
+    ("GPT2", "gpt-2-124m"),
+    ("gpt2-small", "gpt-2-124m"),
+    ("GPT-2", "gpt-2-1.5b"),           # the paper's name: its headline 1.5B model
+    ("gpt 2", "gpt-2-1.5b"),
+    ("GPT-2 1.5B", "gpt-2-1.5b"),
+    ("gpt2-xl", "gpt-2-1.5b"),
+])
+def test_gpt2_spellings(given: str, expected: str) -> None:
+    assert resolve_model(given).id == expected
+
+
+def test_gpt2_spellings_carry_a_note_and_other_names_do_not() -> None:
+    from flopcast.catalog.models import name_assumptions
+
+    (small,) = name_assumptions("gpt2")
+    assert small.value.startswith("gpt-2-124m") and "gpt2-xl" in small.source
+    (large,) = name_assumptions("GPT-2")
+    assert large.value.startswith("gpt-2-1.5b") and "124M" in large.source
+    assert name_assumptions("gpt2-xl") == name_assumptions("gpt-3") == []
+    assert resolve_model("gpt2").params == 124e6
+
+
+def test_a_spelling_may_not_be_taken_twice_or_be_an_alias() -> None:
+    spelled = _ONE.format(id="a", name="A", aliases="[]").replace(
+        "params = 1e9", 'params = 1e9\nspellings = [{ spelling = "x1", note = "n" }]')
+    twice = spelled + spelled.replace('id = "a"', 'id = "b"').replace('"A"', '"B"')
+    with pytest.raises(ValueError, match="spelling 'x1' already belongs"):
+        load_catalog(twice)
+    alias = spelled + _ONE.format(id="b", name="B", aliases='["x-1"]')
+    with pytest.raises(ValueError, match="also the alias"):
+        load_catalog(alias)
 
 
 def test_gpt2_has_no_published_tokens() -> None:
@@ -217,7 +334,9 @@ def test_list_models_rejects_bad_language() -> None:
     [("deepseek-v3", "deepseek-v3"), ("deepseek-v2", "deepseek-v2"),
      ("mixtral-8x7b", "mixtral-8x7b"), ("qwen3-30b-a3b", "qwen3-30b-a3b"),
      ("gpt-oss-120b", "gpt-oss-120b"), ("llama-4-scout", "llama-4-scout"),
-     ("llama-4-maverick", "llama-4-maverick")],
+     ("llama-4-maverick", "llama-4-maverick"), ("mixtral-8x22b", "mixtral-8x22b"),
+     ("qwen3-235b-a22b", "qwen3-235b-a22b"), ("kimi-k2", "kimi-k2"),
+     ("gpt-oss-20b", "gpt-oss-20b")],
 )
 def test_moe_fields_match_the_released_config(preset_id: str, config: str) -> None:
     # The config files in tests/data/hf_configs are transcriptions of the released configs;

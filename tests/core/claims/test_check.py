@@ -124,12 +124,15 @@ def test_a_named_variant_does_not_borrow_its_siblings_peaks() -> None:
 
 
 def test_a_family_price_is_checked_against_every_variant() -> None:
-    # 8 V100 for 24 h at $0.80/h = $153.60. The SXM2 32 GB quote ($3.90, AWS) is 4.9× away;
-    # the SXM2 16 GB quote ($0.79, Lambda) is within 2×, and the figure names it.
+    # 8 V100 for 24 h at $0.80/h = $153.60. The family default (SXM2 32 GB) is quoted at
+    # $31.212/8 = $3.90 (AWS) and $19.215/8 = $2.40 (AWS reserved) only; the family's range
+    # starts at the SXM2 16 GB's $0.79 (Lambda), which $0.80 matches within 5%: named.
     r = check_claim(hardware="v100", count=8, hours=24, cost_usd=8 * 24 * 0.80)
     c = fig(r, "cost_usd")
     assert c.verdict == "consistent"
     assert c.computed == pytest.approx(0.79) and "V100 SXM2 16 GB" in c.explanation
+    assert r.price_quote_range == pytest.approx([0.79, 31.212 / 8])
+    assert r.matched_price_quote is not None and r.matched_price_quote.startswith("Lambda")
 
 
 def test_seed_single_v100_700_years_is_fp32_peak() -> None:
@@ -307,25 +310,28 @@ def test_seed_4_6m_dollars_implies_1_48_per_v100_hour() -> None:
 
 
 @pytest.mark.parametrize(
-    ("cost_usd", "verdict"),
+    ("cost_usd", "verdict", "nearest"),
     [
-        # The V100 SXM2 32 GB reference is AWS p3dn.24xlarge, $31.212/h ÷ 8 = $3.9015 per GPU-hour;
-        # 1,000 device-hours make the implied price cost / 1,000.
-        (3000.0, "consistent"),  # $3.00: 1.3× below, within 2×
-        (1480.0, "unchecked"),  # $1.48 (Lambda's 2020 quote): 2.6× below, within 10×
-        (100.0, "off"),  # $0.10: 39× below
-        (80_000.0, "off"),  # $80: 20.5× above
+        # The V100 SXM2 32 GB quotes: AWS p3dn.24xlarge on-demand $31.212/h ÷ 8 = $3.9015 and
+        # reserved $19.215/h ÷ 8 = $2.401875 per GPU-hour; 1,000 device-hours make the implied
+        # price cost / 1,000, compared with that range.
+        (3000.0, "consistent", 19.215 / 8),  # $3.00: inside; 3/2.40 = 1.25 < 3.90/3 = 1.30
+        (1480.0, "unchecked", 19.215 / 8),  # $1.48: 2.40/1.48 = 1.6× below, within 10×
+        (100.0, "off", 19.215 / 8),  # $0.10: 24× below the range
+        (80_000.0, "off", 31.212 / 8),  # $80: 20.5× above
     ],
 )
-def test_a_claimed_price_is_judged_against_the_dated_quote_with_a_wide_band(
-    cost_usd: float, verdict: str
+def test_a_claimed_price_is_judged_against_the_range_of_quotes(
+    cost_usd: float, verdict: str, nearest: float
 ) -> None:
     r = check_claim(flops=1e21, hardware="v100-sxm2-32gb", device_hours=1000, cost_usd=cost_usd)
     f = fig(r, "cost_usd")
     assert f.claimed == pytest.approx(cost_usd / 1000)
-    assert f.computed == pytest.approx(31.212 / 8)
+    assert f.computed == pytest.approx(nearest)
+    assert r.price_quote_range == pytest.approx([19.215 / 8, 31.212 / 8])
     assert f.verdict == verdict
     assert "AWS" in f.reference  # the quote is named with its provider and date
+    assert r.matched_price_quote is None  # none within 5%
     assert (f.cause == "price_vs_catalog") == (verdict != "consistent")
 
 
@@ -406,3 +412,26 @@ def test_a_family_power_is_checked_against_every_variant() -> None:
     assert "V100 PCIe 16 GB (250 W), a variant of 'v100'" in e.explanation
     named = check_claim(hardware="nvidia-v100-sxm2-32gb", device_hours=1000, energy_kwh=150)
     assert fig(named, "energy_kwh").verdict == "off"
+
+
+def test_seed_4_6m_matches_lambdas_2020_v100_quote() -> None:
+    # Lambda 2020: 355 V100-years at $1.50 per GPU-hour = 355 × 8,766 h × 1.50 = $4.67M; the
+    # seed's $4.6M implies 4.6e6 / (355 × 8,766) = $1.478, within 5% of $1.50: that quote.
+    r = check_claim(model="gpt-3-175b", hardware="v100", count=1, years=355, cost_usd="4.6M",
+                    year=2020)
+    f = fig(r, "cost_usd")
+    assert f.verdict == "consistent"
+    assert f.computed == pytest.approx(1.50)
+    assert r.price_quote_range == pytest.approx([1.50, 1.50])  # the 2020 quotes only
+    assert r.matched_price_quote is not None
+    assert r.matched_price_quote.startswith("Lambda") and "2020-06-03" in r.matched_price_quote
+    assert "demystifying-gpt-3" not in f.explanation  # the title is cited, not the url
+    assert "OpenAI's GPT-3 Language Model: A Technical Overview" in f.explanation
+
+
+def test_without_a_year_the_seed_cost_is_inside_every_v100_quote() -> None:
+    # The V100 family's quotes span Lambda's $0.79 (2026) to AWS p3dn's $31.212/8 = $3.90.
+    r = check_claim(model="gpt-3-175b", hardware="v100", count=1, years=355, cost_usd="4.6M")
+    assert r.price_quote_range == pytest.approx([0.79, 31.212 / 8])
+    assert fig(r, "cost_usd").verdict == "consistent"
+    assert r.matched_price_quote is not None and "2020-06-03" in r.matched_price_quote

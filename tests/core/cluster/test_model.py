@@ -283,3 +283,14 @@ def test_the_chinese_summary_and_advice_are_in_chinese():
     english = flopcast.plan_cluster_training(model="gpt-3-175b", count=1024, system="dgx-a100",
                                              global_batch=1536)
     assert "best of" in english.summary and "micro-batch" in english.summary
+
+
+def test_cluster_cost_uses_the_provider_quote_and_names_it() -> None:
+    # DGX H100 at CoreWeave: HGX H100 $49.24/h ÷ 8 GPUs = $6.155 per GPU-hour.
+    import flopcast
+
+    r = flopcast.plan_cluster_training(model="llama-2-7b", count=64, system="dgx-h100",
+                                       global_batch=1024, provider="coreweave")
+    assert r.cost_usd == pytest.approx(r.device_hours * 49.24 / 8)
+    a = next(x for x in r.assumptions if x.name == "price_per_device_hour")
+    assert "CoreWeave 2026-09-20" in a.source

@@ -145,3 +145,11 @@ def test_kv_heads_default_is_an_assumption() -> None:
     )
     assert r.kv_cache_bytes == pytest.approx(8 * KV_PER_TOKEN * 4096)
     assert any(a.name == "kv_heads" for a in r.assumptions)
+
+
+def test_inference_provider_picks_the_quote() -> None:
+    # A100 80 GB at CoreWeave: $21.60/h ÷ 8 GPUs = $2.70 per GPU-hour.
+    r = estimate_inference(model="llama-2-7b", hardware="a100-sxm4-80gb", provider="coreweave")
+    assert r.price_usd_per_device_hour == pytest.approx(21.60 / 8)
+    with pytest.raises(InvalidInputError, match="provider"):
+        estimate_inference(model="llama-2-7b", hardware="a100", provider="nope")

@@ -137,6 +137,10 @@ def _zh_results() -> list[object]:
         out.append(flopcast.plan_cluster_training(model=m, count=2048, system="dgx-h100",
                                                   global_batch=2048, **z))
     out.append(flopcast.estimate_memory(params="7B", **z))
+    for name in ("gpt2", "GPT-2"):  # the spellings whose note says which GPT-2 was chosen
+        out.append(flopcast.estimate_training(model=name, tokens="10B", hardware="a100", **z))
+        out.append(flopcast.estimate_memory(model=name, mode="inference", **z))
+    out.append(flopcast.check_claim(model="gpt-2", flops="1.5e22", **z))
     out.append(flopcast.count_tokens(text="x", encoding="cl100k_base", **z))
     out.append(flopcast.plan_compute_optimal(flops=1e24, **z))
     out.append(flopcast.plan_compute_optimal(hardware="h100", count=1024, days=30, **z))

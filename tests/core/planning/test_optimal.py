@@ -325,3 +325,15 @@ def test_a_near_optimal_run_never_says_1x_less_compute() -> None:
         assert r.compute_ratio == pytest.approx(1, abs=0.005)
         assert "1× less" not in r.summary and "1 倍" not in r.summary
         assert ("practically the same compute" in r.summary) or ("算力几乎相同" in r.summary)
+
+
+def test_budget_mode_takes_the_provider_quote() -> None:
+    # $1M at AWS p5.48xlarge, $55.04/h ÷ 8 = $6.88 per H100-hour: 1e6 / 6.88 = 145,349 h.
+    from flopcast.numbers.errors import InvalidInputError
+    from flopcast.planning.optimal import plan_compute_optimal
+
+    r = plan_compute_optimal(hardware="h100-sxm5-80gb", count=8, budget_usd=1e6, provider="aws")
+    bought = next(s for s in r.steps if s.name == "device-hours bought")
+    assert bought.value == pytest.approx(1e6 / (55.04 / 8))
+    with pytest.raises(InvalidInputError, match="provider lambda has no price for h200"):
+        plan_compute_optimal(hardware="h200", count=8, budget_usd=1e6, provider="lambda")

@@ -92,18 +92,63 @@ def test_a_single_hardware_name_is_accepted():
 
 
 def test_each_row_says_where_its_price_comes_from():
-    # H100 SXM's catalog quote: Lambda's 1x H100 SXM at $3.78 per GPU-hour, read 2026-05-07 in a
-    # copy of the page (so unverified); Gaudi 3 has no public on-demand price.
+    # H100 SXM is quoted by Lambda, AWS and CoreWeave (one device each: the tie goes to the
+    # reference provider, Lambda); Lambda's newest quotes (2026-09-20, read in a copy of the
+    # page, so unverified) are 8x $3.99 and 1x $4.29 per GPU-hour: the lower, 8-GPU one.
+    # Gaudi 3 has no public on-demand price.
     r = compare_gpus(params="7B", tokens="1T", count=8, sort_by="cost",
                      hardware=["h100-sxm5-80gb", "gaudi3"])
     by_id = {row.hardware: row for row in r.rows}
     h100 = by_id["nvidia-h100-sxm5-80gb"]
-    assert h100.price_usd_per_device_hour == pytest.approx(3.78)
-    assert h100.price_source == "Lambda, 2026-05-07, unverified"
-    assert h100.cost_usd == pytest.approx(h100.device_hours * 3.78)
+    assert h100.price_usd_per_device_hour == pytest.approx(3.99)
+    assert h100.price_source == "Lambda, 2026-09-20, unverified"
+    assert h100.cost_usd == pytest.approx(h100.device_hours * 3.99)
     gaudi = by_id["intel-gaudi3"]
     assert gaudi.price_source is None and gaudi.cost_usd is None
-    assert "$3.78 (Lambda, 2026-05-07, unverified)" in r.summary
+    assert "$3.99 (Lambda, 2026-09-20, unverified)" in r.summary
+    assert r.price_basis == "Lambda"
+    assert [(x.hardware, x.price_provider) for x in r.off_basis] == [("intel-gaudi3", None)]
+    assert "No Lambda quote, no cost: intel-gaudi3." in r.summary
     given = compare_gpus(params="7B", tokens="1T", count=8, hardware=["gaudi3"],
                          price_per_device_hour=5.0)
     assert given.rows[0].price_source == "given" and given.rows[0].cost_usd is not None
+
+
+def test_one_provider_prices_every_row_it_quotes_and_the_others_are_named():
+    # A100 80 GB, H200, MI300X: no provider quotes all three. AWS quotes A100 80 GB and H200
+    # (p4de $27.44705/8, p5en $63.296/8), CoreWeave too ($21.60/8, $50.44/8): a tie between
+    # two, broken by name (AWS). MI300X has Vultr's $1.85 only: priced by the default rule and
+    # listed as off the basis, in the result and the summary.
+    r = compare_gpus(params="7B", tokens="1T", count=8,
+                     hardware=["a100-sxm4-80gb", "h200", "mi300x"])
+    by_id = {row.hardware: row for row in r.rows}
+    assert r.price_basis == "AWS"
+    assert by_id["nvidia-a100-sxm4-80gb"].price_usd_per_device_hour == pytest.approx(
+        27.44705 / 8)
+    assert by_id["nvidia-h200-sxm-141gb"].price_usd_per_device_hour == pytest.approx(63.296 / 8)
+    assert by_id["amd-mi300x"].price_usd_per_device_hour == pytest.approx(1.85)
+    assert [(x.hardware, x.price_provider) for x in r.off_basis] == [("amd-mi300x", "Vultr")]
+    assert "Other provider (cost not on the same basis): amd-mi300x (Vultr)." in r.summary
+
+
+def test_a_chosen_provider_leaves_rows_it_does_not_quote_without_cost():
+    r = compare_gpus(params="7B", tokens="1T", count=8, provider="lambda",
+                     hardware=["h100-sxm5-80gb", "h200"])
+    by_id = {row.hardware: row for row in r.rows}
+    assert by_id["nvidia-h100-sxm5-80gb"].price_usd_per_device_hour == pytest.approx(3.99)
+    assert by_id["nvidia-h200-sxm-141gb"].cost_usd is None
+    assert [(x.hardware, x.price_provider) for x in r.off_basis] == [
+        ("nvidia-h200-sxm-141gb", None)]
+
+
+def test_lowest_says_the_rows_mix_providers():
+    # H100 SXM lowest: Lambda $3.99 (< CoreWeave $6.155, AWS $6.88); H200 lowest: CoreWeave.
+    r = compare_gpus(params="7B", tokens="1T", count=8, provider="lowest",
+                     hardware=["h100-sxm5-80gb", "h200"])
+    assert r.price_basis == "lowest" and r.off_basis == []
+    assert "each row's own lowest on-demand quote (CoreWeave, Lambda), not one market" in r.summary
+
+
+def test_unknown_provider_in_compare_is_an_input_error():
+    with pytest.raises(InvalidInputError, match="provider"):
+        compare_gpus(params="7B", tokens="1T", count=8, provider="azure")

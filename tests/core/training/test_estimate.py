@@ -303,3 +303,44 @@ def test_device_hours_and_a_predicted_utilization_are_one_too_many():
                                    device_hours=835_584, utilization="predicted",
                                    system="dgx-a100", global_batch=1536,
                                    tensor_parallel=8, pipeline_parallel=8)
+
+
+# ------------------------------------------------------------------ price provider
+
+
+def test_provider_picks_the_quote_and_the_assumption_names_it() -> None:
+    # H100 SXM at AWS: p5.48xlarge $55.04/h ÷ 8 GPUs = $6.88 per GPU-hour.
+    r = estimate_training(params="7B", tokens="1T", hardware="h100-sxm5-80gb", count=8,
+                          provider="aws")
+    assert r.price_usd_per_device_hour == pytest.approx(55.04 / 8)
+    assert r.cost_usd == pytest.approx(r.device_hours * 55.04 / 8)
+    a = next(x for x in r.assumptions if x.name == "price_per_device_hour")
+    assert "AWS 2026-01-21" in a.source and "p5.48xlarge" in a.source
+    assert "$55.04/h ÷ 8 devices" in a.source
+
+
+def test_default_price_says_the_rule() -> None:
+    # H200 has no Lambda quote: the lowest, CoreWeave $50.44/h ÷ 8 = $6.305.
+    r = estimate_training(params="7B", tokens="1T", hardware="h200", count=8)
+    assert r.price_usd_per_device_hour == pytest.approx(50.44 / 8)
+    a = next(x for x in r.assumptions if x.name == "price_per_device_hour")
+    assert a.source.startswith("default rule: no Lambda quote, so the lowest on-demand quote")
+
+
+def test_an_explicit_price_wins_over_provider() -> None:
+    r = estimate_training(params="7B", tokens="1T", hardware="h100-sxm5-80gb", count=8,
+                          provider="aws", price_per_device_hour=2.0)
+    assert r.price_usd_per_device_hour == 2.0
+
+
+def test_a_provider_without_a_quote_gives_no_cost_and_says_who_quotes_it() -> None:
+    r = estimate_training(params="7B", tokens="1T", hardware="h100-sxm5-80gb", count=8,
+                          provider="vultr")
+    assert r.cost_usd is None
+    a = next(x for x in r.assumptions if x.name == "price_per_device_hour")
+    assert "Vultr has no on-demand quote" in a.source and "AWS, CoreWeave, Lambda" in a.source
+
+
+def test_unknown_provider_is_an_input_error() -> None:
+    with pytest.raises(InvalidInputError, match="provider: unknown provider 'awz'.*'AWS'"):
+        estimate_training(params="7B", tokens="1T", hardware="h100", count=8, provider="awz")

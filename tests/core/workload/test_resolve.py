@@ -84,8 +84,21 @@ def test_preset_without_tokens_asks_for_tokens() -> None:
 
 
 def test_gpt2_with_given_tokens() -> None:
-    # 6 × 1.542e9 × 10e9 = 9.25e19.
-    assert resolve_workload(model="gpt2", tokens="10B").flops == pytest.approx(9.252e19)
+    # "GPT-2" (the paper's name) is the 1.5B model: 6 × 1.542e9 × 10e9 = 9.25e19.
+    assert resolve_workload(model="GPT-2", tokens="10B").flops == pytest.approx(9.252e19)
+    assert resolve_workload(model="gpt2-xl", tokens="10B").flops == pytest.approx(9.252e19)
+
+
+def test_gpt2_is_the_124m_model_and_says_so() -> None:
+    # Hugging Face's `gpt2` (openai-community/gpt2) is the 124M model: 6 × 124e6 × 10e9.
+    w = resolve_workload(model="gpt2", tokens="10B")
+    assert w.flops == pytest.approx(7.44e18)
+    note = next(a for a in w.assumptions if a.name == "model")
+    assert "124M" in note.source and "gpt2-xl" in note.source
+    paper = resolve_workload(model="GPT-2", tokens="10B")
+    assert "1.5B" in next(a for a in paper.assumptions if a.name == "model").source
+    assert not [a for a in resolve_workload(model="gpt2-xl", tokens="10B").assumptions
+                if a.name == "model"]
 
 
 def test_nothing_given_asks_for_tokens_then_params() -> None:
