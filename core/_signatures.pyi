@@ -546,7 +546,7 @@ def plan_cluster_training(
 
     Arguments (the fields of `PlanClusterTrainingInput`, the same on every front end):
         model (default None): Preset id (list_models) or a config.json path or text.
-        params (default None): Parameters, e.g. '175B' (MoE: total).
+        params (default None): Parameters, e.g. '175B'.
         tokens (default None): Training tokens, e.g. '300B'.
         layers (default None): Layers.
         d_model (default None): Hidden size.
@@ -570,7 +570,7 @@ def plan_cluster_training(
         pipeline_parallel (default None): Searched if absent.
         data_parallel (default None): Data-parallel degree (ZeRO shards over it).
         context_parallel (default None): CP degree; searched.
-        expert_parallel (default None): EP degree (mixture of experts); searched.
+        expert_parallel (default None): EP degree; searched.
         virtual_stages (default None): Interleaved stages per device; searched.
         micro_batch (default None): Sequences per micro-batch.
         zero_stage (default None): ZeRO stage 0-3.

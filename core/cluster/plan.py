@@ -62,7 +62,7 @@ class PlanClusterTrainingInput(BaseModel):
     model: str | None = Field(default=None, description=(
         "Preset id (list_models) or a config.json path or text."))
     params: ParamsArg | None = Field(default=None, description=(
-        "Parameters, e.g. '175B' (MoE: total)."))
+        "Parameters, e.g. '175B'."))
     tokens: TokensArg | None = Field(default=None, description=(
         "Training tokens, e.g. '300B'."))
     layers: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description="Layers.")
@@ -105,7 +105,7 @@ class PlanClusterTrainingInput(BaseModel):
     context_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE, description=(
         "CP degree; searched."))
     expert_parallel: int | None = Field(default=None, ge=1, le=MAX_DEGREE, description=(
-        "EP degree (mixture of experts); searched."))
+        "EP degree; searched."))
     virtual_stages: int | None = Field(default=None, ge=1, le=MAX_LAYERS, description=(
         "Interleaved stages per device; searched."))
     micro_batch: int | None = Field(default=None, ge=1, le=MAX_BATCH,
