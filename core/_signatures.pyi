@@ -114,8 +114,6 @@ def compare_gpus(
     utilization: Literal['default', 'predicted'] = 'default',
     system: str | None = None,
     global_batch: int | None = None,
-    tensor_parallel: int | None = None,
-    pipeline_parallel: int | None = None,
 ) -> GpuComparison:
     """Rank accelerators for one workload by days, cost or energy.
 
@@ -157,11 +155,10 @@ def compare_gpus(
         pue (default None): PUE (default 1.1).
         carbon_kg_per_kwh (default None): kg CO2 per kWh (default 0.385).
         language (default 'en'): Answer language.
-        utilization (default 'default'): predicted: MFU from the cluster model.
+        utilization (default 'default'): predicted: MFU of the best layout the cluster model
+            finds.
         system (default None): Cluster, e.g. dgx-h100.
         global_batch (default None): Sequences per step.
-        tensor_parallel (default None): Searched if absent.
-        pipeline_parallel (default None): Searched if absent.
     """
     ...
 
@@ -376,8 +373,6 @@ def estimate_training(
     utilization: Literal['default', 'predicted'] = 'default',
     system: str | None = None,
     global_batch: int | None = None,
-    tensor_parallel: int | None = None,
-    pipeline_parallel: int | None = None,
 ) -> TrainingEstimate:
     """Estimate training time, device-hours, cost, energy and CO2.
 
@@ -420,11 +415,10 @@ def estimate_training(
         pue (default None): PUE (default 1.1).
         carbon_kg_per_kwh (default None): kg CO2 per kWh (default 0.385).
         language (default 'en'): Answer language.
-        utilization (default 'default'): predicted: MFU from the cluster model.
+        utilization (default 'default'): predicted: MFU of the best layout the cluster model
+            finds.
         system (default None): Cluster, e.g. dgx-h100.
         global_batch (default None): Sequences per step.
-        tensor_parallel (default None): Searched if absent.
-        pipeline_parallel (default None): Searched if absent.
     """
     ...
 

@@ -22,21 +22,21 @@ __all__ = ["ClusterArgs", "predicted_mfu"]
 
 
 class ClusterArgs(BaseModel):
-    """Arguments that switch a training tool to the cluster model's predicted utilization."""
+    """Arguments that switch a training tool to the cluster model's predicted utilization.
+
+    The layout is always searched (the fastest that fits in memory); a given TP/PP layout is
+    plan_cluster_training's to evaluate.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     utilization: Literal["default", "predicted"] = Field(
         default="default", description=(
-            "predicted: MFU from the cluster model."))
+            "predicted: MFU of the best layout the cluster model finds."))
     system: str | None = Field(default=None, description=(
         "Cluster, e.g. dgx-h100."))
     global_batch: int | None = Field(default=None, ge=1, le=MAX_BATCH, description=(
         "Sequences per step."))
-    tensor_parallel: int | None = Field(default=None, ge=1, le=1_000_000, description=(
-        "Searched if absent."))
-    pipeline_parallel: int | None = Field(default=None, ge=1, le=1_000_000, description=(
-        "Searched if absent."))
 
 
 def predicted_mfu(args: ClusterArgs, hw: Hardware, count: int | None, precision: str,
@@ -59,8 +59,7 @@ def predicted_mfu(args: ClusterArgs, hw: Hardware, count: int | None, precision:
     plan = plan_cluster_training(
         **given, count=count, hardware=hw.id, system=args.system,
         precision=precision if precision in ("bf16", "fp16", "fp8") else "bf16",
-        global_batch=args.global_batch, tensor_parallel=args.tensor_parallel,
-        pipeline_parallel=args.pipeline_parallel,
+        global_batch=args.global_batch,
         recompute=recompute if recompute in ("none", "selective", "full") else None, top=1)
     peak = plan.peak_tflops_per_device * 1e12
     if tokens:

@@ -9,8 +9,7 @@ from flopcast.numbers.errors import InvalidInputError
 from flopcast.training.compare import compare_gpus
 from flopcast.training.estimate import estimate_training
 
-GPT3 = dict(model="gpt-3-175b", count=1024, global_batch=1536, tensor_parallel=8,
-            pipeline_parallel=8)
+GPT3 = dict(model="gpt-3-175b", count=1024, global_batch=1536)
 
 
 def test_default_is_unchanged_and_says_so():

@@ -301,8 +301,7 @@ def test_device_hours_and_a_predicted_utilization_are_one_too_many():
     with pytest.raises(InvalidInputError, match="^utilization: device_hours already fixes"):
         flopcast.estimate_training(model="gpt-3-175b", hardware="a100", count=1024,
                                    device_hours=835_584, utilization="predicted",
-                                   system="dgx-a100", global_batch=1536,
-                                   tensor_parallel=8, pipeline_parallel=8)
+                                   system="dgx-a100", global_batch=1536)
 
 
 # ------------------------------------------------------------------ price provider
