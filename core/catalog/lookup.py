@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from importlib import resources
 
 from pydantic import Field, ValidationError
 
 from flopcast.catalog.device import Hardware
 from flopcast.catalog.names import BRAND_WORDS, model_word, names_of, rank_suggestions, token_key
-from flopcast.catalog.spec import IsaRow, StrictModel
+from flopcast.catalog.spec import IsaRow, StrictModel, read_catalog_toml
 from flopcast.numbers.errors import UnknownHardwareError
 from flopcast.numbers.results import Assumption
 
@@ -71,13 +70,8 @@ def load_catalog_text(text: str) -> HardwareCatalog:
             peak without a source...), a duplicate id or alias, or a family pointing
             at an unknown id.
     """
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ValueError(f"hardware catalog: bad TOML: {e}") from e
-    extra = set(raw) - {"schema_version", "isa", "families", "hardware"}
-    if extra:
-        raise ValueError(f"hardware catalog: unknown top-level keys {sorted(extra)}")
+    raw = read_catalog_toml(text, "hardware catalog",
+                            {"schema_version", "isa", "families", "hardware"})
     try:
         isa = {k: IsaRow.model_validate(v) for k, v in raw.get("isa", {}).items()}
         entries: list[Hardware] = []

@@ -22,14 +22,13 @@ The quotes are read and indexed once, on first use.
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from flopcast.catalog.spec import _ISO_DATE, StrictModel
+from flopcast.catalog.spec import _ISO_DATE, StrictModel, read_catalog_toml
 from flopcast.numbers.errors import InvalidInputError, closest_matches, quote
 from flopcast.numbers.results import Source
 
@@ -137,13 +136,8 @@ def load_prices_text(text: str, known_ids: set[str] | None = None) -> PriceBook:
     Raises:
         ValueError: on a TOML error, an invalid quote, or a hardware id not in `known_ids`.
     """
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ValueError(f"price catalog: bad TOML: {e}") from e
-    extra = set(raw) - {"schema_version", "reference_provider", "reference_reason", "quotes"}
-    if extra:
-        raise ValueError(f"price catalog: unknown top-level keys {sorted(extra)}")
+    raw = read_catalog_toml(text, "price catalog", {"schema_version", "reference_provider",
+                                                    "reference_reason", "quotes"})
     try:
         quotes = {hw_id: tuple(Quote.model_validate({**q, "device": hw_id}) for q in items)
                   for hw_id, items in raw.get("quotes", {}).items()}

@@ -13,7 +13,8 @@ units, dense peaks, CPU :math:`R_{peak}`) are stated in that module's docstring.
 from __future__ import annotations
 
 import re
-from typing import Literal
+import tomllib
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -135,3 +136,18 @@ class Peak(BaseModel):
                            "not read in a primary source.")
     note: str = ""
 
+
+def read_catalog_toml(text: str, catalog: str, keys: set[str]) -> dict[str, Any]:
+    """The top-level tables of a catalog's TOML text.
+
+    Raises:
+        ValueError: a TOML syntax error, or a top-level key not in `keys`, naming `catalog`.
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ValueError(f"{catalog}: bad TOML: {e}") from e
+    extra = set(raw) - keys
+    if extra:
+        raise ValueError(f"{catalog}: unknown top-level keys {sorted(extra)}")
+    return raw
