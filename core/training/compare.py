@@ -143,7 +143,7 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
     cost at one provider's quotes (`price_basis`; or `price_per_device_hour`), energy at
     TDP × PUE, and whether weights + gradients + optimizer state fit when fully
     sharded over the devices. Rows without a price or power sort last for cost
-    or energy. Prices are on one basis: the `provider` asked for, else the provider that
+    or energy; by cost, rows priced by another provider than the basis follow the basis rows. Prices are on one basis: the `provider` asked for, else the provider that
     quotes the most of the devices; rows it does not quote use the default rule's quote
     (none when a provider was asked for) and are listed in `off_basis` and the summary.
 
@@ -269,7 +269,15 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
         )
 
     key = {"days": "days", "cost": "cost_usd", "energy": "energy_kwh"}[args.sort_by]
-    rows.sort(key=lambda r: (getattr(r, key) is None, getattr(r, key) or 0.0, r.hardware))
+
+    def off_basis(r: ComparisonRow) -> bool:  # priced by another provider than the basis
+        return (key == "cost_usd" and basis not in ("given", LOWEST)
+                and r.price_provider is not None and r.price_provider != basis)
+
+    # By cost, the rows on the basis are ranked first, then those priced by another provider
+    # (ranked among themselves, never above a basis row), then those without a price.
+    rows.sort(key=lambda r: (getattr(r, key) is None, off_basis(r), getattr(r, key) or 0.0,
+                             r.hardware))
     if rows:
         steps.append(
             make_step(

@@ -152,3 +152,18 @@ def test_lowest_says_the_rows_mix_providers():
 def test_unknown_provider_in_compare_is_an_input_error():
     with pytest.raises(InvalidInputError, match="provider"):
         compare_gpus(params="7B", tokens="1T", count=8, provider="azure")
+
+
+def test_by_cost_the_rows_of_another_provider_follow_the_basis_rows():
+    # AWS quotes the most of the catalog's training devices, so it is the basis; the MI300X is
+    # priced at Vultr only ($1.85/h, below every AWS GPU's price) and must not top the ranking.
+    r = compare_gpus(params="13B", tokens="1T", target_days=30, sort_by="cost")
+    assert r.price_basis == "AWS"
+    on = [row for row in r.rows if row.price_provider == "AWS"]
+    other = [row for row in r.rows if row.price_provider not in (None, "AWS")]
+    assert on and other
+    position = {row.hardware: i for i, row in enumerate(r.rows)}
+    assert max(position[x.hardware] for x in on) < min(position[x.hardware] for x in other)
+    assert [x.cost_usd for x in on] == sorted(x.cost_usd for x in on)
+    assert [x.cost_usd for x in other] == sorted(x.cost_usd for x in other)
+    assert {x.hardware for x in r.off_basis} >= {x.hardware for x in other}
