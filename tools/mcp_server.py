@@ -461,7 +461,7 @@ def _add_app_views(server: FastMCP) -> None:
         server.resource(
             uri, name=f"{tool}_view", title=f"{VIEWS[tool].title.capitalize()} (interactive)",
             description=f"MCP Apps view of a {tool} result: sortable rows, a bar per row, "
-            "ranking by days, cost or energy.", mime_type=UI_MIME_TYPE,
+            f"ranking by {', '.join(c.label for c in VIEWS[tool].rank)}.", mime_type=UI_MIME_TYPE,
         )(partial(view_html, tool))
 
 
