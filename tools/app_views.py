@@ -39,6 +39,9 @@ class ViewConfig:
         rank: the ranking buttons (a column key each); the bar shows the ranking's figure.
         initial: the first ranking: `map[result[field]]` if given, else `key`.
         status: the line over the table ({n} rows, {rank} the ranking's button label).
+        basis: ranked by `basis["key"]`, rows whose `basis["row"]` field differs from the
+            result's `basis["result"]` field follow the others (compare_gpus: a cost from
+            another provider than the price basis is not ranked against the basis' costs).
     """
 
     tool: str
@@ -50,6 +53,7 @@ class ViewConfig:
     rank: tuple[Column, ...]
     initial: dict[str, object] = field(default_factory=dict)
     status: str = "{n} rows, ranked by {rank}"
+    basis: dict[str, str] = field(default_factory=dict)
 
 
 _DAYS = Column("days", "days")
@@ -62,12 +66,13 @@ VIEWS: dict[str, ViewConfig] = {
         tool="compare_gpus", title="compare accelerators", rows="rows", id="hardware",
         tie="hardware",
         columns=(Column("name", "hardware"), Column("count", "count"), _DAYS,
-                 Column("device_hours", "device-hours"), _COST, _ENERGY,
-                 Column("fits_memory", "fits")),
+                 Column("device_hours", "device-hours"), _COST,
+                 Column("price_provider", "price from"), _ENERGY, Column("fits_memory", "fits")),
         rank=_RANKS,
         initial={"field": "sort_by", "key": "days",
                  "map": {"days": "days", "cost": "cost_usd", "energy": "energy_kwh"}},
-        status="{n} device types, ranked by {rank}"),
+        status="{n} device types, ranked by {rank}",
+        basis={"key": "cost_usd", "row": "price_provider", "result": "price_basis"}),
     "plan_cluster_training": ViewConfig(
         tool="plan_cluster_training", title="parallel layouts", rows="ranked", id="label",
         tie="_index",

@@ -141,13 +141,22 @@ async def test_the_view_shows_the_rows_and_reranks_them(browser, tmp_path: Path)
     first = browser.find_element(By.CSS_SELECTOR, "#rows tbody tr td").text
     assert first == rows[0]["name"]
 
+    basis = call_result["structuredContent"]["price_basis"]
+
     def by(key: str) -> list[str]:
+        def off(r: dict) -> bool:  # by cost, another provider's price follows the basis rows
+            return key == "cost_usd" and r["price_provider"] not in (None, basis)
+
         known = sorted((r for r in rows if r[key] is not None),
-                       key=lambda r: (r[key], r["hardware"]))
+                       key=lambda r: (off(r), r[key], r["hardware"]))
         return [r["hardware"] for r in known] + [r["hardware"] for r in rows if r[key] is None]
 
     browser.find_element(By.CSS_SELECTOR, 'button[data-key="cost_usd"]').click()
     assert _shown(browser) == by("cost_usd")
+    # The MI300X is priced at Vultr only, below every AWS price: it follows the AWS rows.
+    assert basis == "AWS" and any(r["price_provider"] == "Vultr" for r in rows)
+    providers = [p for p in _cells(browser, "price from") if p != "—"]
+    assert providers.index("Vultr") > max(i for i, p in enumerate(providers) if p == "AWS")
     assert browser.find_element(By.ID, "bar-head").text == "cost (USD)"
     browser.find_element(By.CSS_SELECTOR, 'button[data-key="energy_kwh"]').click()
     assert _shown(browser) == by("energy_kwh")
