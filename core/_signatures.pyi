@@ -121,7 +121,8 @@ def compare_gpus(
     cost at one provider's quotes (`price_basis`; or `price_per_device_hour`), energy at
     TDP × PUE, and whether weights + gradients + optimizer state fit when fully
     sharded over the devices. Rows without a price or power sort last for cost
-    or energy. Prices are on one basis: the `provider` asked for, else the provider that
+    or energy; by cost, rows priced by another provider than the basis follow the basis
+    rows. Prices are on one basis: the `provider` asked for, else the provider that
     quotes the most of the devices; rows it does not quote use the default rule's quote
     (none when a provider was asked for) and are listed in `off_basis` and the summary.
 
