@@ -47,27 +47,22 @@ _LABELS = {
 }
 
 
-def _without_markers(text: str) -> str:
-    return "\n".join(line for line in text.splitlines()
-                     if line.strip() not in (FULL_ONLY_BEGIN, FULL_ONLY_END))
-
-
-def _without_full_only(text: str) -> str:
-    """`text` without its parts marked for the full level only (`FULL_ONLY_BEGIN` ...)."""
+def _full_only_parts(text: str, keep: bool) -> str:
+    """`text` without the `FULL_ONLY_BEGIN` / `FULL_ONLY_END` marker lines, and without what
+    they enclose unless `keep` (the full level keeps it, the concise one drops it)."""
     out: list[str] = []
-    skipping = False
+    inside = False
     for line in text.splitlines():
-        if line.strip() == FULL_ONLY_BEGIN:
-            skipping = True
-        elif line.strip() == FULL_ONLY_END:
-            skipping = False
-        elif not skipping:
+        mark = line.strip()
+        if mark in (FULL_ONLY_BEGIN, FULL_ONLY_END):
+            inside = mark == FULL_ONLY_BEGIN
+        elif keep or not inside:
             out.append(line)
     return "\n".join(out)
 
 
 def _full(result: Result, answer: str, labels: dict[str, str]) -> str:
-    answer = _without_markers(answer)
+    answer = _full_only_parts(answer, keep=True)
     parts = [answer] if answer else []
     if result.steps:
         lines = [f"- {step.name}: {step.text}" for step in result.steps]
@@ -139,7 +134,8 @@ def _figure(step_text: str) -> str:
 
 def _concise(result: Result, answer: str, labels: dict[str, str],
              rows: int | None = CONCISE_TABLE_ROWS) -> str:
-    whole, answer = answer, _short_answer(_without_full_only(answer), rows, labels["more"])
+    concise_part = _full_only_parts(answer, keep=False)
+    whole, answer = answer, _short_answer(concise_part, rows, labels["more"])
     parts = [answer] if answer else []
     if result.assumptions:
         assumed = "; ".join(f"{a.name} = {a.value}" for a in result.assumptions)

@@ -271,14 +271,13 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
 
     key = {"days": "days", "cost": "cost_usd", "energy": "energy_kwh"}[args.sort_by]
 
-    def off_basis(r: ComparisonRow) -> bool:  # priced by another provider than the basis
-        return (key == "cost_usd" and basis not in ("given", LOWEST)
-                and r.price_provider is not None and r.price_provider != basis)
+    def off_basis(r: ComparisonRow) -> bool:  # priced by another provider, or not at all
+        return basis not in ("given", LOWEST) and r.price_provider != basis
 
     # By cost, the rows on the basis are ranked first, then those priced by another provider
     # (ranked among themselves, never above a basis row), then those without a price.
-    rows.sort(key=lambda r: (getattr(r, key) is None, off_basis(r), getattr(r, key) or 0.0,
-                             r.hardware))
+    rows.sort(key=lambda r: (getattr(r, key) is None, key == "cost_usd" and off_basis(r),
+                             getattr(r, key) or 0.0, r.hardware))
     if rows:
         steps.append(
             make_step(
@@ -310,8 +309,7 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
         skipped=skipped,
         price_basis=basis,
         off_basis=[OffBasisRow(hardware=r.hardware, price_provider=r.price_provider)
-                   for r in rows if basis not in ("given", LOWEST)
-                   and r.price_provider != basis],
+                   for r in rows if off_basis(r)],
         steps=steps,
         assumptions=assumptions,
         language=args.language,
