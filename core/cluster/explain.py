@@ -15,7 +15,12 @@ from flopcast.cluster.compute import (
 )
 from flopcast.cluster.layout import Layout
 from flopcast.cluster.search import SearchResult
-from flopcast.cluster.step import ADAM_BYTES_PER_PARAM, Overlaps, StepTime
+from flopcast.cluster.step import (
+    ADAM_BYTES_PER_PARAM,
+    Overlaps,
+    StepTime,
+    optimizer_shard_params,
+)
 from flopcast.cluster.systems import GemmCurve, System
 from flopcast.numbers.quantities import SECONDS_PER_DAY, format_duration, format_number
 from flopcast.numbers.results import Assumption, Step, make_step
@@ -171,7 +176,7 @@ def _steps(shape: ModelShape, lay: Layout, rec: str, st: StepTime, system: Syste
         dp_formula, dp_inputs, st.dp_comm, "s"))
     out.append(make_step(
         "optimizer step", "t_opt = 28 bytes · Ψ_shard / (BW · f)",
-        [("Ψ_shard", _optimizer_shard(shape, lay), "params"),
+        [("Ψ_shard", optimizer_shard_params(shape, lay), "params"),
          ("bytes", ADAM_BYTES_PER_PARAM, "per param")], st.optimizer, "s"))
     out.append(make_step(
         "step time", "t_step = m · t_stage + t_bubble + t_DP + t_opt",
@@ -188,15 +193,6 @@ def _steps(shape: ModelShape, lay: Layout, rec: str, st: StepTime, system: Syste
          ("t_step", st.seconds, "s"), ("peak", peak, "FLOP/s")],
         st.model_flops_per_s_per_device() / peak, ""))
     return out
-
-
-def _optimizer_shard(shape: ModelShape, lay: Layout) -> float:
-    """Parameters whose Adam states one device updates: dense weights over TP·PP (and DP·CP
-    with ZeRO), routed experts over TP·PP·EP (and DP·CP/EP with ZeRO)."""
-    z = lay.zero_stage >= 1
-    experts = shape.expert_params
-    return ((shape.params - experts) / (lay.tp * lay.pp) / (lay.dp * lay.cp if z else 1)
-            + experts / (lay.tp * lay.pp * lay.ep) / (lay.dp * lay.cp // lay.ep if z else 1))
 
 
 #: What each part of the step is called, and what to change when it is large (en, zh).

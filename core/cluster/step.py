@@ -70,6 +70,7 @@ __all__ = [
     "DP_OVERLAP",
     "Overlaps",
     "StepTime",
+    "optimizer_shard_params",
     "step_time",
 ]
 
@@ -169,6 +170,15 @@ def dp_reduce_seconds(size_bytes: float, group: int, stride: int, system: System
     return inner + outer, system.scale_out_bytes_per_s
 
 
+def optimizer_shard_params(shape: ModelShape, lay: Layout) -> float:
+    """Parameters whose Adam states one device updates: dense weights over TP·PP (and DP·CP
+    with ZeRO), routed experts over TP·PP·EP (and DP·CP/EP with ZeRO)."""
+    z = lay.zero_stage >= 1
+    experts = shape.expert_params
+    return ((shape.params - experts) / (lay.tp * lay.pp) / (lay.dp * lay.cp if z else 1)
+            + experts / (lay.tp * lay.pp * lay.ep) / (lay.dp * lay.cp // lay.ep if z else 1))
+
+
 def step_time(
     shape: ModelShape,
     layout: Layout,
@@ -258,9 +268,8 @@ def step_time(
         dp_total *= 1.5 * microbatches
         edp_total *= 1.5 * microbatches
     dp = (1.0 - overlaps.dp) * (dp_total + edp_total)
-    z1 = lay.zero_stage >= 1
-    opt = (psi_dev / (dp_group if z1 else 1) + expert_dev / (dp_group // lay.ep if z1 else 1)) \
-        * ADAM_BYTES_PER_PARAM / (hbm_bytes_per_s * curve.hbm_fraction)
+    opt = optimizer_shard_params(shape, lay) * ADAM_BYTES_PER_PARAM / (
+        hbm_bytes_per_s * curve.hbm_fraction)
     seconds = m * stage + bubble + dp + opt
 
     fwd_layers, attn_counted = model_forward_flops(shape)
