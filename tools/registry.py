@@ -109,6 +109,11 @@ class ToolSpec:
             docs. Not in the definitions an assistant receives: every conversation would pay
             for it, and the argument descriptions already show each value's form (tested to
             run).
+        strict_more: optional arguments that OpenAI strict-mode schemas take inside one JSON
+            object, `more`, instead of typing each (`flopcast.tools.schemas`): strict mode
+            makes a model write every typed argument on every call, so it types the ones a
+            question usually sets, and leaves to `more` the shape details a preset or
+            config.json supplies, overrides of sourced defaults and tuning knobs.
         arguments_model: the input model plus the front-end arguments (`FRONT_ARGUMENTS`),
             built here: what every front end offers and validates.
     """
@@ -129,6 +134,7 @@ class ToolSpec:
     chart: bool = False
     concise_rows: int | None = 5
     example: str = ""
+    strict_more: tuple[str, ...] = ()
     arguments_model: type[BaseModel] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -139,6 +145,10 @@ class ToolSpec:
             raise ValueError(f"{self.name}: server arguments {sorted(clash)} are model fields")
         if self.text_field not in self.output_model.model_fields:
             raise ValueError(f"{self.name}: text_field {self.text_field!r} is not a result field")
+        fields = self.input_model.model_fields
+        folded = [n for n in self.strict_more if n not in fields or fields[n].is_required()]
+        if folded:
+            raise ValueError(f"{self.name}: strict_more {folded} are not optional arguments")
         front = {k: v for k, v in FRONT_ARGUMENTS.items() if k != "chart" or self.chart}
         clash = set(front) & set(self.input_model.model_fields)
         if clash:
@@ -297,6 +307,15 @@ def get_tool(name: str, tools: Sequence[ToolSpec] | None = None) -> ToolSpec:
     raise InvalidInputError("name", f"unknown tool {quote(name)}; {hint}tools: {', '.join(names)}")
 
 
+#: The architecture details a preset or config.json supplies: in strict mode, in `more`.
+_SHAPE_MORE = ("layers", "d_model", "heads", "d_ff", "vocab")
+#: estimate_training's and compare_gpus' `more` in strict mode: the shape, the sparse peak,
+#: the overrides of the catalog's power and the sourced PUE and carbon defaults, and the
+#: cluster of a predicted MFU.
+_TRAINING_MORE = (*_SHAPE_MORE, "seq_len", "sparsity", "power_watts", "pue",
+                  "carbon_kg_per_kwh", "system", "global_batch")
+
+
 def _build() -> tuple[ToolSpec, ...]:
     """The shipped tools, in the order a client lists them (most used first)."""
     from flopcast.catalog import hardware, models
@@ -323,6 +342,7 @@ def _build() -> tuple[ToolSpec, ...]:
                 'estimate_training(model="gpt-3-175b", hardware="a100", '
                 "count=1024, achieved_tflops=140)"
             ),
+            strict_more=_TRAINING_MORE,
         ),
         ToolSpec.of(
             compare.compare_gpus,
@@ -334,6 +354,7 @@ def _build() -> tuple[ToolSpec, ...]:
             ),
             example='compare_gpus(params="13B", tokens="1T", target_days=30, sort_by="cost")',
             chart=True,
+            strict_more=_TRAINING_MORE,
         ),
         ToolSpec.of(
             cluster.plan_cluster_training,
@@ -348,6 +369,10 @@ def _build() -> tuple[ToolSpec, ...]:
                 "tensor_parallel=8, pipeline_parallel=8, global_batch=1536)"
             ),
             chart=True,
+            strict_more=(*_SHAPE_MORE, "kv_heads", "head_dim", "gated_ffn", "devices_per_node",
+                         "scale_up_gb_s", "scale_out_gb_s", "virtual_stages", "zero_stage",
+                         "sequence_parallel", "flash_attention", "dp_overlap", "tp_overlap",
+                         "micro_batch"),
         ),
         ToolSpec.of(
             scaling.plan_compute_optimal,
@@ -360,6 +385,7 @@ def _build() -> tuple[ToolSpec, ...]:
             ),
             example='plan_compute_optimal(flops="1e24")',
             chart=True,
+            strict_more=("sparsity", "loss_fit"),
         ),
         ToolSpec.of(
             memory.estimate_memory,
@@ -374,6 +400,8 @@ def _build() -> tuple[ToolSpec, ...]:
                 "context=32768, batch=8)"
             ),
             chart=True,
+            strict_more=("layers", "d_model", "heads", "kv_heads", "head_dim", "flash_attention",
+                         "sequence_parallel"),
         ),
         ToolSpec.of(
             inference.estimate_inference,
@@ -387,6 +415,7 @@ def _build() -> tuple[ToolSpec, ...]:
                 'estimate_inference(model="llama-2-70b", hardware="h200", '
                 'count=1, precision="int4", price_per_device_hour=3.5)'
             ),
+            strict_more=("layers", "heads", "kv_heads", "head_dim", "compute_precision"),
         ),
         ToolSpec.of(
             tokens.count_tokens,
@@ -397,6 +426,7 @@ def _build() -> tuple[ToolSpec, ...]:
             ),
             example='count_tokens(path="docs", include=["*.md", "*.py"])',
             blocking=True,
+            strict_more=("bpe_file", "sample_chunks", "seed", "workers", "max_bytes"),
         ),
         ToolSpec.of(
             claims.check_claim,

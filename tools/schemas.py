@@ -19,6 +19,10 @@ Every schema is derived from the registry's input models (`flopcast.tools.regist
   listed in `required`, the optional ones made nullable (null = "use the default", which
   `dispatch` honours), `additionalProperties: false` on every object, no `default` (the
   default is written into the description instead) and only keywords strict mode supports.
+  A strict-mode model writes every argument of every call, so each tool types the arguments
+  a question usually sets and takes its rarer ones (`ToolSpec.strict_more`) in one nullable
+  string argument `more`, a JSON object of arguments that `dispatch` unfolds
+  (`unfold_more`); `more=False` types every argument.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ __all__ = [
     "openai_tools",
     "output_schema",
     "strict_input_schema",
+    "unfold_more",
 ]
 
 # Keywords whose value is a schema, a list of schemas or a map of schemas: the walkers
@@ -156,20 +161,37 @@ def input_schema(spec: ToolSpec, tools: Sequence[ToolSpec] | None = None) -> dic
         tools: the tools listed together (default: every registered tool); an argument an
             earlier one already describes is not described again.
     """
+    return _described_once(spec, tools, _lean_schema(spec))
+
+
+def _lean_schema(spec: ToolSpec) -> dict[str, Any]:
     schema = _compact(spec.arguments_model, "validation")
     schema.pop("description", None)
     schema["properties"] = {k: _lean(v, k) for k, v in schema.get("properties", {}).items()}
-    # Described once: an argument an earlier tool of the list has too (same name, same
-    # description, e.g. `language`, `detail`, the workload and rate arguments of
-    # compare_gpus) keeps its type here and its description there.
+    return schema
+
+
+def _described_once(spec: ToolSpec, tools: Sequence[ToolSpec] | None,
+                    schema: dict[str, Any], more: bool = False) -> dict[str, Any]:
+    """`schema` without the descriptions an earlier tool of the list already gives.
+
+    An argument an earlier tool has too (same name, same description, e.g. `language`,
+    `detail`, the workload and rate arguments of compare_gpus) keeps its type here and its
+    description there; with `more` (strict schemas), only where the earlier tool types it
+    rather than folding it into its `more`, whose own description is given once per set.
+    """
     pool = list(_pool(tools))
     earlier = pool[:pool.index(spec)] if spec in pool else []
     seen = {(name, f.description) for s in earlier
-            for name, f in s.arguments_model.model_fields.items()}
+            for name, f in s.arguments_model.model_fields.items()
+            if not (more and name in s.strict_more)}
     own = spec.arguments_model.model_fields
     for name, node in schema["properties"].items():
-        if (name, own[name].description) in seen:
+        if name in own and (name, own[name].description) in seen:
             node.pop("description", None)
+    if MORE in schema["properties"] and any(
+            s.strict_more == spec.strict_more for s in earlier):
+        schema["properties"][MORE].pop("description", None)
     return schema
 
 
@@ -251,10 +273,29 @@ def _strict(node: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def strict_input_schema(spec: ToolSpec, tools: Sequence[ToolSpec] | None = None
-                        ) -> dict[str, Any]:
-    """The tool's arguments as an OpenAI strict-mode schema (see the module docstring)."""
-    return _strict(copy.deepcopy(input_schema(spec, tools)))
+#: The argument strict schemas add for the tool's `ToolSpec.strict_more` arguments.
+MORE = "more"
+
+
+def strict_input_schema(spec: ToolSpec, tools: Sequence[ToolSpec] | None = None, *,
+                        more: bool = True) -> dict[str, Any]:
+    """The tool's arguments as an OpenAI strict-mode schema (see the module docstring).
+
+    Args:
+        spec: the tool.
+        tools: the tools listed together (default: every registered tool).
+        more: type only the arguments a question usually sets and take the tool's
+            `strict_more` ones in one JSON-object argument `more` (what `dispatch` unfolds);
+            False types every argument.
+    """
+    schema = _lean_schema(spec)
+    folded = spec.strict_more if more else ()
+    if folded:
+        properties = {k: v for k, v in schema["properties"].items() if k not in folded}
+        properties[MORE] = {"type": "string", "description": (
+            "Rarer arguments as one JSON object {name: value}: " + ", ".join(folded) + ".")}
+        schema["properties"] = properties
+    return _described_once(spec, tools, _strict(copy.deepcopy(schema)), more)
 
 
 def _pool(tools: Sequence[ToolSpec] | None) -> Sequence[ToolSpec]:
@@ -270,11 +311,14 @@ def openai_tools(
     *,
     api: Literal["chat", "responses"] = "chat",
     tools: Sequence[ToolSpec] | None = None,
+    more: bool = True,
 ) -> list[dict[str, Any]]:
     """Tool definitions for the OpenAI API.
 
     Args:
         strict: produce strict-mode schemas and set `"strict": true` on each tool.
+        more: in strict mode, take each tool's rarer arguments in one JSON-object argument
+            `more` (`strict_input_schema`); False types every argument (~1,300 tokens more).
         api: "chat" for Chat Completions (`{"type": "function", "function": {...}}`) or
             "responses" for the Responses API (`{"type": "function", "name": ...}`, flat).
         tools: the specs to describe (default: every registered tool).
@@ -285,7 +329,7 @@ def openai_tools(
         fn: dict[str, Any] = {
             "name": spec.name,
             "description": spec.description,
-            "parameters": (strict_input_schema(spec, pool) if strict
+            "parameters": (strict_input_schema(spec, pool, more=more) if strict
                            else input_schema(spec, pool)),
         }
         if strict:
@@ -323,6 +367,40 @@ def _parse_arguments(arguments: Mapping[str, Any] | str | bytes | None) -> Any:
     return arguments
 
 
+def unfold_more(spec: ToolSpec, arguments: Any) -> Any:
+    """`arguments` with the JSON object of a strict-mode `more` argument merged in.
+
+    `more` (see `strict_input_schema`) may name any of the tool's arguments; null (or an
+    empty text) means none. An argument given both at the top level and in `more` is an
+    error, whatever the values: one call says each thing once.
+
+    Raises:
+        InvalidInputError: `more` is not a JSON object, or repeats an argument.
+    """
+    if not spec.strict_more or not isinstance(arguments, Mapping) or MORE not in arguments:
+        return arguments
+    out = {k: v for k, v in arguments.items() if k != MORE}
+    extra = arguments[MORE]
+    if extra is None or (isinstance(extra, str) and not extra.strip()):
+        return out
+    accepted = "must be a JSON object mapping argument names to values"
+    if isinstance(extra, str):
+        try:
+            extra = json.loads(extra)
+        except (ValueError, RecursionError) as e:
+            reason = getattr(e, "msg", type(e).__name__)
+            raise InvalidInputError(MORE, f"{accepted} ({reason})") from e
+    if not isinstance(extra, Mapping):
+        raise InvalidInputError(MORE, f"{accepted}, not {type(extra).__name__}")
+    for key, value in extra.items():
+        if out.get(key) is not None and value is not None:
+            raise InvalidInputError(MORE, f"gives {str(key)[:40]!r}, which is also an argument "
+                                          "of the call; give it once")
+        if value is not None or key not in out:
+            out[key] = value
+    return out
+
+
 def dispatch(
     name: str,
     arguments: Mapping[str, Any] | str | bytes | None = None,
@@ -351,7 +429,7 @@ def dispatch(
     """
     try:
         spec = get_tool(name, _pool(tools))
-        parsed = _parse_arguments(arguments)
+        parsed = unfold_more(spec, _parse_arguments(arguments))
         context = {"allowed_roots": [Path(r) for r in allowed_roots]}
         data = structured(call_tool(spec, parsed, context))
         json.dumps(data, allow_nan=False)  # anything JSON cannot carry: a bug, not a result
@@ -379,7 +457,7 @@ def dispatch_text(
     """
     try:
         spec = get_tool(name, _pool(tools))
-        parsed = _parse_arguments(arguments)
+        parsed = unfold_more(spec, _parse_arguments(arguments))
         options = front_options(spec, parsed)
         context = {"allowed_roots": [Path(r) for r in allowed_roots]}
         return spec.render(call_tool(spec, parsed, context), options.detail)

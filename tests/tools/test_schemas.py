@@ -119,14 +119,45 @@ def test_strict_schema_satisfies_openai_strict_mode(spec: ToolSpec):
     assert "$defs" not in json.dumps(schema) and "$ref" not in json.dumps(schema)
 
 
+@pytest.mark.parametrize("more", [True, False])
 @pytest.mark.parametrize("spec", TOOLS, ids=lambda s: s.name)
-def test_strict_optional_arguments_are_nullable_and_required_ones_are_not(spec: ToolSpec):
-    schema = strict_input_schema(spec)
+def test_strict_optional_arguments_are_nullable_and_required_ones_are_not(spec: ToolSpec,
+                                                                          more: bool):
+    schema = strict_input_schema(spec, more=more)
+    assert _strict_violations(schema) == []
+    folded = set(spec.strict_more) if more else set()
     for name, field in spec.arguments_model.model_fields.items():
-        if field.is_required():
+        if name in folded:
+            assert name not in schema["properties"], name
+        elif field.is_required():
             assert not _accepts_null(schema["properties"][name]), name
         else:
             assert _accepts_null(schema["properties"][name]), name
+
+
+@pytest.mark.parametrize("spec", [s for s in TOOLS if s.strict_more], ids=lambda s: s.name)
+def test_strict_more_names_every_folded_argument_and_nothing_is_lost(spec: ToolSpec):
+    typed = strict_input_schema(spec)["properties"]
+    # `more` is a nullable string; the tool that first lists a set of folded arguments names
+    # each of them in its description (a later tool with the same set says "as" that one).
+    assert typed["more"]["type"] == ["string", "null"]
+    first = next(s for s in TOOLS if s.strict_more == spec.strict_more)
+    description = strict_input_schema(first)["properties"]["more"]["description"]
+    assert [n for n in spec.strict_more if f" {n}," not in description
+            and f" {n}." not in description] == []
+    # Every argument of the tool is typed or folded, exactly once.
+    arguments = set(spec.arguments_model.model_fields)
+    assert (set(typed) - {"more"}) | set(spec.strict_more) == arguments
+    assert not (set(typed) & set(spec.strict_more))
+
+
+def test_strict_more_cuts_the_arguments_a_strict_call_must_spell():
+    # In strict mode a call writes every property, null or not: the tool with the most
+    # arguments, plan_cluster_training, types 22 of its 40 (18 folded, plus `more`).
+    spec = next(s for s in TOOLS if s.name == "plan_cluster_training")
+    assert len(spec.arguments_model.model_fields) == 40
+    assert len(strict_input_schema(spec, more=False)["properties"]) == 40
+    assert len(strict_input_schema(spec)["properties"]) == 40 - 18 + 1
 
 
 @pytest.mark.parametrize("spec", TOOLS, ids=lambda s: s.name)
@@ -224,6 +255,53 @@ def test_dispatch_with_a_json_string_and_strict_nulls():
     arguments["flops"] = 1e24
     assert dispatch("plan_compute_optimal", json.dumps(arguments)) == expected
     assert dispatch("plan_compute_optimal", json.dumps(arguments).encode()) == expected
+
+
+def _estimate(**arguments: Any) -> dict[str, Any]:
+    return dispatch("estimate_training", {"model": "gpt-3-175b", "hardware": "a100",
+                                          "count": 1024, **arguments})
+
+
+def test_dispatch_unfolds_more_as_if_each_argument_were_given():
+    # PUE multiplies the facility energy: 1.5 over the default 1.1 (DESIGN's energy formula).
+    default = _estimate()["energy_kwh"]
+    direct = _estimate(pue=1.5)
+    assert _estimate(more='{"pue": 1.5}') == direct
+    assert _estimate(more={"pue": 1.5}) == direct  # an object, as a program might pass
+    assert direct["energy_kwh"] == pytest.approx(default * 1.5 / 1.1, rel=1e-12)
+    # A strict-mode call: every typed argument present, null when unused, `more` null or
+    # holding JSON nulls.
+    strict = {name: None for name in strict_input_schema(
+        next(s for s in TOOLS if s.name == "estimate_training"))["properties"]}
+    strict |= {"model": "gpt-3-175b", "hardware": "a100", "count": 1024}
+    assert dispatch("estimate_training", strict) == _estimate()
+    assert dispatch("estimate_training", {**strict, "more": '{"pue": null}'}) == _estimate()
+    assert dispatch("estimate_training", {**strict, "more": " "}) == _estimate()
+    # Two folded arguments at once: the shape a method other than 6nd needs.
+    shape = {"layers": 96, "d_model": 12288, "seq_len": 2048, "vocab": 50257}
+    assert (dispatch("estimate_training", {**strict, "method": "kaplan",
+                                           "more": json.dumps(shape)})
+            == _estimate(method="kaplan", **shape))
+
+
+@pytest.mark.parametrize(
+    ("more", "start"),
+    [
+        ('{"pue": 1.5', "more: must be a JSON object mapping argument names to values ("),
+        ("[1.5]", "more: must be a JSON object mapping argument names to values, not list"),
+        ('{"count": 8}', "more: gives 'count', which is also an argument of the call"),
+        ('{"pu": 1.5}', "pu: is not an argument"),
+        ('{"pue": 0}', "pue: "),
+    ],
+)
+def test_dispatch_more_errors_name_the_argument(more: str, start: str):
+    out = _estimate(more=more)
+    assert list(out) == ["error"] and out["error"].startswith(start), out
+
+
+def test_more_is_an_argument_only_where_strict_schemas_have_it():
+    out = dispatch("explain_flops", {"topic": "mfu_hfu", "more": "{}"})
+    assert out["error"].startswith("more: is not an argument"), out
 
 
 @pytest.mark.parametrize(
