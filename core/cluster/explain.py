@@ -222,11 +222,16 @@ _TIPS = {
     "nonmatmul": ("fuse element-wise kernels; a larger per-device GEMM",
                   "融合逐元素算子；让每卡的矩阵乘更大"),
 }
+#: The words of a layout label in Chinese (degrees and identifiers stay as they are).
+LABEL_ZH: tuple[tuple[str, str], ...] = (
+    ("micro-batch", "微批"), ("recompute none", "不重计算"),
+    ("recompute selective", "选择性重计算"), ("recompute full", "完全重计算"))
+
+
 def label_zh(label: str) -> str:
     """A layout label (`TP 8 · PP 8 · DP 16 · micro-batch 4 · ZeRO 1 · recompute none`) in
-    Chinese; degrees and identifiers stay as they are."""
-    for en, zh in (("micro-batch", "微批"), ("recompute none", "不重计算"),
-                   ("recompute selective", "选择性重计算"), ("recompute full", "完全重计算")):
+    Chinese (`LABEL_ZH`)."""
+    for en, zh in LABEL_ZH:
         label = label.replace(en, zh)
     return label
 

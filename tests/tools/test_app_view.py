@@ -225,3 +225,40 @@ async def test_the_layout_view_shows_a_dash_for_a_missing_figure(browser, tmp_pa
 
     browser.find_element(By.CSS_SELECTOR, 'button[data-key="days"]').click()
     assert _shown(browser) == [r["label"] for r in rows]  # nothing to rank by: the tool's order
+
+
+async def test_a_chinese_result_gets_chinese_labels(browser, tmp_path: Path):
+    from selenium.webdriver.common.by import By
+
+    _, _, html, call_result = await _listed_and_called(
+        "compare_gpus", {**ARGUMENTS, "language": "zh"})
+    _open(browser, tmp_path, html, call_result)
+    rows = call_result["structuredContent"]["rows"]
+    assert _shown(browser) == [r["hardware"] for r in rows]  # the same rows and order
+    heads = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#rows thead th")]
+    # The CLI's Chinese table headers (flopcast.numbers.zh.FIELD_MEANINGS), "设备" for the name.
+    assert heads[:8] == ["设备", "设备数", "训练时间（天）", "卡时", "费用（美元）", "价格来源",
+                         "耗电（度，kWh）", "模型状态放得下"]
+    assert browser.find_element(By.ID, "status").text == "5 种设备，按训练时间（天）排序"
+    buttons = [b.text for b in browser.find_elements(By.CSS_SELECTOR, ".controls button")]
+    assert buttons == ["训练时间（天）", "费用（美元）", "耗电（度，kWh）"]
+    assert browser.execute_script("return document.documentElement.lang") == "zh"
+    assert browser.execute_script("return document.title") == "flopcast: 同一训练任务的加速器对比"
+    browser.find_element(By.CSS_SELECTOR, 'button[data-key="cost_usd"]').click()
+    assert browser.find_element(By.ID, "bar-head").text == "费用（美元）"
+
+
+async def test_a_chinese_layout_result_writes_the_labels_words_in_chinese(browser,
+                                                                         tmp_path: Path):
+    _, _, html, call_result = await _listed_and_called(
+        "plan_cluster_training", {**CLUSTER, "language": "zh", "top": 2})
+    _open(browser, tmp_path, html, call_result)
+    rows = call_result["structuredContent"]["ranked"]
+    assert _shown(browser) == [r["label"] for r in rows]  # data-id: the result's own label
+    shown = _cells(browser, "布局")
+    assert len(shown) == 2 and all("微批" in s and "micro-batch" not in s for s in shown)
+    # Only the words change: "TP 4 · PP 4 (VP 5) · DP 32 · micro-batch 1 · ZeRO 1 ·
+    # recompute none" reads "… · 微批 1 · ZeRO 1 · 不重计算".
+    assert [s.replace("微批", "micro-batch").replace("不重计算", "recompute none")
+            .replace("选择性重计算", "recompute selective")
+            .replace("完全重计算", "recompute full") for s in shown] == [r["label"] for r in rows]
