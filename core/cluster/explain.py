@@ -99,14 +99,26 @@ def _steps(shape: ModelShape, lay: Layout, rec: str, st: StepTime, system: Syste
         make_step("achievable GEMM fraction", "e = e_max · F_gemm / (F_gemm + F_half)",
                   [("e_max", curve.max_fraction, ""), ("F_gemm", fl.largest_gemm / t, "FLOPs"),
                    ("F_half", curve.half_flops, "FLOPs")], st.gemm_fraction, ""),
-        make_step("layer GEMM time per micro-batch",
-                  "t_gemm = (k_d · F_dense + k_a · F_attn) / (t · peak · e)",
-                  [("k_d", dense_p, "passes"), ("F_dense", fl.dense, "FLOPs"),
-                   ("k_a", attn_p, "passes"), ("F_attn", fl.attention, "FLOPs"), ("t", t, ""),
-                   ("peak", peak, "FLOP/s"), ("e", st.gemm_fraction, "")],
-                  (dense_p * fl.dense + attn_p * fl.attention) / t / (peak * st.gemm_fraction),
-                  "s"),
     ]
+    a_peak = st.attention_peak or peak
+    if a_peak == peak:
+        out.append(make_step(
+            "layer GEMM time per micro-batch",
+            "t_gemm = (k_d · F_dense + k_a · F_attn) / (t · peak · e)",
+            [("k_d", dense_p, "passes"), ("F_dense", fl.dense, "FLOPs"),
+             ("k_a", attn_p, "passes"), ("F_attn", fl.attention, "FLOPs"), ("t", t, ""),
+             ("peak", peak, "FLOP/s"), ("e", st.gemm_fraction, "")],
+            (dense_p * fl.dense + attn_p * fl.attention) / t / (peak * st.gemm_fraction), "s"))
+    else:  # FP8 linear layers, 16-bit attention scores
+        out.append(make_step(
+            "layer GEMM time per micro-batch (linear layers in FP8, attention scores in BF16)",
+            "t_gemm = (k_d · F_dense / peak + k_a · F_attn / peak_bf16) / (t · e)",
+            [("k_d", dense_p, "passes"), ("F_dense", fl.dense, "FLOPs"),
+             ("k_a", attn_p, "passes"), ("F_attn", fl.attention, "FLOPs"), ("t", t, ""),
+             ("peak", peak, "FLOP/s"), ("peak_bf16", a_peak, "FLOP/s"),
+             ("e", st.gemm_fraction, "")],
+            (dense_p * fl.dense / peak + attn_p * fl.attention / a_peak)
+            / (t * st.gemm_fraction), "s"))
     if shape.is_moe:
         e_fl = expert_gemm_flops(shape, b, cp=cp, ep=lay.ep)
         k_tok = shape.experts_per_token
@@ -276,15 +288,22 @@ def _advice(lay: Layout, rec: str, st: StepTime, language: str) -> list[str]:
 def explain_plan(args: PlanClusterTrainingInput, shape: ModelShape, tokens: float | None,
                  system: System, hw: Hardware, peak_obj: Peak, curve: GemmCurve, batch: int,
                  found: SearchResult, overlaps: Overlaps, searched: bool, steps: list[Step],
-                 assumptions: list[Assumption], *, model: str | None = None) -> ClusterPlan:
+                 assumptions: list[Assumption], *, model: str | None = None,
+                 attention_peak: Peak | None = None) -> ClusterPlan:
+    """The result of a search: the best layout's derivation, the ranked layouts, the advice.
+
+    `attention_peak` is the BF16 peak the attention scores and output head run at when the
+    linear layers run in FP8 (`flopcast.cluster.step`); its derivation follows the peak's.
+    """
     from flopcast.cluster.plan import IGNORED, ClusterPlan
 
     peak = peak_obj.flops_per_s
     best = found.ranked[0]
     st, lay = best.time, best.layout
     hbm = (hw.memory_bandwidth_gb_s or 0) * 1e9
-    steps = steps + [peak_obj.step] + _steps(shape, lay, best.recompute, st, system, peak, hbm,
-                                             curve, args.flash_attention)
+    steps = (steps + [peak_obj.step] + ([attention_peak.step] if attention_peak else [])
+             + _steps(shape, lay, best.recompute, st, system, peak, hbm, curve,
+                      args.flash_attention))
     assumptions = assumptions + [
         Assumption(name="achievable GEMM fraction",
                    value=f"{curve.max_fraction:g} · F/(F + {curve.half_flops:.3g} FLOPs), "

@@ -305,6 +305,17 @@ def plan_cluster_training(args: PlanClusterTrainingInput) -> ClusterPlan:
     peak_obj = hw.peak(args.precision)
     peak = peak_obj.flops_per_s
     curve = gemm_curve(hw.id, peak)
+    bf16 = None
+    if args.precision == "fp8" and "bf16" in hw.precisions():
+        # Only the linear layers run in FP8 (flopcast.cluster.step): attention scores and the
+        # output head at the BF16 peak.
+        bf16 = hw.peak("bf16")
+        assumptions.append(Assumption(
+            name="FP8 layers",
+            value="linear layers (projections, feed-forward, experts) in FP8; attention scores "
+                  "and the output head in BF16",
+            source="Megatron-Core TransformerConfig: fp8_dot_product_attention = False; "
+                   "DeepSeek-AI 2024, arXiv:2412.19437, §3.3.1"))
     if hw.memory_bandwidth_gb_s is None or hw.memory_gb is None:
         raise InvalidInputError("hardware", f"{hw.name} has no memory figures in the catalog")
     if args.global_batch is not None:
@@ -357,7 +368,8 @@ def plan_cluster_training(args: PlanClusterTrainingInput) -> ClusterPlan:
                            hbm_bytes_per_s=hw.memory_bandwidth_gb_s * 1e9, curve=curve,
                            memory_bytes=memory, fixed=fixed,
                            flash_attention=args.flash_attention, overlaps=overlaps,
-                           precision=args.precision, keep=args.top)
+                           precision=args.precision, keep=args.top,
+                           attention_peak_flops_per_s=bf16.flops_per_s if bf16 else None)
     if found.tried == 0:
         raise InvalidInputError(
             "count", f"no TP·CP·PP·DP split of {args.count} devices divides the {shape.heads} "
@@ -374,5 +386,6 @@ def plan_cluster_training(args: PlanClusterTrainingInput) -> ClusterPlan:
             "count", f"no layout of {args.count} {hw.name} fits this model with global batch "
             f"{batch} ({found.tried} tried; rejected: {reasons}){more}")
     return explain_plan(args, shape, tokens, system, hw, peak_obj, curve, batch, found,
-                        overlaps, searched, steps, assumptions, model=model_id)
+                        overlaps, searched, steps, assumptions, model=model_id,
+                        attention_peak=bf16)
 

@@ -171,8 +171,10 @@ def search_layouts(shape: ModelShape, devices: int, system: System, *, global_ba
                    peak_flops_per_s: float, hbm_bytes_per_s: float, curve: GemmCurve,
                    memory_bytes: float, fixed: Fixed = _NO_FIXED, flash_attention: bool = True,
                    overlaps: Overlaps = _NO_OVERLAPS, precision: str = "bf16",
-                   keep: int = 5) -> SearchResult:
-    """Rank every valid layout of `devices` by predicted step time (fastest first)."""
+                   keep: int = 5, attention_peak_flops_per_s: float | None = None
+                   ) -> SearchResult:
+    """Rank every valid layout of `devices` by predicted step time (fastest first);
+    `attention_peak_flops_per_s` as in `flopcast.cluster.step.step_time`."""
     recomputes = [fixed.recompute] if fixed.recompute else list(_RECOMPUTES)
     result = SearchResult([], 0)
     scored: list[Candidate] = []
@@ -194,7 +196,8 @@ def search_layouts(shape: ModelShape, devices: int, system: System, *, global_ba
             st = step_time(shape, lay, system, peak_flops_per_s=peak_flops_per_s,
                            hbm_bytes_per_s=hbm_bytes_per_s, curve=curve,
                            global_batch=global_batch, microbatches=m, recompute=rec,
-                           flash_attention=flash_attention, overlaps=overlaps)
+                           flash_attention=flash_attention, overlaps=overlaps,
+                           attention_peak_flops_per_s=attention_peak_flops_per_s)
             scored.append(Candidate(lay, rec, mem, st))
     scored.sort(key=lambda c: (c.time.seconds, c.layout.pp, c.layout.tp))
     result.ranked = scored[:keep]

@@ -34,6 +34,12 @@
   not modelled here. Experts are split by TP as well (Megatron-Core's
   expert_tensor_parallel_size defaults to the TP size); their gradients are all-reduced over
   the DP·CP/EP ranks that hold the same experts.
+* FP8: with `precision="fp8"` only the linear layers' GEMMs (projections, feed-forward,
+  experts) run at the FP8 peak. The attention scores (QKᵀ and softmax·V) and the output head
+  stay 16-bit, at the BF16 peak: Megatron-Core's TransformerConfig has
+  `fp8_dot_product_attention = False` by default, and its LM head is not an FP8 layer
+  unless asked; DeepSeek-V3 keeps "the output head ... and attention operators" in BF16/FP32
+  (DeepSeek-AI 2024, arXiv:2412.19437, §3.3.1).
 * t_opt: Adam's update streams ~28 bytes per parameter of the device's shard (fp32 master,
   momentum and variance read and written, 16-bit gradient read and weight written).
 
@@ -120,6 +126,7 @@ class StepTime:
     tp_bandwidth: float
     dp_bandwidth: float
     dp_total: float
+    attention_peak: float = 0.0
     moe_stage_layers: int = 0
     expert_gemm_fraction: float = 0.0
     ep_bandwidth: float = 0.0
@@ -194,10 +201,13 @@ def step_time(
     overlaps: Overlaps | None = None,
     value_bytes: float = 2.0,
     algorithm: Algorithm = "ring",
+    attention_peak_flops_per_s: float | None = None,
 ) -> StepTime:
     """Predicted time of one step (see the module docstring for every term).
 
     `microbatches` is m from `flopcast.cluster.layout.check_layout`; the layout must pass it.
+    `attention_peak_flops_per_s` is the peak of the attention scores and the output head (the
+    BF16 peak when the linear layers run in FP8); default: `peak_flops_per_s`.
     """
     lay = layout
     overlaps = overlaps or Overlaps()
@@ -206,13 +216,14 @@ def step_time(
     dense_passes, attn_passes = pass_counts(recompute)
     frac = curve.fraction(fl.largest_gemm / t)
     rate = peak_flops_per_s * frac
-    gemm = (dense_passes * fl.dense + attn_passes * fl.attention) / t / rate
+    attn_peak = attention_peak_flops_per_s or peak_flops_per_s
+    attn = attn_passes * fl.attention / t / (attn_peak * frac)
+    gemm = dense_passes * fl.dense / t / rate + attn
     gemm_moe = efrac = ep_layer = 0.0
     ep_bw = 0.0
     if shape.is_moe:
         efrac = curve.fraction(expert_gemm_flops(shape, b, cp=cp, ep=lay.ep) / t)
-        gemm_moe = ((dense_passes * (fl.projections + fl.moe - fl.routed)
-                     + attn_passes * fl.attention) / t / rate
+        gemm_moe = (dense_passes * (fl.projections + fl.moe - fl.routed) / t / rate + attn
                     + dense_passes * fl.routed / t / (peak_flops_per_s * efrac))
         ep_bw, ep_lat = _bw(t * cp * lay.ep, system)
         a2a_bytes = b * shape.seq_len / cp * shape.experts_per_token * shape.d_model \
@@ -237,7 +248,7 @@ def step_time(
            + reduce_scatter_seconds(kv_bytes, cp, cp_bw, cp_lat, algorithm)) * (1 - overlaps.cp)
 
     n_stage = stage_layers(shape.layers, p, v) or -(-shape.layers // p)
-    logits_rate = peak_flops_per_s * curve.fraction(fl.logits / t)
+    logits_rate = attn_peak * curve.fraction(fl.logits / t)
     logits = 3.0 * fl.logits / t / logits_rate
     pp_bw, pp_lat = _bw(t * cp * 2, system) if p > 1 else (1.0, 0.0)
     ppc = 0.0
@@ -287,4 +298,5 @@ def step_time(
         devices=lay.devices, tp_bandwidth=tp_bw, dp_bandwidth=dp_bw,
         dp_total=dp_total + edp_total, moe_stage_layers=n_moe, expert_gemm_fraction=efrac,
         ep_bandwidth=ep_bw, ep_layer_seconds=ep_layer, expert_dp_total=edp_total,
+        attention_peak=attn_peak,
     )

@@ -104,6 +104,8 @@ STEP_NAMES: dict[str, str] = {
     "standard error": "标准误",
     "95% interval": "95% 区间",
     "layer GEMM time per micro-batch": "每个微批次的层内 GEMM 时间",
+    "layer GEMM time per micro-batch (linear layers in FP8, attention scores in BF16)":
+        "每个微批次的层内 GEMM 时间（线性层用 FP8，注意力分数用 BF16）",
     "layer non-matmul time per micro-batch": "每个微批次的层内非矩阵乘时间",
     "time of one micro-batch on the fullest stage": "最满流水线阶段上一个微批次的时间",
     "step time": "每步时间",
@@ -379,6 +381,9 @@ _SOURCE_WORDS: dict[str, str] = {
     "d_ff = 4h, multi-head, 2-matrix FFN": "d_ff = 4h，多头注意力，两矩阵 FFN",
     "not an official encoding's data": "不是官方编码的数据",
     " and §": " 及 §",
+    # plan_cluster_training, FP8
+    "linear layers (projections, feed-forward, experts) in FP8; attention scores and the output "
+    "head in BF16": "线性层（投影、前馈、专家）用 FP8；注意力分数和输出头用 BF16",
     # plan_cluster_training, mixture of experts
     " routed experts (width ": " 个路由专家（宽度 ",
     "), shared width ": "），共享专家宽度 ",

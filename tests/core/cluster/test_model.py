@@ -109,6 +109,49 @@ def test_single_device_step_by_hand():
     assert st.bubble == st.tp_comm == st.dp_comm == st.pp_comm == 0
 
 
+def test_fp8_linear_layers_with_bf16_attention_and_output_head_by_hand():
+    # FP8: the linear layers at the FP8 peak (here 200 TFLOP/s), the attention scores and the
+    # output head at the BF16 one (100 TFLOP/s), as Megatron-Core and DeepSeek-V3 run them.
+    lay = Layout(tp=1, pp=1, dp=1, micro_batch=2, zero_stage=0)
+    fp8, bf16, hbm = 200e12, 100e12, 1e12
+    st = step_time(GPT, lay, _system(), peak_flops_per_s=fp8, hbm_bytes_per_s=hbm,
+                   curve=CURVE, global_batch=8, microbatches=4, recompute="none",
+                   flash_attention=False, overlaps=Overlaps(dp=0.0),
+                   attention_peak_flops_per_s=bf16)
+    b, s, h = 2, 1024, 1024
+    dense, scores, logits = 24 * b * s * h * h, 4 * b * s * s * h, 2 * b * s * h * 50000
+    e = 0.8 * (2 * b * s * h * 4096) / (2 * b * s * h * 4096 + 1e11)
+    gemm = 3 * dense / (fp8 * e) + 3 * scores / (bf16 * e)
+    head = 3 * logits / (bf16 * 0.8 * logits / (logits + 1e11))
+    elem = 3 * nonmatmul_bytes(GPT, 2, tp=1, cp=1, sequence_parallel=False,
+                               flash_attention=False) / (hbm * 0.5)
+    opt = GPT.params * ADAM_BYTES_PER_PARAM / (hbm * 0.5)
+    assert st.seconds == pytest.approx(4 * (4 * (gemm + elem) + head) + opt)
+    assert st.attention_peak == bf16
+    # Without the BF16 peak every GEMM runs at the FP8 one: faster.
+    all_fp8 = step_time(GPT, lay, _system(), peak_flops_per_s=fp8, hbm_bytes_per_s=hbm,
+                        curve=CURVE, global_batch=8, microbatches=4, recompute="none",
+                        flash_attention=False, overlaps=Overlaps(dp=0.0))
+    assert all_fp8.seconds < st.seconds and all_fp8.attention_peak == fp8
+
+
+def test_plan_in_fp8_says_which_work_stays_in_bf16():
+    plan = plan_cluster_training(model="llama-3-8b", count=8, system="dgx-h100",
+                                 global_batch=128, precision="fp8", tensor_parallel=1,
+                                 pipeline_parallel=1)
+    assert any(a.name == "FP8 layers" and "attention scores" in a.value
+               for a in plan.assumptions)
+    step = next(s for s in plan.steps if s.name.startswith("layer GEMM time"))
+    assert "peak_bf16" in step.formula
+    # H100 SXM: 989.4 dense BF16 TFLOP/s (datasheet), the peak the attention scores run at.
+    assert dict((i.symbol, i.value) for i in step.inputs)["peak_bf16"] == pytest.approx(989.4e12,
+                                                                                       rel=1e-3)
+    bf16 = plan_cluster_training(model="llama-3-8b", count=8, system="dgx-h100",
+                                 global_batch=128, precision="bf16", tensor_parallel=1,
+                                 pipeline_parallel=1)
+    assert not any(a.name == "FP8 layers" for a in bf16.assumptions)
+
+
 def test_bubble_tp_and_dp_terms_by_hand():
     shape = dataclasses.replace(GPT, layers=8)
     lay = Layout(tp=8, pp=4, dp=2, vp=2, micro_batch=1, zero_stage=1)
