@@ -390,6 +390,8 @@ def unfold_more(spec: ToolSpec, arguments: Any) -> Any:
         except (ValueError, RecursionError) as e:
             reason = getattr(e, "msg", type(e).__name__)
             raise InvalidInputError(MORE, f"{accepted} ({reason})") from e
+        if extra is None:  # the text "null"
+            return out
     if not isinstance(extra, Mapping):
         raise InvalidInputError(MORE, f"{accepted}, not {type(extra).__name__}")
     for key, value in extra.items():

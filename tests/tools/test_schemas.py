@@ -277,6 +277,8 @@ def test_dispatch_unfolds_more_as_if_each_argument_were_given():
     assert dispatch("estimate_training", strict) == _estimate()
     assert dispatch("estimate_training", {**strict, "more": '{"pue": null}'}) == _estimate()
     assert dispatch("estimate_training", {**strict, "more": " "}) == _estimate()
+    assert dispatch("estimate_training", {**strict, "more": "null"}) == _estimate()
+    assert dispatch("estimate_training", {**strict, "more": "{}"}) == _estimate()
     # Two folded arguments at once: the shape a method other than 6nd needs.
     shape = {"layers": 96, "d_model": 12288, "seq_len": 2048, "vocab": 50257}
     assert (dispatch("estimate_training", {**strict, "method": "kaplan",
