@@ -212,7 +212,13 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
         try:
             peak, _ = pick_peak(hw, args.precision, args.sparsity)
         except FlopcastError as e:
-            skipped.append(SkippedRow(hardware=hw.id, reason=str(e)))
+            reason = str(e)
+            if args.precision is not None and getattr(e, "argument", None) in (
+                    "precision", "sparsity"):  # one wording for every device: grouped in text
+                wanted = args.precision + (" 2:4-sparse" if args.sparsity else "")
+                reason = (f"{e.argument}: no {wanted} peak in the catalog (list_hardware "
+                          "gives each device's)")
+            skipped.append(SkippedRow(hardware=hw.id, reason=reason))
             continue
         if args.utilization == "predicted":  # the cluster model's MFU per device type
             try:
@@ -358,7 +364,7 @@ def _summary(r: GpuComparison) -> str:
             f"| {row.name} | {row.count} | {format_number(row.days)} | "
             f"{format_number(row.device_hours)} | {price} | {cost} | {energy} | {fits} |"
         )
-    lines += _basis_lines(r, zh)
+    lines += _basis_lines(r, zh) + _skipped_lines(r, zh)
     if r.rows and r.rows[0].state_bytes_per_device:
         lines.append("")
         lines.append(
@@ -368,6 +374,24 @@ def _summary(r: GpuComparison) -> str:
             "fully sharded), not activations."
         )
     return "\n".join(lines)
+
+
+def _skipped_lines(r: GpuComparison, zh: bool) -> list[str]:
+    """The device types that could not be ranked, grouped by reason (never dropped silently)."""
+    if not r.skipped:
+        return []
+    by_reason: dict[str, list[str]] = {}
+    for row in r.skipped:
+        by_reason.setdefault(row.reason, []).append(row.hardware)
+    out = [""]
+    if not r.rows:
+        out.append("没有可排序的硬件：" if zh else "No device type could be ranked:")
+    else:
+        out.append(f"未排序（{len(r.skipped)} 种）：" if zh
+                   else f"Not ranked ({len(r.skipped)}):")
+    sep = "、" if zh else ", "
+    out += [f"- {sep.join(ids)}: {reason}" for reason, ids in by_reason.items()]
+    return out
 
 
 def _basis_lines(r: GpuComparison, zh: bool) -> list[str]:

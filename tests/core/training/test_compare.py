@@ -68,6 +68,22 @@ def test_a_device_without_the_precision_is_skipped_with_the_reason():
     assert [row.hardware for row in r.rows] == ["nvidia-h100-sxm5-80gb"]
     assert r.skipped[0].hardware == "nvidia-a100-sxm4-80gb"
     assert "precision" in r.skipped[0].reason
+    # The text says so too, under the table: a reader of the text never loses a row silently.
+    assert ("Not ranked (1):\n- nvidia-a100-sxm4-80gb: precision: no fp8 peak in the catalog"
+            in r.summary)
+
+
+def test_skipped_rows_are_grouped_by_reason_and_an_empty_ranking_says_so():
+    # Two A100s without FP8, grouped on one line.
+    r = compare_gpus(params="7B", tokens="1T", precision="fp8",
+                     hardware=["a100 sxm", "a100 pcie", "h100 sxm"])
+    assert "Not ranked (2):\n- nvidia-a100-sxm4-80gb, nvidia-a100-pcie-80gb: precision" in r.summary
+    # Nothing rankable: the text says no device type could be ranked, and why (in Chinese too).
+    none = compare_gpus(params="7B", tokens="1T", precision="fp8", hardware=["a100 sxm", "v100"],
+                        language="zh")
+    assert none.rows == []
+    assert ("没有可排序的硬件：\n- nvidia-a100-sxm4-80gb、nvidia-v100-sxm2-32gb: precision"
+            in none.summary)
 
 
 def test_summary_table_in_both_languages():
