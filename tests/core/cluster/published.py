@@ -201,6 +201,49 @@ RUNS += [
         ("recompute", "ZeRO stage"), extra={"active_params": 3.3e9}),
 ]
 
+MB25_GB200 = ("NVIDIA Megatron-Bridge performance summary, DGX-GB200 (NeMo 25.11), "
+              "docs/performance-summary.md")
+_GB200 = {"system": "gb200-nvl72", "tensor_parallel": 1, "pipeline_parallel": 1}
+
+#: Blackwell, out of the A100 calibration: one published table, every GB200 row of it (FP8-CS or
+#: FP8-MX is `fp8`; FSDP = 1 is ZeRO-3; VP n/a is 1; force-balanced, dropless MoE routing).
+RUNS += [
+    Run(f"Megatron-Bridge {name}, {n} GB200", "Megatron-Bridge (GB200)", MB25_GB200, tok,
+        f"{tok} tokens/s/GPU", {**_GB200, **args, "count": n},
+        ("recompute",) + (() if "zero_stage" in args else ("ZeRO stage",)),
+        extra={"active_params": active})
+    for name, n, tok, active, args in (
+        ("Llama 3 8B FP8", 8, 31508, 8.03e9,
+         {"model": "llama-3-8b", "seq_len": 8192, "precision": "fp8", "global_batch": 128,
+          "micro_batch": 2, "context_parallel": 1, "expert_parallel": 1}),
+        ("Llama 3 70B FP8 (FSDP)", 64, 4312, 70.6e9,
+         {"model": "llama-3-70b", "seq_len": 8192, "precision": "fp8", "global_batch": 256,
+          "micro_batch": 2, "context_parallel": 1, "zero_stage": 3}),
+        ("Llama 3.1 405B FP8", 256, 813, 405e9,
+         {"model": "llama-3.1-405b", "seq_len": 8192, "precision": "fp8", "global_batch": 1536,
+          "micro_batch": 1, "tensor_parallel": 4, "pipeline_parallel": 16,
+          "context_parallel": 1, "virtual_stages": 4}),
+        ("DeepSeek-V3 BF16", 256, 3139, 37e9,
+         {**_DSV3, "seq_len": 4096, "precision": "bf16", "global_batch": 4096,
+          "micro_batch": 1, "pipeline_parallel": 4, "virtual_stages": 4,
+          "expert_parallel": 64}),
+        ("DeepSeek-V3 FP8", 256, 4018, 37e9,
+         {**_DSV3, "seq_len": 4096, "precision": "fp8", "global_batch": 4096,
+          "micro_batch": 1, "pipeline_parallel": 8, "virtual_stages": 4,
+          "expert_parallel": 32}),
+        ("gpt-oss-120b BF16", 64, 15876, 5.13e9,
+         {"model": "gpt-oss-120b", "seq_len": 8192, "precision": "bf16", "global_batch": 1280,
+          "micro_batch": 1, "expert_parallel": 64}),
+        ("Qwen3-30B-A3B FP8", 8, 23766, 3.3e9,
+         {"model": "qwen3-30b-a3b", "seq_len": 4096, "precision": "fp8", "global_batch": 512,
+          "micro_batch": 4, "expert_parallel": 8}),
+        ("Qwen3-235B-A22B BF16", 256, 4916, 22e9,
+         {"model": "qwen3-235b-a22b", "seq_len": 4096, "precision": "bf16",
+          "global_batch": 8192, "micro_batch": 1, "pipeline_parallel": 8,
+          "virtual_stages": 3, "expert_parallel": 32}),
+    )
+]
+
 #: Peak used by the flat 40% default for each run's precision (estimate_training's default
 #: MFU is of the BF16 peak; FP16 on A100 is the same 312 TFLOP/s).
 FLAT_MFU = 0.40
