@@ -114,7 +114,7 @@ NO_SYSTEM = {
     "nvidia-h100-pcie-80gb": "PCIe card: no NVLink scale-up domain to preset",
     "nvidia-h100-nvl-94gb": "PCIe card with NVLink bridges in pairs, no switch",
     "nvidia-h200-nvl-141gb": "PCIe card with 2- or 4-way NVLink bridges, no switch",
-    "nvidia-a800-sxm4-80gb": "NVLink 400 GB/s and the HGX A800 network read only in secondary copies",
+    "nvidia-a800-sxm4-80gb": "NVLink 400 GB/s and the HGX A800 network: secondary copies only",
     "nvidia-gh200-96gb": "no standard multi-node platform figure read (NVL2 / NVL32 vary)",
     "amd-mi250x": "Infinity Fabric layout of MI250X nodes (2 dies per OAM) not sourced",
     "amd-mi300a": "APU nodes (4 per El Capitan node) not sourced",
