@@ -165,3 +165,17 @@ def test_a_device_with_no_preset_still_says_what_to_give():
     with pytest.raises(InvalidInputError, match="system"):
         plan_cluster_training(model="llama-3.1-70b", count=64, hardware="h100 pcie",
                               global_batch=256)
+
+
+def test_compare_gpus_predicted_ranks_every_device_with_a_preset_that_fits():
+    from flopcast import compare_gpus
+
+    r = compare_gpus(model="llama-3.1-70b", tokens="1T", count=64, utilization="predicted",
+                     global_batch=256)
+    # 70B of training state on 64 devices does not fit 16 GB (V100, TPU v5e) or 40 GB (A100).
+    too_small = {"nvidia-v100-sxm2-16gb", "nvidia-a100-sxm4-40gb", "google-tpu-v5e"}
+    assert {row.hardware for row in r.rows} == set(DEFAULTS) - too_small
+    reasons = {s.hardware: s.reason for s in r.skipped}
+    assert set(reasons) == set(NO_SYSTEM) | too_small
+    assert all("fits" in reasons[hw] for hw in too_small)
+    assert all(reasons[hw].startswith("system") for hw in NO_SYSTEM)
