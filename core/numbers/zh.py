@@ -416,6 +416,20 @@ _SOURCE_WORDS: dict[str, str] = {
     "per-host NIC configuration 2 × 100 Gbps, 8 chips per host; data center network bandwidth "
     "per Pod 6.4 Tbps": "每主机网卡 2 × 100 Gbps，每主机 8 芯片；每 Pod 数据中心网络带宽 6.4 Tbps",
     "DCN 50 Gbps per chip": "DCN 每芯片 50 Gbps",
+    "AWS NeuronLink-v3 inside a Trn2 instance (16 Trainium2, 4×4 2D torus)":
+        "Trn2 实例内的 AWS NeuronLink-v3（16 块 Trainium2，4×4 二维环面）",
+    "AWS NeuronLink-v2 inside a Trn1 instance (16 Trainium, 2D torus)":
+        "Trn1 实例内的 AWS NeuronLink-v2（16 块 Trainium，二维环面）",
+    "AWS EFA, 3,200 Gb/s per 16-chip Trn2 instance": "AWS EFA，每个 16 芯片 Trn2 实例 3,200 Gb/s",
+    "AWS EFA, 800 Gb/s per 16-chip Trn1 instance": "AWS EFA，每个 16 芯片 Trn1 实例 800 Gb/s",
+    "AWS Neuron documentation": "AWS Neuron 文档",
+    "trn2-16.48xlarge, 16 Trainium2 in a 4x4 2D torus, intra-instance NeuronLink-v3 bandwidth "
+    "1,024 GB/sec/device": "trn2-16.48xlarge，16 块 Trainium2 组成 4x4 二维环面，实例内 "
+    "NeuronLink-v3 带宽每设备 1,024 GB/s",
+    "EFA bandwidth 3,200 Gbps per trn2-16.48xlarge": "每个 trn2-16.48xlarge 的 EFA 带宽 3,200 Gbps",
+    "Trn1.32xlarge, 16 Trainium, NeuronLink-v2 device-to-device 384 GiB/sec/device":
+        "Trn1.32xlarge，16 块 Trainium，NeuronLink-v2 设备间每设备 384 GiB/s",
+    "EFA bandwidth 800 Gbps per Trn1.32xlarge": "每个 Trn1.32xlarge 的 EFA 带宽 800 Gbps",
     "bidirectional ICI bandwidth per chip": "每芯片双向 ICI 带宽",
     "all-reduce bandwidth per pod": "每 pod 全归约带宽",
     "8 GPUs per node, 4 OmniPath links": "每节点 8 GPU，4 条 OmniPath 链路",

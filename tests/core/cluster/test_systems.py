@@ -49,6 +49,11 @@ SYSTEMS = [
     ("dgx-2", 16, 6 * 25 * GB, 100 * GB / 16),
     # DGX-1 V100 white paper: the same NVLink 2 links; four 100 Gb/s InfiniBand NICs per 8 GPUs.
     ("dgx-1-v100", 8, 6 * 25 * GB, 4 * 100 * GBIT / 8),
+    # AWS Neuron docs, Trn2: 16 Trainium2 per instance, NeuronLink-v3 1,024 GB/s per device (read
+    # as both directions), EFA 3,200 Gbps per instance.
+    ("trn2-instance", 16, 1024 * GB / 2, 3200 * GBIT / 16),
+    # Trn1.32xlarge: 16 Trainium, NeuronLink-v2 384 GiB/s per device, EFA 800 Gbps per instance.
+    ("trn1-instance", 16, 384 * 2**30 / 2, 800 * GBIT / 16),
 ]
 
 
@@ -104,6 +109,8 @@ DEFAULTS = {
     "google-tpu-v5e": "tpu-v5e-pod",
     "google-tpu-v5p": "tpu-v5p-pod",
     "google-tpu-v6e": "tpu-v6e-pod",
+    "aws-trainium1": "trn1-instance",
+    "aws-trainium2": "trn2-instance",
 }
 
 # Training accelerators with no preset, and why.
@@ -121,8 +128,6 @@ NO_SYSTEM = {
     "google-tpu-v3": "per-chip ICI bandwidth not found on Google's pages",
     "google-tpu-v7": "per-chip ICI and DCN figures not read",
     "huawei-ascend-910b": "no HCCS / RoCE figures read; the catalog has no memory bandwidth",
-    "aws-trainium1": "NeuronLink per-chip figures read only in secondary copies",
-    "aws-trainium2": "NeuronLink per-chip figures read only in secondary copies",
 }
 
 
