@@ -357,6 +357,84 @@ _SOURCE_WORDS: dict[str, str] = {
         "18 条 NVLink 4 链路，每 GPU 双向 900 GB/s",
     "8x single-port ConnectX-7 VPI 400 Gb/s InfiniBand/Ethernet":
         "8 个单端口 ConnectX-7 VPI 400 Gb/s InfiniBand/以太网",
+    # cluster presets (clusters.toml): links and their sources
+    "the cluster preset built from this device": "该设备对应的集群预设",
+    "assumed equal to NVLink's (no published figure)": "假定与 NVLink 相同（无公开数据）",
+    "as nvlink4 (Calculon's 10 µs NVLink latency; no figure for NVLink 2)":
+        "同 nvlink4（Calculon 的 NVLink 延迟 10 µs；NVLink 2 无数据）",
+    "as nvlink4 (no published figure for NVLink 5)": "同 nvlink4（NVLink 5 无公开数据）",
+    "as roce-400 (RDMA over Ethernet; no published figure for Gaudi)":
+        "同 roce-400（以太网 RDMA；Gaudi 无公开数据）",
+    "as nvlink4": "同 nvlink4",
+    "as roce-400": "同 roce-400",
+    "as ib-hdr": "同 ib-hdr",
+    "NVLink 2 (V100 SXM2/SXM3: DGX-1 hybrid cube-mesh, DGX-2 NVSwitch)":
+        "NVLink 2（V100 SXM2/SXM3：DGX-1 混合立方网格，DGX-2 NVSwitch）",
+    "NVIDIA NVLink page": "NVIDIA NVLink 页面",
+    "InfiniBand EDR 100 Gb/s, one HCA per two GPUs (DGX-1 V100, DGX-2)":
+        "InfiniBand EDR 100 Gb/s，每两块 GPU 一个 HCA（DGX-1 V100、DGX-2）",
+    "NVIDIA DGX-1 with Tesla V100 system architecture white paper":
+        "NVIDIA 白皮书 'DGX-1 with Tesla V100 System Architecture'",
+    "four 100 Gb InfiniBand NICs per 8-GPU DGX-1":
+        "每台 8 GPU 的 DGX-1 有四个 100 Gb InfiniBand 网卡",
+    "400 Gb/s NIC per GPU (InfiniBand NDR or 400G RoCE; AMD Instinct platforms)":
+        "每 GPU 一块 400 Gb/s 网卡（InfiniBand NDR 或 400G RoCE；AMD Instinct 平台）",
+    "8 MI300X per VM": "每台虚拟机 8 块 MI300X",
+    "800 Gb/s per GPU, one ConnectX-8 per GPU (DGX/HGX B300, GB300 NVL72)":
+        "每 GPU 800 Gb/s，每 GPU 一个 ConnectX-8（DGX/HGX B300、GB300 NVL72）",
+    "8 × single-port ConnectX-8 SuperNIC, 800 Gb/s each":
+        "8 个单端口 ConnectX-8 SuperNIC，各 800 Gb/s",
+    " announcement": " 发布公告",
+    "AMD Infinity Fabric, 8-GPU full mesh (MI300X, MI325X platforms)":
+        "AMD Infinity Fabric，8 GPU 全互连（MI300X、MI325X 平台）",
+    "AMD Infinity Fabric, 8-GPU full mesh (MI350X, MI355X platforms)":
+        "AMD Infinity Fabric，8 GPU 全互连（MI350X、MI355X 平台）",
+    " platform / ": " 平台 / ",
+    " specifications: 7 Infinity Fabric links to the other GPUs, ":
+        " 规格：到其他 GPU 的 7 条 Infinity Fabric 链路，",
+    "peak link bandwidth": "单链路峰值带宽",
+    "Intel Gaudi 3 on-chip RoCE, 21 × 200 GbE all-to-all inside an 8-card HLS-3":
+        "Intel Gaudi 3 片上 RoCE，8 卡 HLS-3 内 21 × 200 GbE 全互连",
+    "Intel Gaudi 3 on-chip RoCE, 200 GbE scale-out port":
+        "Intel Gaudi 3 片上 RoCE，200 GbE 横向扩展端口",
+    "Intel Gaudi 2 on-chip RoCE, 21 × 100 GbE all-to-all inside an 8-card HLS-2":
+        "Intel Gaudi 2 片上 RoCE，8 卡 HLS-2 内 21 × 100 GbE 全互连",
+    "Intel Gaudi 2 on-chip RoCE, 100 GbE scale-out port":
+        "Intel Gaudi 2 片上 RoCE，100 GbE 横向扩展端口",
+    "Intel Gaudi documentation, Network Configuration": "Intel Gaudi 文档 Network Configuration 页",
+    "21 scale-up ports at 200 Gbps, 3 per peer": "21 个 200 Gbps 纵向扩展端口，每个对端 3 个",
+    "three scale-out ports at 200 Gbps per Gaudi 3": "每个 Gaudi 3 有三个 200 Gbps 横向扩展端口",
+    "Gaudi 2 links at 100 Gbps": "Gaudi 2 链路为 100 Gbps",
+    "Gaudi 2 scale-out ": "Gaudi 2 横向扩展 ",
+    "TPU v5e ICI (2D torus)": "TPU v5e ICI（二维环面）",
+    "TPU v6e (Trillium) ICI (2D torus)": "TPU v6e（Trillium）ICI（二维环面）",
+    "TPU v5e data-centre network between pods": "TPU v5e pod 间数据中心网络",
+    "TPU data-centre network between pods": "TPU pod 间数据中心网络",
+    "bidirectional inter-chip interconnect (ICI) bandwidth per chip":
+        "每芯片双向芯片间互连（ICI）带宽",
+    " chips, 2D torus": " 芯片，二维环面",
+    "per-host NIC configuration 2 × 100 Gbps, 8 chips per host; data center network bandwidth "
+    "per Pod 6.4 Tbps": "每主机网卡 2 × 100 Gbps，每主机 8 芯片；每 Pod 数据中心网络带宽 6.4 Tbps",
+    "DCN 50 Gbps per chip": "DCN 每芯片 50 Gbps",
+    "AWS NeuronLink-v3 inside a Trn2 instance (16 Trainium2, 4×4 2D torus)":
+        "Trn2 实例内的 AWS NeuronLink-v3（16 块 Trainium2，4×4 二维环面）",
+    "AWS NeuronLink-v2 inside a Trn1 instance (16 Trainium, 2D torus)":
+        "Trn1 实例内的 AWS NeuronLink-v2（16 块 Trainium，二维环面）",
+    "AWS EFA, 3,200 Gb/s per 16-chip Trn2 instance": "AWS EFA，每个 16 芯片 Trn2 实例 3,200 Gb/s",
+    "AWS EFA, 800 Gb/s per 16-chip Trn1 instance": "AWS EFA，每个 16 芯片 Trn1 实例 800 Gb/s",
+    "AWS Neuron documentation": "AWS Neuron 文档",
+    "trn2-16.48xlarge, 16 Trainium2 in a 4x4 2D torus, intra-instance NeuronLink-v3 bandwidth "
+    "1,024 GB/sec/device": "trn2-16.48xlarge，16 块 Trainium2 组成 4x4 二维环面，实例内 "
+    "NeuronLink-v3 带宽每设备 1,024 GB/s",
+    "EFA bandwidth 3,200 Gbps per trn2-16.48xlarge": "每个 trn2-16.48xlarge 的 EFA 带宽 3,200 Gbps",
+    "Trn1.32xlarge, 16 Trainium, NeuronLink-v2 device-to-device 384 GiB/sec/device":
+        "Trn1.32xlarge，16 块 Trainium，NeuronLink-v2 设备间每设备 384 GiB/s",
+    "EFA bandwidth 800 Gbps per Trn1.32xlarge": "每个 Trn1.32xlarge 的 EFA 带宽 800 Gbps",
+    "bidirectional ICI bandwidth per chip": "每芯片双向 ICI 带宽",
+    "all-reduce bandwidth per pod": "每 pod 全归约带宽",
+    "8 GPUs per node, 4 OmniPath links": "每节点 8 GPU，4 条 OmniPath 链路",
+    "100 Gbps per link": "每链路 100 Gbps",
+    "400 Gb/s per GPU (Meta Llama 3 clusters)": "每 GPU 400 Gb/s（Meta Llama 3 集群）",
     "datasheet": "数据手册",
     # presets and prices
     "; the same table in the Llama 2 model card": "；Llama 2 模型卡中的同一张表",

@@ -35,8 +35,9 @@ def test_predicted_refuses_an_mfu_and_needs_a_batch():
 
 
 def test_compare_gpus_predicts_per_device_and_skips_devices_without_a_cluster():
-    r = compare_gpus(hardware=["a100", "h100-sxm", "mi300x"], utilization="predicted", **GPT3)
+    r = compare_gpus(hardware=["a100", "h100-sxm", "h100 pcie"], utilization="predicted",
+                     **GPT3)
     assert [row.hardware for row in r.rows][0] == "nvidia-h100-sxm5-80gb"
-    assert {s.hardware for s in r.skipped} == {"amd-mi300x"}
+    assert {s.hardware for s in r.skipped} == {"nvidia-h100-pcie-80gb"}
     mfus = {a.value.split(" (")[0] for a in r.assumptions if a.name == "utilization"}
     assert len(mfus) == 2

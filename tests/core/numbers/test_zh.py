@@ -9,6 +9,7 @@ import re
 import pytest
 
 import flopcast
+from flopcast.cluster.systems import cluster_catalog
 from flopcast.numbers.zh import source_text, step_name
 
 _LATIN_WORD = re.compile(r"\b[a-z]{4,}\b")  # an English word (ids and units are shorter/mixed)
@@ -107,7 +108,7 @@ _ALLOWED = (
     "Cloud TPU pricing page", "Cliff Center research note", "INFER forecasting question",
     "CoreWeave pricing", "Google Cloud", "Vultr", "MI300X rate", "Cloud TPU pricing",
     "AMD Instinct", "Intel Xeon Platinum", "Google TPU", "Blackwell GPU in GB200",
-    "RunPod GPU pricing", "Trillium GA announcement",
+    "RunPod GPU pricing", "Trillium GA announcement", "Infinity Fabric", "Microsoft Azure",
 )
 
 
@@ -136,6 +137,14 @@ def _zh_results() -> list[object]:
     for m in ("mixtral-8x7b", "deepseek-v3"):  # mixture of experts: EP all-to-all steps
         out.append(flopcast.plan_cluster_training(model=m, count=2048, system="dgx-h100",
                                                   global_batch=2048, **z))
+    for sid, entry in cluster_catalog().systems.items():  # every cluster preset's links
+        v100 = entry.hardware.startswith("nvidia-v100")
+        n = max(1024, 2 * entry.devices_per_node)
+        out.append(flopcast.plan_cluster_training(
+            model="gpt-3-175b" if v100 else "llama-3.1-70b", count=n, system=sid,
+            global_batch=n, precision="fp16" if v100 else "bf16", **z))
+    out.append(flopcast.plan_cluster_training(model="llama-3.1-70b", count=64, hardware="b200",
+                                              global_batch=256, **z))  # the default preset
     out.append(flopcast.estimate_memory(params="7B", **z))
     for name in ("gpt2", "GPT-2"):  # the spellings whose note says which GPT-2 was chosen
         out.append(flopcast.estimate_training(model=name, tokens="10B", hardware="a100", **z))
