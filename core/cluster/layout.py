@@ -93,12 +93,17 @@ def stage_layers(layers: int, pp: int, vp: int) -> int | None:
     8
     >>> stage_layers(100, 8, 1) is None
     True
+    >>> stage_layers(62, 2, 4)  # DeepSeek-V3 + MTP: chunks of 7, 8, 8, 8 | 8, 8, 8, 7
+    31
     """
     chunks = pp * vp
     if layers % chunks == 0:
         return layers // pp
-    if pp > 2 and (layers + 2) % chunks == 0 and (layers + 2) // chunks >= 2:
-        return (layers + 2) // pp
+    if (layers + 2) % chunks == 0 and (layers + 2) // chunks >= 2 and pp >= 2:
+        # The first and last chunks hold one layer fewer (the embedding and the loss take
+        # their places): with PP > 2 a middle stage is the fullest; with PP = 2 each stage
+        # holds one of them, so both hold half the layers.
+        return (layers + 2) // pp if pp > 2 else layers // 2
     return None
 
 

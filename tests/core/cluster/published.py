@@ -201,48 +201,91 @@ RUNS += [
         ("recompute", "ZeRO stage"), extra={"active_params": 3.3e9}),
 ]
 
-MB25_GB200 = ("NVIDIA Megatron-Bridge performance summary, DGX-GB200 (NeMo 25.11), "
+MB25_TABLE = ("NVIDIA Megatron-Bridge performance summary, {} (NeMo 25.11), "
               "docs/performance-summary.md")
-_GB200 = {"system": "gb200-nvl72", "tensor_parallel": 1, "pipeline_parallel": 1}
 
-#: Blackwell, out of the A100 calibration: one published table, every GB200 row of it (FP8-CS or
-#: FP8-MX is `fp8`; FSDP = 1 is ZeRO-3; VP n/a is 1; force-balanced, dropless MoE routing).
-RUNS += [
-    Run(f"Megatron-Bridge {name}, {n} GB200", "Megatron-Bridge (GB200)", MB25_GB200, tok,
-        f"{tok} tokens/s/GPU", {**_GB200, **args, "count": n},
-        ("recompute",) + (() if "zero_stage" in args else ("ZeRO stage",)),
-        extra={"active_params": active})
-    for name, n, tok, active, args in (
-        ("Llama 3 8B FP8", 8, 31508, 8.03e9,
-         {"model": "llama-3-8b", "seq_len": 8192, "precision": "fp8", "global_batch": 128,
-          "micro_batch": 2, "context_parallel": 1, "expert_parallel": 1}),
-        ("Llama 3 70B FP8 (FSDP)", 64, 4312, 70.6e9,
-         {"model": "llama-3-70b", "seq_len": 8192, "precision": "fp8", "global_batch": 256,
-          "micro_batch": 2, "context_parallel": 1, "zero_stage": 3}),
-        ("Llama 3.1 405B FP8", 256, 813, 405e9,
-         {"model": "llama-3.1-405b", "seq_len": 8192, "precision": "fp8", "global_batch": 1536,
-          "micro_batch": 1, "tensor_parallel": 4, "pipeline_parallel": 16,
-          "context_parallel": 1, "virtual_stages": 4}),
-        ("DeepSeek-V3 BF16", 256, 3139, 37e9,
-         {**_DSV3, "seq_len": 4096, "precision": "bf16", "global_batch": 4096,
-          "micro_batch": 1, "pipeline_parallel": 4, "virtual_stages": 4,
-          "expert_parallel": 64}),
-        ("DeepSeek-V3 FP8", 256, 4018, 37e9,
-         {**_DSV3, "seq_len": 4096, "precision": "fp8", "global_batch": 4096,
-          "micro_batch": 1, "pipeline_parallel": 8, "virtual_stages": 4,
-          "expert_parallel": 32}),
-        ("gpt-oss-120b BF16", 64, 15876, 5.13e9,
-         {"model": "gpt-oss-120b", "seq_len": 8192, "precision": "bf16", "global_batch": 1280,
-          "micro_batch": 1, "expert_parallel": 64}),
-        ("Qwen3-30B-A3B FP8", 8, 23766, 3.3e9,
-         {"model": "qwen3-30b-a3b", "seq_len": 4096, "precision": "fp8", "global_batch": 512,
-          "micro_batch": 4, "expert_parallel": 8}),
-        ("Qwen3-235B-A22B BF16", 256, 4916, 22e9,
-         {"model": "qwen3-235b-a22b", "seq_len": 4096, "precision": "bf16",
-          "global_batch": 8192, "micro_batch": 1, "pipeline_parallel": 8,
-          "virtual_stages": 3, "expert_parallel": 32}),
-    )
-]
+
+def _mb25(system: str, title: str, rows: tuple) -> list[Run]:
+    """Every row of one system's table (FP8-CS or FP8-MX is `fp8`; FSDP = 1 is ZeRO-3; VP n/a
+    is 1; force-balanced, dropless MoE routing)."""
+    group = f"Megatron-Bridge ({title})"
+    return [
+        Run(f"Megatron-Bridge {name}, {n} {title}", group, MB25_TABLE.format(f"DGX-{title}"),
+            tok, f"{tok} tokens/s/GPU",
+            {"system": system, "tensor_parallel": 1, "pipeline_parallel": 1, **args,
+             "count": n},
+            ("recompute",) + (() if "zero_stage" in args else ("ZeRO stage",)),
+            extra={"active_params": active})
+        for name, n, tok, active, args in rows]
+
+
+def _llama(model: str, precision: str, batch: int, micro: int, **kw: Any) -> dict[str, Any]:
+    return {"model": model, "seq_len": 8192, "precision": precision, "global_batch": batch,
+            "micro_batch": micro, "context_parallel": 1, **kw}
+
+
+def _moe(model: dict[str, Any], seq: int, precision: str, batch: int, micro: int,
+         **kw: Any) -> dict[str, Any]:
+    return {**model, "seq_len": seq, "precision": precision, "global_batch": batch,
+            "micro_batch": micro, **kw}
+
+
+_OSS, _Q30, _Q235 = ({"model": "gpt-oss-120b"}, {"model": "qwen3-30b-a3b"},
+                     {"model": "qwen3-235b-a22b"})
+
+#: Blackwell, out of the A100 calibration: every GB200, B200 and GB300 row of one table.
+RUNS += _mb25("gb200-nvl72", "GB200", (
+    ("Llama 3 8B FP8", 8, 31508, 8.03e9, _llama("llama-3-8b", "fp8", 128, 2)),
+    ("Llama 3 70B FP8 (FSDP)", 64, 4312, 70.6e9,
+     _llama("llama-3-70b", "fp8", 256, 2, zero_stage=3)),
+    ("Llama 3.1 405B FP8", 256, 813, 405e9,
+     _llama("llama-3.1-405b", "fp8", 1536, 1, tensor_parallel=4, pipeline_parallel=16,
+            virtual_stages=4)),
+    ("DeepSeek-V3 BF16", 256, 3139, 37e9,
+     _moe(_DSV3, 4096, "bf16", 4096, 1, pipeline_parallel=4, virtual_stages=4,
+          expert_parallel=64)),
+    ("DeepSeek-V3 FP8", 256, 4018, 37e9,
+     _moe(_DSV3, 4096, "fp8", 4096, 1, pipeline_parallel=8, virtual_stages=4,
+          expert_parallel=32)),
+    ("gpt-oss-120b BF16", 64, 15876, 5.13e9,
+     _moe(_OSS, 8192, "bf16", 1280, 1, expert_parallel=64)),
+    ("Qwen3-30B-A3B FP8", 8, 23766, 3.3e9, _moe(_Q30, 4096, "fp8", 512, 4, expert_parallel=8)),
+    ("Qwen3-235B-A22B BF16", 256, 4916, 22e9,
+     _moe(_Q235, 4096, "bf16", 8192, 1, pipeline_parallel=8, virtual_stages=3,
+          expert_parallel=32)),
+)) + _mb25("dgx-b200", "B200", (
+    ("Llama 3 8B FP8", 8, 30624, 8.03e9, _llama("llama-3-8b", "fp8", 128, 2)),
+    ("Llama 3.1 405B FP8", 128, 661, 405e9,
+     _llama("llama-3.1-405b", "fp8", 64, 1, tensor_parallel=4, pipeline_parallel=8,
+            context_parallel=2, virtual_stages=8)),
+    ("DeepSeek-V3 FP8", 256, 2139, 37e9,
+     _moe(_DSV3, 4096, "fp8", 2048, 1, pipeline_parallel=16, virtual_stages=1,
+          expert_parallel=8)),
+    ("gpt-oss-120b BF16", 64, 8213, 5.13e9, _moe(_OSS, 4096, "bf16", 512, 4, expert_parallel=8)),
+    ("Qwen3-30B-A3B FP8", 8, 9299, 3.3e9, _moe(_Q30, 4096, "fp8", 512, 1, expert_parallel=8)),
+    ("Qwen3-235B-A22B FP8", 64, 3269, 22e9,
+     _moe(_Q235, 4096, "fp8", 1024, 1, pipeline_parallel=8, virtual_stages=2,
+          expert_parallel=8)),
+)) + _mb25("gb300-nvl72", "GB300", (
+    ("Llama 3 8B FP8", 8, 37556, 8.03e9, _llama("llama-3-8b", "fp8", 128, 2)),
+    ("Llama 3 70B FP8 (FSDP)", 64, 4520, 70.6e9,
+     _llama("llama-3-70b", "fp8", 256, 2, zero_stage=3)),
+    ("Llama 3.1 405B FP8", 256, 999, 405e9,
+     _llama("llama-3.1-405b", "fp8", 1536, 1, tensor_parallel=2, pipeline_parallel=8,
+            context_parallel=2, virtual_stages=4)),
+    ("DeepSeek-V3 BF16", 256, 3848, 37e9,
+     _moe(_DSV3, 4096, "bf16", 4096, 1, pipeline_parallel=2, virtual_stages=4,
+          expert_parallel=32)),
+    ("DeepSeek-V3 FP8", 256, 4357, 37e9,
+     _moe(_DSV3, 4096, "fp8", 4096, 1, pipeline_parallel=2, virtual_stages=4,
+          expert_parallel=32)),
+    ("gpt-oss-120b BF16", 64, 18347, 5.13e9,
+     _moe(_OSS, 8192, "bf16", 1280, 2, expert_parallel=64)),
+    ("Qwen3-30B-A3B FP8", 8, 28934, 3.3e9, _moe(_Q30, 4096, "fp8", 512, 4, expert_parallel=8)),
+    ("Qwen3-235B-A22B BF16", 256, 6131, 22e9,
+     _moe(_Q235, 4096, "bf16", 8192, 2, pipeline_parallel=4, virtual_stages=12,
+          expert_parallel=16)),
+))
 
 #: Peak used by the flat 40% default for each run's precision (estimate_training's default
 #: MFU is of the BF16 peak; FP16 on A100 is the same 312 TFLOP/s).
