@@ -35,7 +35,8 @@ def run(
         question: the user's question.
         model: the model name to send.
         language: "en" or "zh": which system prompt to use.
-        strict: send strict-mode schemas (every argument required, null = default).
+        strict: send strict-mode schemas (every argument required, null = default; the rarer
+            arguments in one JSON-object argument `more`, which `dispatch` unfolds).
         max_turns: model calls allowed before giving up.
 
     Raises:
