@@ -212,11 +212,11 @@ def compare_gpus(args: CompareGpusInput) -> GpuComparison:
         try:
             peak, _ = pick_peak(hw, args.precision, args.sparsity)
         except FlopcastError as e:
-            reason = str(e)
-            if args.precision is not None and getattr(e, "argument", None) in (
-                    "precision", "sparsity"):  # one wording for every device: grouped in text
+            reason, argument = str(e), getattr(e, "argument", None)
+            if args.precision is not None and argument in ("precision", "sparsity"):
+                # One wording for every device, so the text groups them on one line.
                 wanted = args.precision + (" 2:4-sparse" if args.sparsity else "")
-                reason = (f"{e.argument}: no {wanted} peak in the catalog (list_hardware "
+                reason = (f"{argument}: no {wanted} peak in the catalog (list_hardware "
                           "gives each device's)")
             skipped.append(SkippedRow(hardware=hw.id, reason=reason))
             continue
