@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from importlib.resources import files
 
-from flopcast.cluster.explain import LABEL_ZH
+from flopcast.numbers.zh import FIELD_MEANINGS, LAYOUT_LABEL_WORDS, TOOL_TITLES
 
 __all__ = ["APP_VIEWS", "VIEWS", "Column", "ViewConfig", "view_html"]
 
@@ -99,7 +99,7 @@ VIEWS: dict[str, ViewConfig] = {
         rank=(Column("step_seconds", "step time"), *_RANKS),
         initial={"key": "step_seconds"},
         status="{n} layouts, ranked by {rank}",
-        zh_status="{n} 种布局，按{rank}排序", zh_words=LABEL_ZH),
+        zh_status="{n} 种布局，按{rank}排序", zh_words=LAYOUT_LABEL_WORDS),
 }
 
 #: Tool name → the `ui://` resource of its view (the tool's `_meta.ui.resourceUri`).
@@ -108,8 +108,6 @@ APP_VIEWS = {name: f"ui://flopcast/{name}.html" for name in VIEWS}
 
 def _page_config(view: ViewConfig) -> dict[str, object]:
     """The view as the page reads it, with every Chinese label filled in."""
-    from flopcast.numbers.zh import FIELD_MEANINGS, TOOL_TITLES
-
     config = asdict(view)
     for column in (*config["columns"], *config["rank"]):
         column["zh"] = column["zh"] or FIELD_MEANINGS.get(column["key"], column["label"])

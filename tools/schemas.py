@@ -318,7 +318,7 @@ def openai_tools(
     Args:
         strict: produce strict-mode schemas and set `"strict": true` on each tool.
         more: in strict mode, take each tool's rarer arguments in one JSON-object argument
-            `more` (`strict_input_schema`); False types every argument (~1,300 tokens more).
+            `more` (`strict_input_schema`); False types every argument (~1,200 tokens more).
         api: "chat" for Chat Completions (`{"type": "function", "function": {...}}`) or
             "responses" for the Responses API (`{"type": "function", "name": ...}`, flat).
         tools: the specs to describe (default: every registered tool).

@@ -24,6 +24,7 @@ from flopcast.cluster.step import (
 from flopcast.cluster.systems import GemmCurve, System
 from flopcast.numbers.quantities import SECONDS_PER_DAY, format_duration, format_number
 from flopcast.numbers.results import Assumption, Step, make_step
+from flopcast.numbers.zh import LAYOUT_LABEL_WORDS
 from flopcast.training.cost import RunCost, run_cost
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,25 +101,20 @@ def _steps(shape: ModelShape, lay: Layout, rec: str, st: StepTime, system: Syste
                   [("e_max", curve.max_fraction, ""), ("F_gemm", fl.largest_gemm / t, "FLOPs"),
                    ("F_half", curve.half_flops, "FLOPs")], st.gemm_fraction, ""),
     ]
+    # FP8 runs: the linear layers at the FP8 peak, the attention scores at the BF16 one.
     a_peak = st.attention_peak or peak
-    if a_peak == peak:
-        out.append(make_step(
-            "layer GEMM time per micro-batch",
-            "t_gemm = (k_d · F_dense + k_a · F_attn) / (t · peak · e)",
-            [("k_d", dense_p, "passes"), ("F_dense", fl.dense, "FLOPs"),
-             ("k_a", attn_p, "passes"), ("F_attn", fl.attention, "FLOPs"), ("t", t, ""),
-             ("peak", peak, "FLOP/s"), ("e", st.gemm_fraction, "")],
-            (dense_p * fl.dense + attn_p * fl.attention) / t / (peak * st.gemm_fraction), "s"))
-    else:  # FP8 linear layers, 16-bit attention scores
-        out.append(make_step(
-            "layer GEMM time per micro-batch (linear layers in FP8, attention scores in BF16)",
-            "t_gemm = (k_d · F_dense / peak + k_a · F_attn / peak_bf16) / (t · e)",
-            [("k_d", dense_p, "passes"), ("F_dense", fl.dense, "FLOPs"),
-             ("k_a", attn_p, "passes"), ("F_attn", fl.attention, "FLOPs"), ("t", t, ""),
-             ("peak", peak, "FLOP/s"), ("peak_bf16", a_peak, "FLOP/s"),
-             ("e", st.gemm_fraction, "")],
-            (dense_p * fl.dense / peak + attn_p * fl.attention / a_peak)
-            / (t * st.gemm_fraction), "s"))
+    split = a_peak != peak
+    out.append(make_step(
+        "layer GEMM time per micro-batch"
+        + (" (linear layers in FP8, attention scores in BF16)" if split else ""),
+        "t_gemm = (k_d · F_dense / peak + k_a · F_attn / peak_bf16) / (t · e)" if split else
+        "t_gemm = (k_d · F_dense + k_a · F_attn) / (t · peak · e)",
+        [("k_d", dense_p, "passes"), ("F_dense", fl.dense, "FLOPs"),
+         ("k_a", attn_p, "passes"), ("F_attn", fl.attention, "FLOPs"), ("t", t, ""),
+         ("peak", peak, "FLOP/s"), *([("peak_bf16", a_peak, "FLOP/s")] if split else []),
+         ("e", st.gemm_fraction, "")],
+        (dense_p * fl.dense / peak + attn_p * fl.attention / a_peak) / (t * st.gemm_fraction),
+        "s"))
     if shape.is_moe:
         e_fl = expert_gemm_flops(shape, b, cp=cp, ep=lay.ep)
         k_tok = shape.experts_per_token
@@ -234,16 +230,10 @@ _TIPS = {
     "nonmatmul": ("fuse element-wise kernels; a larger per-device GEMM",
                   "融合逐元素算子；让每卡的矩阵乘更大"),
 }
-#: The words of a layout label in Chinese (degrees and identifiers stay as they are).
-LABEL_ZH: tuple[tuple[str, str], ...] = (
-    ("micro-batch", "微批"), ("recompute none", "不重计算"),
-    ("recompute selective", "选择性重计算"), ("recompute full", "完全重计算"))
-
-
 def label_zh(label: str) -> str:
     """A layout label (`TP 8 · PP 8 · DP 16 · micro-batch 4 · ZeRO 1 · recompute none`) in
-    Chinese (`LABEL_ZH`)."""
-    for en, zh in LABEL_ZH:
+    Chinese (`flopcast.numbers.zh.LAYOUT_LABEL_WORDS`)."""
+    for en, zh in LAYOUT_LABEL_WORDS:
         label = label.replace(en, zh)
     return label
 

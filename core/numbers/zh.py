@@ -171,6 +171,12 @@ _STEP_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
 #: The MFU scenario names of estimate_training.
 SCENARIO_NAMES = {"low": "低", "typical": "典型", "high": "高"}
 
+#: The words of a cluster layout label in Chinese (`flopcast.cluster.explain.label_zh`, the
+#: app view); degrees and identifiers (TP 8, ZeRO 1) stay as they are.
+LAYOUT_LABEL_WORDS: tuple[tuple[str, str], ...] = (
+    ("micro-batch", "微批"), ("recompute none", "不重计算"),
+    ("recompute selective", "选择性重计算"), ("recompute full", "完全重计算"))
+
 #: Words inside assumption values and sources, longest first when applied.
 _SOURCE_WORDS: dict[str, str] = {
     "the catalog has no dated reference price for ": "目录中没有带日期的参考价格：",
